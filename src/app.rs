@@ -1,0 +1,183 @@
+//! One function per subcommand: load, compute, report. Nothing else.
+
+use crate::cli::{CatalogCommand, Cli, Command, FormatArg, Global, KindArg};
+use anyhow::{Context, Result};
+use rackscale::catalog::{Catalog, Kind};
+use rackscale::error::UsageError;
+use rackscale::fsutil::write_atomic;
+use rackscale::model::cluster;
+use rackscale::report::{self, Format, Report};
+use rackscale::results::{CatalogList, EntryDetail, PeakRow, ScenarioSummary};
+use rackscale::scenario::{Scenario, TEMPLATE};
+use std::io::Write;
+use std::path::Path;
+
+/// The flagship scenario, run when no command is given.
+const FLAGSHIP: (&str, &str) = (
+    "scenarios/azure-gb300.toml",
+    include_str!("../scenarios/azure-gb300.toml"),
+);
+
+/// Runs the command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let g = &cli.global;
+    match cli.command {
+        None => {
+            eprintln!(
+                "rackscale: no command given; summarising the flagship scenario {} (see --help)",
+                FLAGSHIP.0
+            );
+            check_text(g, FLAGSHIP.0, FLAGSHIP.1)
+        }
+        Some(Command::Catalog(CatalogCommand::List { kind })) => catalog_list(g, kind.map(kind_of)),
+        Some(Command::Catalog(CatalogCommand::Show { id })) => catalog_show(g, &id),
+        Some(Command::Init { path, force }) => init(&path, force),
+        Some(Command::Check { scenario }) => check(g, &scenario),
+    }
+}
+
+fn catalog_list(g: &Global, kind: Option<Kind>) -> Result<()> {
+    let catalog = load_catalog(g)?;
+    emit(g, "catalog", &CatalogList(catalog.rows(kind)))
+}
+
+fn catalog_show(g: &Global, id: &str) -> Result<()> {
+    let catalog = load_catalog(g)?;
+    let (kind, entry) = catalog.show(id)?;
+    emit(
+        g,
+        id,
+        &EntryDetail {
+            kind: kind.name().to_owned(),
+            entry,
+        },
+    )
+}
+
+fn init(path: &Path, force: bool) -> Result<()> {
+    if path.exists() && !force {
+        return Err(UsageError(format!(
+            "`{}` already exists; pass --force to replace it",
+            path.display()
+        ))
+        .into());
+    }
+    write_atomic(path, TEMPLATE.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))?;
+    eprintln!(
+        "wrote {}; check it with `rackscale check {}`",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+fn check(g: &Global, path: &Path) -> Result<()> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read scenario `{shown}`"))?;
+    check_text(g, &shown, &text)
+}
+
+fn check_text(g: &Global, path: &str, text: &str) -> Result<()> {
+    let catalog = load_catalog(g)?;
+    let mut scenario = Scenario::parse(path, text, &catalog)?;
+    if let Some(seed) = g.seed {
+        scenario.seed = seed;
+    }
+    let summary = summarise(&scenario, &catalog)?;
+    emit(g, &format!("{}-summary", scenario.name), &summary)
+}
+
+/// Nameplate figures of a validated scenario.
+fn summarise(s: &Scenario, catalog: &Catalog) -> Result<ScenarioSummary> {
+    let system = catalog.systems.get(s.cluster.system.as_str())?;
+    let gpu = catalog.gpus.get(system.accelerator.get_ref())?;
+    let c = &s.cluster;
+    let peaks = cluster::peaks(gpu, c.gpus)
+        .into_iter()
+        .map(|p| PeakRow {
+            precision: p.precision.name().to_owned(),
+            dense_eflops: p.dense.eflops(),
+            sparse_eflops: p.sparse.map(|x| x.eflops()),
+        })
+        .collect();
+    let (lo, it, hi) = cluster::nameplate_power(system, gpu, c.nodes, c.gpu_power_cap);
+    let facility_mw = s.facility.pue.map(|pue| it.mw() * pue);
+    let price = s.facility.electricity_usd_per_kwh;
+    let bill = facility_mw.zip(price).map(|(mw, usd)| mw * 1e3 * 8760.0 * usd);
+    Ok(ScenarioSummary {
+        scenario: s.name.clone(),
+        seed: s.seed,
+        system: system.id.get_ref().clone(),
+        accelerator: gpu.id.get_ref().clone(),
+        gpus: c.gpus,
+        nodes: c.nodes,
+        racks: c.racks,
+        scaleup_domains: c.gpus.div_ceil(system.gpus_per_domain.get()),
+        fabric: c.fabric.to_string(),
+        peaks,
+        hbm_tb: cluster::hbm(gpu, c.gpus).gb() / 1e3,
+        it_power_mw: it.mw(),
+        it_power_mw_low: lo.mw(),
+        it_power_mw_high: hi.mw(),
+        site: s.facility.site.as_ref().map(ToString::to_string),
+        pue: s.facility.pue,
+        facility_power_mw: facility_mw,
+        electricity_usd_per_kwh: price,
+        energy_usd_per_year_upper_bound: bill,
+        utilization: s.workload.utilization.get(),
+        warnings: s.warnings.clone(),
+    })
+}
+
+fn load_catalog(g: &Global) -> Result<Catalog> {
+    Ok(Catalog::load_paths(&g.catalogs)?)
+}
+
+/// Prints a report on stdout and, with `--out`, writes it as JSON and CSV.
+fn emit(g: &Global, stem: &str, r: &dyn Report) -> Result<()> {
+    if let Some(dir) = &g.out {
+        for f in [Format::Json, Format::Csv] {
+            let path = dir.join(format!("{}.{}", file_stem(stem), f.extension()));
+            let text = report::render(r, f)?;
+            write_atomic(&path, text.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    let text = report::render(r, format_of(g.format))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// A name safe as a file name.
+fn file_stem(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn format_of(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Table => Format::Table,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Json => Format::Json,
+    }
+}
+
+fn kind_of(k: KindArg) -> Kind {
+    match k {
+        KindArg::Gpu => Kind::Gpu,
+        KindArg::System => Kind::System,
+        KindArg::Fabric => Kind::Fabric,
+        KindArg::Site => Kind::Site,
+        KindArg::Electricity => Kind::Electricity,
+        KindArg::Offer => Kind::Offer,
+    }
+}

@@ -1,0 +1,378 @@
+//! The catalog's entry kinds, as written in `data/catalog/*.toml` and user
+//! catalogs. Field names carry their units; accessors convert to SI newtypes.
+//!
+//! Every entry has `id`, `source` and `date`. Numbers are [`Figure`]s: a plain
+//! number is a published figure, a `{ value, low, high }` table an estimate.
+
+use super::fields::{Count, Source, SourceDate};
+use super::figure::Figure;
+use crate::units::{Bytes, BytesPerSec, FlopsPerSec, Watts};
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// Numeric precision of a peak compute rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// IEEE double (matrix units where present).
+    Fp64,
+    /// TensorFloat-32 (NVIDIA) or the vendor's fp32 matrix rate.
+    Tf32,
+    /// bfloat16 / fp16.
+    Bf16,
+    /// 8-bit floating point (e4m3/e5m2).
+    Fp8,
+    /// 4-bit floating point (NVFP4 / MXFP4).
+    Fp4,
+}
+
+impl Precision {
+    /// All precisions, widest first.
+    pub const ALL: [Precision; 5] = [Self::Fp64, Self::Tf32, Self::Bf16, Self::Fp8, Self::Fp4];
+
+    /// Lowercase name, as in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Fp64 => "fp64",
+            Self::Tf32 => "tf32",
+            Self::Bf16 => "bf16",
+            Self::Fp8 => "fp8",
+            Self::Fp4 => "fp4",
+        }
+    }
+}
+
+/// What a vendor's power figure means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PowerRating {
+    /// Thermal design power.
+    Tdp,
+    /// Total graphics power.
+    Tgp,
+    /// Typical board power (AMD).
+    Tbp,
+    /// Maximum configurable power.
+    Max,
+}
+
+/// An accelerator: one GPU or AI accelerator package.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accelerator {
+    /// Lowercase id: `gb300`.
+    pub id: Spanned<String>,
+    /// Other names accepted on input.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Marketing name.
+    pub name: String,
+    /// Maker.
+    pub vendor: String,
+    /// Dense peak fp64 [TFLOP/s] (matrix units where present).
+    pub fp64_tflops: Option<Figure>,
+    /// Dense peak tf32 [TFLOP/s].
+    pub tf32_tflops: Option<Figure>,
+    /// Dense peak bf16/fp16 [TFLOP/s].
+    pub bf16_tflops: Figure,
+    /// Dense peak fp8 [TFLOP/s].
+    pub fp8_tflops: Option<Figure>,
+    /// Dense peak fp4 [TFLOP/s].
+    pub fp4_tflops: Option<Figure>,
+    /// Factor the vendor's structured-sparsity headline adds over dense
+    /// (2 for 2:4 sparsity); absent when no sparse figure is published.
+    pub sparse_speedup: Option<Figure>,
+    /// Sparse fp4 peak where it is not `fp4_tflops x sparse_speedup` [TFLOP/s].
+    pub fp4_sparse_tflops: Option<Figure>,
+    /// HBM capacity [GB, 1e9 B].
+    pub hbm_gb: Figure,
+    /// HBM bandwidth [TB/s, 1e12 B/s].
+    pub hbm_tb_per_s: Figure,
+    /// Rated power [W].
+    pub power_w: Figure,
+    /// What `power_w` means.
+    pub power_rating: PowerRating,
+    /// Scale-up bandwidth per accelerator, both directions together [GB/s].
+    pub scaleup_gb_per_s: Figure,
+    /// Scale-up technology.
+    pub scaleup_tech: String,
+    /// Accelerators in the largest scale-up domain it is sold in.
+    pub scaleup_domain: Count,
+    /// Typical scale-out NIC bandwidth per accelerator [Gb/s].
+    pub nic_gbps: Figure,
+    /// Citation.
+    pub source: Source,
+    /// Date of the source.
+    pub date: SourceDate,
+    /// Caveats.
+    pub notes: Option<String>,
+}
+
+impl Accelerator {
+    /// Dense peak at a precision, if the accelerator has it.
+    pub fn peak(&self, p: Precision) -> Option<FlopsPerSec> {
+        let f = match p {
+            Precision::Fp64 => self.fp64_tflops.as_ref(),
+            Precision::Tf32 => self.tf32_tflops.as_ref(),
+            Precision::Bf16 => Some(&self.bf16_tflops),
+            Precision::Fp8 => self.fp8_tflops.as_ref(),
+            Precision::Fp4 => self.fp4_tflops.as_ref(),
+        };
+        f.map(|f| FlopsPerSec::from_tflops(f.value))
+    }
+
+    /// Vendor's sparse headline peak at a precision, if one is published.
+    pub fn peak_sparse(&self, p: Precision) -> Option<FlopsPerSec> {
+        if p == Precision::Fp4 {
+            if let Some(f) = &self.fp4_sparse_tflops {
+                return Some(FlopsPerSec::from_tflops(f.value));
+            }
+        }
+        let speedup = self.sparse_speedup.as_ref()?.value;
+        (p != Precision::Fp64).then_some(())?;
+        self.peak(p).map(|r| r * speedup)
+    }
+
+    /// HBM capacity.
+    pub fn hbm(&self) -> Bytes {
+        Bytes::from_gb(self.hbm_gb.value)
+    }
+
+    /// HBM bandwidth.
+    pub fn hbm_bw(&self) -> BytesPerSec {
+        BytesPerSec::from_tb_per_s(self.hbm_tb_per_s.value)
+    }
+
+    /// Rated power.
+    pub fn power(&self) -> Watts {
+        Watts(self.power_w.value)
+    }
+}
+
+/// How a system is cooled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cooling {
+    /// Direct-to-chip liquid, remainder by air.
+    Liquid,
+    /// Air only.
+    Air,
+    /// Immersion in dielectric fluid.
+    Immersion,
+}
+
+/// A system: a node design (HGX server) or a rack-scale design (NVL72).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    /// Lowercase id: `gb300-nvl72`.
+    pub id: Spanned<String>,
+    /// Other names accepted on input.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Marketing name.
+    pub name: String,
+    /// Maker of the reference design.
+    pub vendor: String,
+    /// Accelerator id.
+    pub accelerator: Spanned<String>,
+    /// Accelerators per node (HGX server, NVL72 compute tray).
+    pub gpus_per_node: Count,
+    /// Nodes per rack.
+    pub nodes_per_rack: Count,
+    /// Accelerators per scale-up (NVLink/xGMI) domain.
+    pub gpus_per_domain: Count,
+    /// Host CPU model.
+    pub cpu: String,
+    /// Host CPUs per node.
+    pub cpus_per_node: Count,
+    /// Scale-out NIC model.
+    pub nic: String,
+    /// Scale-out NICs per node.
+    pub nics_per_node: Count,
+    /// Line rate of one scale-out NIC [Gb/s].
+    pub nic_gbps: Figure,
+    /// Maximum power of one node [kW].
+    pub node_power_kw: Figure,
+    /// Power of one rack as deployed [kW].
+    pub rack_power_kw: Figure,
+    /// Fabric id of the scale-up domain.
+    pub scaleup_fabric: Spanned<String>,
+    /// Fabric id of the usual scale-out network.
+    pub scaleout_fabric: Spanned<String>,
+    /// Cooling.
+    pub cooling: Cooling,
+    /// Citation.
+    pub source: Source,
+    /// Date of the source.
+    pub date: SourceDate,
+    /// Caveats.
+    pub notes: Option<String>,
+}
+
+impl System {
+    /// Accelerators per rack.
+    pub fn gpus_per_rack(&self) -> u32 {
+        self.gpus_per_node.get() * self.nodes_per_rack.get()
+    }
+
+    /// Power of one rack.
+    pub fn rack_power(&self) -> Watts {
+        Watts::from_kw(self.rack_power_kw.value)
+    }
+}
+
+/// Whether a fabric joins accelerators inside a domain or domains together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FabricTier {
+    /// Inside a node or rack: NVLink, xGMI, Gaudi's scale-up ports.
+    ScaleUp,
+    /// Across nodes: InfiniBand, Ethernet.
+    ScaleOut,
+}
+
+/// A fabric: link technology plus the switch it is built from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fabric {
+    /// Lowercase id: `ib-xdr`.
+    pub id: Spanned<String>,
+    /// Other names accepted on input.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Name.
+    pub name: String,
+    /// Maker.
+    pub vendor: String,
+    /// Scale-up or scale-out.
+    pub tier: FabricTier,
+    /// Technology family: `nvlink`, `infiniband`, `ethernet`, `xgmi`.
+    pub technology: String,
+    /// Rate of one switch port or link, one direction [Gb/s].
+    pub port_gbps: Figure,
+    /// Ports per switch (absent for switchless meshes).
+    pub switch_radix: Option<Count>,
+    /// Port-to-port latency of one switch hop [ns].
+    pub switch_latency_ns: Option<Figure>,
+    /// Power of one switch [W].
+    pub switch_power_w: Option<Figure>,
+    /// Price of one switch [USD].
+    pub switch_price_usd: Option<Figure>,
+    /// In-network reduction, if any: `nvls`, `sharp-v3`, `sharp-v4`.
+    pub in_network_reduction: Option<String>,
+    /// Citation.
+    pub source: Source,
+    /// Date of the source.
+    pub date: SourceDate,
+    /// Caveats.
+    pub notes: Option<String>,
+}
+
+impl Fabric {
+    /// Rate of one port, one direction.
+    pub fn port_bw(&self) -> BytesPerSec {
+        BytesPerSec::from_gbit_per_s(self.port_gbps.value)
+    }
+}
+
+/// An electricity tariff for a region, with its grid's carbon intensity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tariff {
+    /// Lowercase id: `us-virginia`.
+    pub id: Spanned<String>,
+    /// Other names accepted on input.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Region it applies to.
+    pub region: String,
+    /// Price of energy [USD/kWh].
+    pub usd_per_kwh: Figure,
+    /// Grid carbon intensity [gCO2e/kWh].
+    pub gco2_per_kwh: Option<Figure>,
+    /// Period the figures describe.
+    pub period: String,
+    /// Citation.
+    pub source: Source,
+    /// Date of the source.
+    pub date: SourceDate,
+    /// Caveats.
+    pub notes: Option<String>,
+}
+
+/// A data-centre site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Lowercase id: `mount-pleasant-wi`.
+    pub id: Spanned<String>,
+    /// Other names accepted on input.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Place name.
+    pub name: String,
+    /// Country (ISO 3166 alpha-2).
+    pub country: String,
+    /// Latitude [degrees north].
+    pub latitude_deg: Spanned<f64>,
+    /// Longitude [degrees east].
+    pub longitude_deg: Spanned<f64>,
+    /// Tariff id.
+    pub tariff: Spanned<String>,
+    /// Citation.
+    pub source: Source,
+    /// Date of the source.
+    pub date: SourceDate,
+    /// Caveats.
+    pub notes: Option<String>,
+}
+
+/// How a cloud offer is priced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pricing {
+    /// Pay as you go.
+    OnDemand,
+    /// One-year commitment.
+    #[serde(rename = "reserved-1y")]
+    Reserved1y,
+    /// Three-year commitment.
+    #[serde(rename = "reserved-3y")]
+    Reserved3y,
+    /// Interruptible.
+    Spot,
+    /// Reserved block of days or weeks.
+    CapacityBlock,
+}
+
+/// A cloud offer: an instance type at a pricing model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offer {
+    /// Lowercase id: `aws-p5-48xlarge-on-demand`.
+    pub id: Spanned<String>,
+    /// Other names accepted on input.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Provider.
+    pub provider: String,
+    /// Instance type.
+    pub sku: String,
+    /// Accelerator id.
+    pub accelerator: Spanned<String>,
+    /// Accelerators per instance.
+    pub gpus_per_instance: Count,
+    /// Region(s) the price was read for.
+    pub region: String,
+    /// Pricing model.
+    pub pricing: Pricing,
+    /// Price per accelerator-hour [USD].
+    pub usd_per_gpu_hour: Figure,
+    /// Citation.
+    pub source: Source,
+    /// Date of the source.
+    pub date: SourceDate,
+    /// Caveats.
+    pub notes: Option<String>,
+}

@@ -1,0 +1,493 @@
+//! Parsing catalog files, merging them by id, and checking cross-references.
+
+use super::entries::{Accelerator, Fabric, FabricTier, Offer, Site, System, Tariff};
+use super::figure::{Figure, fmt_num};
+use super::{Catalog, CatalogError, Entry, Kind, Table};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::suggest;
+use serde::Deserialize;
+use std::ops::Range;
+use toml::Spanned;
+
+/// The built-in catalog files, compiled in: `(path, text)`.
+pub const BUILTIN_FILES: [(&str, &str); 5] = [
+    (
+        "data/catalog/accelerators.toml",
+        include_str!("../../data/catalog/accelerators.toml"),
+    ),
+    (
+        "data/catalog/systems.toml",
+        include_str!("../../data/catalog/systems.toml"),
+    ),
+    (
+        "data/catalog/fabrics.toml",
+        include_str!("../../data/catalog/fabrics.toml"),
+    ),
+    ("data/catalog/sites.toml", include_str!("../../data/catalog/sites.toml")),
+    (
+        "data/catalog/offers.toml",
+        include_str!("../../data/catalog/offers.toml"),
+    ),
+];
+
+/// One catalog file: any mix of entry kinds, as arrays of tables.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    #[serde(default)]
+    gpu: Vec<Accelerator>,
+    #[serde(default)]
+    system: Vec<System>,
+    #[serde(default)]
+    fabric: Vec<Fabric>,
+    #[serde(default)]
+    site: Vec<Site>,
+    #[serde(default)]
+    electricity: Vec<Tariff>,
+    #[serde(default)]
+    offer: Vec<Offer>,
+}
+
+/// Which file an entry came from: its index in the loader's file list.
+type Origin = usize;
+
+/// Accumulates files and entries, then checks the whole.
+struct Loader {
+    files: Vec<(String, String)>,
+    problems: Vec<Vec<Diagnostic>>,
+    gpus: Table<(Origin, Accelerator)>,
+    systems: Table<(Origin, System)>,
+    fabrics: Table<(Origin, Fabric)>,
+    sites: Table<(Origin, Site)>,
+    tariffs: Table<(Origin, Tariff)>,
+    offers: Table<(Origin, Offer)>,
+}
+
+impl Catalog {
+    /// The built-in catalog only.
+    pub fn builtin() -> Result<Catalog, CatalogError> {
+        Self::load(&[])
+    }
+
+    /// The built-in catalog with user files applied in order: an entry whose id
+    /// exists replaces it, a new id adds one. `files` are `(path, text)`.
+    pub fn load(user_files: &[(String, String)]) -> Result<Catalog, CatalogError> {
+        let mut loader = Loader::new();
+        for (path, text) in BUILTIN_FILES {
+            loader.add_file(path, text, false);
+        }
+        for (path, text) in user_files {
+            loader.add_file(path, text, true);
+        }
+        loader.cross_check();
+        loader.finish()
+    }
+
+    /// Reads user catalog files from disk and loads them over the built-in one.
+    pub fn load_paths(paths: &[std::path::PathBuf]) -> Result<Catalog, CatalogError> {
+        let mut files = Vec::new();
+        for p in paths {
+            let path = p.display().to_string();
+            let text = std::fs::read_to_string(p).map_err(|source| CatalogError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            files.push((path, text));
+        }
+        Self::load(&files)
+    }
+}
+
+impl Loader {
+    fn new() -> Self {
+        Self {
+            files: Vec::new(),
+            problems: Vec::new(),
+            gpus: Table::default(),
+            systems: Table::default(),
+            fabrics: Table::default(),
+            sites: Table::default(),
+            tariffs: Table::default(),
+            offers: Table::default(),
+        }
+    }
+
+    fn add_file(&mut self, path: &str, text: &str, overrides: bool) {
+        let origin = self.files.len();
+        self.files.push((path.to_owned(), text.to_owned()));
+        self.problems.push(Vec::new());
+        let file: CatalogFile = match toml::from_str(text) {
+            Ok(f) => f,
+            Err(e) => return self.problems[origin].push(Diagnostic::from_toml(&e)),
+        };
+        let problems = &mut self.problems[origin];
+        insert_all(&mut self.gpus, file.gpu, origin, overrides, problems);
+        insert_all(&mut self.systems, file.system, origin, overrides, problems);
+        insert_all(&mut self.fabrics, file.fabric, origin, overrides, problems);
+        insert_all(&mut self.sites, file.site, origin, overrides, problems);
+        insert_all(&mut self.tariffs, file.electricity, origin, overrides, problems);
+        insert_all(&mut self.offers, file.offer, origin, overrides, problems);
+    }
+
+    /// Every reference names an existing entry; every value is coherent.
+    fn cross_check(&mut self) {
+        let mut found: Vec<(Origin, Diagnostic)> = Vec::new();
+        for (o, s) in self.systems.entries.values() {
+            found.extend(check_ref(&self.gpus, &s.accelerator).map(|d| (*o, d)));
+            found.extend(check_ref(&self.fabrics, &s.scaleup_fabric).map(|d| (*o, d)));
+            found.extend(check_ref(&self.fabrics, &s.scaleout_fabric).map(|d| (*o, d)));
+            found.extend(check_tier(&self.fabrics, &s.scaleup_fabric, FabricTier::ScaleUp).map(|d| (*o, d)));
+            found.extend(check_tier(&self.fabrics, &s.scaleout_fabric, FabricTier::ScaleOut).map(|d| (*o, d)));
+            found.extend(check_domain(s).map(|d| (*o, d)));
+        }
+        for (o, s) in self.sites.entries.values() {
+            found.extend(check_ref(&self.tariffs, &s.tariff).map(|d| (*o, d)));
+            found.extend(check_coordinates(s).into_iter().map(|d| (*o, d)));
+        }
+        for (o, offer) in self.offers.entries.values() {
+            found.extend(check_ref(&self.gpus, &offer.accelerator).map(|d| (*o, d)));
+        }
+        for (o, d) in found {
+            self.problems[o].push(d);
+        }
+    }
+
+    fn finish(self) -> Result<Catalog, CatalogError> {
+        let bad: Vec<Diagnostics> = self
+            .files
+            .into_iter()
+            .zip(self.problems)
+            .filter(|(_, p)| !p.is_empty())
+            .map(|((path, text), p)| Diagnostics::new(path, text, p))
+            .collect();
+        if !bad.is_empty() {
+            return Err(CatalogError::Invalid(bad));
+        }
+        Ok(Catalog {
+            gpus: strip(self.gpus),
+            systems: strip(self.systems),
+            fabrics: strip(self.fabrics),
+            sites: strip(self.sites),
+            tariffs: strip(self.tariffs),
+            offers: strip(self.offers),
+        })
+    }
+}
+
+/// Drops the origin once the catalog is known to be valid.
+fn strip<E>(t: Table<(Origin, E)>) -> Table<E> {
+    Table {
+        entries: t.entries.into_iter().map(|(k, (_, e))| (k, e)).collect(),
+        aliases: t.aliases,
+    }
+}
+
+/// Adds entries of one kind from one file. Ids are lowercase; an id repeated
+/// within the built-in data or within one user file is an error, while a user
+/// file may replace a built-in (or earlier user) entry.
+fn insert_all<E: SpannedId + Entry>(
+    table: &mut Table<(Origin, E)>,
+    entries: Vec<E>,
+    origin: Origin,
+    overrides: bool,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for e in entries {
+        let (id, span) = (e.id().to_owned(), e.id_span());
+        if id != id.to_lowercase() || id.is_empty() || id.contains(char::is_whitespace) {
+            problems.push(
+                Diagnostic::at(span, format!("invalid {} id `{id}`", E::KIND)).with_help(format!(
+                    "ids are lowercase with no spaces: `{}`",
+                    id.to_lowercase().replace(' ', "-")
+                )),
+            );
+            continue;
+        }
+        if let Some((prev, _)) = table.entries.get(&id) {
+            if !overrides || *prev == origin {
+                problems.push(
+                    Diagnostic::at(span, format!("duplicate {} id `{id}`", E::KIND))
+                        .with_help("each id may appear once per file; rename one entry"),
+                );
+                continue;
+            }
+            table.aliases.retain(|_, target| *target != id);
+        }
+        for alias in e.aliases() {
+            let a = alias.to_lowercase();
+            let clash = table.entries.contains_key(&a) && a != id || table.aliases.get(&a).is_some_and(|t| *t != id);
+            if clash {
+                problems.push(Diagnostic::at(
+                    span.clone(),
+                    format!("alias `{alias}` of {} `{id}` is already taken", E::KIND),
+                ));
+            } else {
+                table.aliases.insert(a, id.clone());
+            }
+        }
+        table.entries.insert(id, (origin, e));
+    }
+}
+
+/// Access to an entry's id span, for diagnostics.
+trait SpannedId {
+    fn id_span(&self) -> Range<usize>;
+}
+
+fn check_ref<E: Entry>(table: &Table<(Origin, E)>, r: &Spanned<String>) -> Option<Diagnostic> {
+    if table.find(r.get_ref()).is_some() {
+        return None;
+    }
+    let help = suggest::did_you_mean(&table.similar(r.get_ref()))
+        .unwrap_or_else(|| format!("see `rackscale catalog list --kind {}`", E::KIND));
+    Some(Diagnostic::at(r.span(), format!("unknown {} `{}`", E::KIND, r.get_ref())).with_help(help))
+}
+
+fn check_tier(fabrics: &Table<(Origin, Fabric)>, r: &Spanned<String>, want: FabricTier) -> Option<Diagnostic> {
+    let (_, f) = fabrics.find(r.get_ref())?;
+    (f.tier != want).then(|| {
+        Diagnostic::at(
+            r.span(),
+            format!("fabric `{}` is {:?}, expected a {want:?} fabric", r.get_ref(), f.tier),
+        )
+    })
+}
+
+fn check_domain(s: &System) -> Option<Diagnostic> {
+    let (node, dom, rack) = (s.gpus_per_node.get(), s.gpus_per_domain.get(), s.gpus_per_rack());
+    (dom % node != 0 || dom > rack).then(|| {
+        Diagnostic::at(
+            s.id.span(),
+            format!("system `{}` has {dom} GPUs per domain, which is not a whole number of {node}-GPU nodes within a {rack}-GPU rack", s.id.get_ref()),
+        )
+    })
+}
+
+fn check_coordinates(s: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if !(-90.0..=90.0).contains(s.latitude_deg.get_ref()) {
+        out.push(Diagnostic::at(
+            s.latitude_deg.span(),
+            format!("latitude {} is outside -90..90 degrees", s.latitude_deg.get_ref()),
+        ));
+    }
+    if !(-180.0..=180.0).contains(s.longitude_deg.get_ref()) {
+        out.push(Diagnostic::at(
+            s.longitude_deg.span(),
+            format!("longitude {} is outside -180..180 degrees", s.longitude_deg.get_ref()),
+        ));
+    }
+    out
+}
+
+fn any_estimate<'a>(figs: impl IntoIterator<Item = &'a Figure>) -> bool {
+    figs.into_iter().any(Figure::is_estimate)
+}
+
+/// Implements the common part of [`Entry`] for an entry type.
+macro_rules! entry_common {
+    ($t:ty) => {
+        impl SpannedId for $t {
+            fn id_span(&self) -> Range<usize> {
+                self.id.span()
+            }
+        }
+    };
+}
+
+entry_common!(Accelerator);
+entry_common!(System);
+entry_common!(Fabric);
+entry_common!(Site);
+entry_common!(Tariff);
+entry_common!(Offer);
+
+/// The accessors every entry type has in the same shape.
+macro_rules! entry_fields {
+    () => {
+        fn id(&self) -> &str {
+            self.id.get_ref()
+        }
+        fn aliases(&self) -> &[String] {
+            &self.aliases
+        }
+        fn source(&self) -> &str {
+            self.source.as_str()
+        }
+        fn date(&self) -> &str {
+            self.date.as_str()
+        }
+    };
+}
+
+impl Entry for Accelerator {
+    const KIND: Kind = Kind::Gpu;
+    entry_fields!();
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+    fn maker(&self) -> &str {
+        &self.vendor
+    }
+    fn summary(&self) -> String {
+        let best = [&self.fp4_tflops, &self.fp8_tflops].into_iter().flatten().next();
+        let low_precision = match (best, &self.fp4_tflops) {
+            (Some(f), Some(_)) => format!(", fp4 {} TF", fmt_num(f.value)),
+            (Some(f), None) => format!(", fp8 {} TF", fmt_num(f.value)),
+            _ => String::new(),
+        };
+        format!(
+            "bf16 {} TF{low_precision} dense, {} GB @ {} TB/s, {} W",
+            fmt_num(self.bf16_tflops.value),
+            fmt_num(self.hbm_gb.value),
+            fmt_num(self.hbm_tb_per_s.value),
+            fmt_num(self.power_w.value)
+        )
+    }
+    fn has_estimate(&self) -> bool {
+        let optional = [
+            &self.fp64_tflops,
+            &self.tf32_tflops,
+            &self.fp8_tflops,
+            &self.fp4_tflops,
+            &self.sparse_speedup,
+            &self.fp4_sparse_tflops,
+        ];
+        any_estimate(optional.into_iter().flatten())
+            || any_estimate([
+                &self.bf16_tflops,
+                &self.hbm_gb,
+                &self.hbm_tb_per_s,
+                &self.power_w,
+                &self.scaleup_gb_per_s,
+                &self.nic_gbps,
+            ])
+    }
+}
+
+impl Entry for System {
+    const KIND: Kind = Kind::System;
+    entry_fields!();
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+    fn maker(&self) -> &str {
+        &self.vendor
+    }
+    fn summary(&self) -> String {
+        let cooling = match self.cooling {
+            super::Cooling::Liquid => "liquid",
+            super::Cooling::Air => "air",
+            super::Cooling::Immersion => "immersion",
+        };
+        format!(
+            "{} x {}, domain {}, {} kW/rack, {cooling}",
+            self.gpus_per_rack(),
+            self.accelerator.get_ref(),
+            self.gpus_per_domain,
+            fmt_num(self.rack_power_kw.value)
+        )
+    }
+    fn has_estimate(&self) -> bool {
+        any_estimate([&self.nic_gbps, &self.node_power_kw, &self.rack_power_kw])
+    }
+}
+
+impl Entry for Fabric {
+    const KIND: Kind = Kind::Fabric;
+    entry_fields!();
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+    fn maker(&self) -> &str {
+        &self.vendor
+    }
+    fn summary(&self) -> String {
+        let tier = match self.tier {
+            FabricTier::ScaleUp => "scale-up",
+            FabricTier::ScaleOut => "scale-out",
+        };
+        let radix = self
+            .switch_radix
+            .map_or_else(|| "no switch".to_owned(), |r| format!("radix {r}"));
+        format!(
+            "{tier} {}, {} Gb/s ports, {radix}",
+            self.technology,
+            fmt_num(self.port_gbps.value)
+        )
+    }
+    fn has_estimate(&self) -> bool {
+        let optional = [&self.switch_latency_ns, &self.switch_power_w, &self.switch_price_usd];
+        self.port_gbps.is_estimate() || any_estimate(optional.into_iter().flatten())
+    }
+}
+
+impl Entry for Site {
+    const KIND: Kind = Kind::Site;
+    entry_fields!();
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+    fn maker(&self) -> &str {
+        &self.country
+    }
+    fn summary(&self) -> String {
+        format!(
+            "{:.2}, {:.2}; tariff {}",
+            self.latitude_deg.get_ref(),
+            self.longitude_deg.get_ref(),
+            self.tariff.get_ref()
+        )
+    }
+    fn has_estimate(&self) -> bool {
+        false
+    }
+}
+
+impl Entry for Tariff {
+    const KIND: Kind = Kind::Electricity;
+    entry_fields!();
+    fn title(&self) -> String {
+        self.region.clone()
+    }
+    fn maker(&self) -> &str {
+        ""
+    }
+    fn summary(&self) -> String {
+        let carbon = self
+            .gco2_per_kwh
+            .as_ref()
+            .map_or_else(String::new, |c| format!(", {} gCO2e/kWh", fmt_num(c.value)));
+        format!("{} USD/kWh{carbon} ({})", fmt_num(self.usd_per_kwh.value), self.period)
+    }
+    fn has_estimate(&self) -> bool {
+        self.usd_per_kwh.is_estimate() || self.gco2_per_kwh.as_ref().is_some_and(Figure::is_estimate)
+    }
+}
+
+impl Entry for Offer {
+    const KIND: Kind = Kind::Offer;
+    entry_fields!();
+    fn title(&self) -> String {
+        format!("{} {}", self.provider, self.sku)
+    }
+    fn maker(&self) -> &str {
+        &self.provider
+    }
+    fn summary(&self) -> String {
+        let pricing = serde_json::to_value(self.pricing)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        format!(
+            "{} x {}, {pricing}, {} USD/GPU-h, {}",
+            self.gpus_per_instance,
+            self.accelerator.get_ref(),
+            fmt_num(self.usd_per_gpu_hour.value),
+            self.region
+        )
+    }
+    fn has_estimate(&self) -> bool {
+        self.usd_per_gpu_hour.is_estimate()
+    }
+}

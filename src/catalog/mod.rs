@@ -1,0 +1,285 @@
+//! The hardware, fabric, site, tariff and cloud-offer catalog.
+//!
+//! ```text
+//!  data/catalog/*.toml ──► parse (spans) ──► merge by id ──► cross-check ──► Catalog
+//!  --catalog FILE ...  ──►   (user files override or add entries by id)
+//! ```
+//!
+//! The built-in files are compiled into the binary, so `rackscale` works from
+//! any directory; `data/` stays their single source. Every entry cites its
+//! `source` and `date`; numbers with a range are estimates.
+
+mod entries;
+mod fields;
+mod figure;
+mod load;
+
+pub use entries::{
+    Accelerator, Cooling, Fabric, FabricTier, Offer, PowerRating, Precision, Pricing, Site, System, Tariff,
+};
+pub use fields::{Count, Source, SourceDate};
+pub use figure::{Figure, fmt_num};
+pub use load::BUILTIN_FILES;
+
+use crate::diag::Diagnostics;
+use crate::results::CatalogRow;
+use crate::suggest;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The kinds of catalog entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Accelerators (`--kind gpu`).
+    Gpu,
+    /// Node and rack designs.
+    System,
+    /// Scale-up and scale-out fabrics.
+    Fabric,
+    /// Data-centre sites.
+    Site,
+    /// Electricity tariffs.
+    Electricity,
+    /// Cloud offers.
+    Offer,
+}
+
+impl Kind {
+    /// All kinds in listing order.
+    pub const ALL: [Kind; 6] = [
+        Self::Gpu,
+        Self::System,
+        Self::Fabric,
+        Self::Site,
+        Self::Electricity,
+        Self::Offer,
+    ];
+
+    /// Name as on the command line and in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Gpu => "gpu",
+            Self::System => "system",
+            Self::Fabric => "fabric",
+            Self::Site => "site",
+            Self::Electricity => "electricity",
+            Self::Offer => "offer",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Errors of loading or querying the catalog.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogError {
+    /// A catalog file could not be read. Fatal: bad input.
+    #[error("cannot read catalog file `{path}`")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Catalog files have syntax, type, value or reference problems. Fatal: bad input.
+    #[error("{}", render_all(.0))]
+    Invalid(Vec<Diagnostics>),
+    /// No entry of any kind has that id or alias. Fatal: bad input.
+    #[error("no catalog entry has id or alias `{query}`{}", help_suffix(.suggestions))]
+    NoSuchEntry {
+        /// What was asked for.
+        query: String,
+        /// Similar ids.
+        suggestions: Vec<String>,
+    },
+    /// No entry of this kind has that id or alias. Fatal: bad input.
+    #[error("unknown {kind} `{query}`{}", help_suffix(.suggestions))]
+    Unknown {
+        /// Kind looked in.
+        kind: Kind,
+        /// What was asked for.
+        query: String,
+        /// Similar ids.
+        suggestions: Vec<String>,
+    },
+}
+
+fn render_all(files: &[Diagnostics]) -> String {
+    files.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+}
+
+fn help_suffix(suggestions: &[String]) -> String {
+    suggest::did_you_mean(suggestions).map_or_else(String::new, |s| format!("; {s}"))
+}
+
+/// Behaviour shared by every entry kind.
+pub trait Entry: Serialize {
+    /// The kind.
+    const KIND: Kind;
+    /// Primary id.
+    fn id(&self) -> &str;
+    /// Other accepted names.
+    fn aliases(&self) -> &[String];
+    /// Display name.
+    fn title(&self) -> String;
+    /// Maker or provider.
+    fn maker(&self) -> &str;
+    /// The headline figures, one line.
+    fn summary(&self) -> String;
+    /// Citation.
+    fn source(&self) -> &str;
+    /// Date of the citation.
+    fn date(&self) -> &str;
+    /// Whether any figure of the entry is an estimate.
+    fn has_estimate(&self) -> bool;
+}
+
+/// Entries of one kind, by id, with their aliases.
+#[derive(Debug, Clone)]
+pub struct Table<E> {
+    entries: BTreeMap<String, E>,
+    aliases: BTreeMap<String, String>,
+}
+
+impl<E> Default for Table<E> {
+    fn default() -> Self {
+        Self {
+            entries: BTreeMap::new(),
+            aliases: BTreeMap::new(),
+        }
+    }
+}
+
+impl<E: Entry> Table<E> {
+    /// The entry with this id or alias (case-insensitive).
+    pub fn get(&self, query: &str) -> Result<&E, CatalogError> {
+        self.find(query).ok_or_else(|| CatalogError::Unknown {
+            kind: E::KIND,
+            query: query.to_owned(),
+            suggestions: self.similar(query),
+        })
+    }
+}
+
+impl<E> Table<E> {
+    /// The entry with this id or alias, if any.
+    pub fn find(&self, query: &str) -> Option<&E> {
+        let q = query.to_lowercase();
+        let id = self.aliases.get(&q).unwrap_or(&q);
+        self.entries.get(id)
+    }
+
+    /// Ids similar to `query`, for "did you mean".
+    pub fn similar(&self, query: &str) -> Vec<String> {
+        let mut found = suggest::similar(query, self.entries.keys().map(String::as_str));
+        for alias_hit in suggest::similar(query, self.aliases.keys().map(String::as_str)) {
+            let id = &self.aliases[&alias_hit];
+            if !found.contains(id) {
+                found.push(id.clone());
+            }
+        }
+        found.truncate(3);
+        found
+    }
+
+    /// Entries in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &E> {
+        self.entries.values()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The merged catalog.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Accelerators.
+    pub gpus: Table<Accelerator>,
+    /// Systems.
+    pub systems: Table<System>,
+    /// Fabrics.
+    pub fabrics: Table<Fabric>,
+    /// Sites.
+    pub sites: Table<Site>,
+    /// Electricity tariffs.
+    pub tariffs: Table<Tariff>,
+    /// Cloud offers.
+    pub offers: Table<Offer>,
+}
+
+fn row<E: Entry>(e: &E) -> CatalogRow {
+    CatalogRow {
+        id: e.id().to_owned(),
+        kind: E::KIND.name().to_owned(),
+        name: e.title(),
+        vendor: e.maker().to_owned(),
+        summary: e.summary(),
+        estimate: e.has_estimate(),
+        source: e.source().to_owned(),
+        date: e.date().to_owned(),
+    }
+}
+
+impl Catalog {
+    /// Listing rows of one kind, or of every kind, in kind then id order.
+    pub fn rows(&self, kind: Option<Kind>) -> Vec<CatalogRow> {
+        let wanted = |k: Kind| kind.is_none_or(|w| w == k);
+        let mut rows = Vec::new();
+        for k in Kind::ALL.into_iter().filter(|&k| wanted(k)) {
+            match k {
+                Kind::Gpu => rows.extend(self.gpus.iter().map(row)),
+                Kind::System => rows.extend(self.systems.iter().map(row)),
+                Kind::Fabric => rows.extend(self.fabrics.iter().map(row)),
+                Kind::Site => rows.extend(self.sites.iter().map(row)),
+                Kind::Electricity => rows.extend(self.tariffs.iter().map(row)),
+                Kind::Offer => rows.extend(self.offers.iter().map(row)),
+            }
+        }
+        rows
+    }
+
+    /// The entry with this id or alias in any kind, as plain JSON, with its kind.
+    pub fn show(&self, query: &str) -> Result<(Kind, serde_json::Value), CatalogError> {
+        fn json<E: Entry>(e: &E) -> (Kind, serde_json::Value) {
+            (E::KIND, serde_json::to_value(e).expect("catalog entries serialize"))
+        }
+        let hit = None
+            .or_else(|| self.gpus.find(query).map(json))
+            .or_else(|| self.systems.find(query).map(json))
+            .or_else(|| self.fabrics.find(query).map(json))
+            .or_else(|| self.sites.find(query).map(json))
+            .or_else(|| self.tariffs.find(query).map(json))
+            .or_else(|| self.offers.find(query).map(json));
+        hit.ok_or_else(|| CatalogError::NoSuchEntry {
+            query: query.to_owned(),
+            suggestions: self.similar_any(query),
+        })
+    }
+
+    fn similar_any(&self, query: &str) -> Vec<String> {
+        let mut all: Vec<&str> = Vec::new();
+        all.extend(self.gpus.entries.keys().map(String::as_str));
+        all.extend(self.systems.entries.keys().map(String::as_str));
+        all.extend(self.fabrics.entries.keys().map(String::as_str));
+        all.extend(self.sites.entries.keys().map(String::as_str));
+        all.extend(self.tariffs.entries.keys().map(String::as_str));
+        all.extend(self.offers.entries.keys().map(String::as_str));
+        suggest::similar(query, all)
+    }
+}

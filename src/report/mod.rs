@@ -1,0 +1,203 @@
+//! Output: one [`Exporter`] per format over one [`Report`] trait that every
+//! result implements. Reports read only [`crate::results`].
+
+mod views;
+
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Aligned columns for a terminal.
+    Table,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// Pretty-printed JSON.
+    Json,
+}
+
+impl Format {
+    /// File extension for this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Table => "txt",
+            Self::Csv => "csv",
+            Self::Json => "json",
+        }
+    }
+}
+
+/// A result as rows and as JSON.
+pub trait Report {
+    /// Column headers of the tabular form.
+    fn columns(&self) -> Vec<&'static str>;
+    /// Rows of the tabular form (full text, for CSV).
+    fn rows(&self) -> Vec<Vec<String>>;
+    /// Columns the terminal table may shorten to keep lines readable.
+    fn long_columns(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The structured form.
+    fn json(&self) -> serde_json::Value;
+    /// Lines printed under the terminal table (warnings, notes).
+    fn footer(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Writes a report in one format.
+pub trait Exporter {
+    /// Writes `report` to `out`.
+    fn export(&self, report: &dyn Report, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The exporter for a format.
+pub fn exporter(format: Format) -> Box<dyn Exporter> {
+    match format {
+        Format::Table => Box::new(TableExporter { max_cell: 60 }),
+        Format::Csv => Box::new(CsvExporter),
+        Format::Json => Box::new(JsonExporter),
+    }
+}
+
+/// Renders a report to a string in one format.
+pub fn render(report: &dyn Report, format: Format) -> io::Result<String> {
+    let mut buf = Vec::new();
+    exporter(format).export(report, &mut buf)?;
+    String::from_utf8(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Aligned columns; long free-text cells are shortened with an ellipsis.
+pub struct TableExporter {
+    /// Widest a long column may be, in characters.
+    pub max_cell: usize,
+}
+
+impl Exporter for TableExporter {
+    fn export(&self, report: &dyn Report, out: &mut dyn Write) -> io::Result<()> {
+        let columns = report.columns();
+        let shorten: Vec<bool> = columns.iter().map(|c| report.long_columns().contains(c)).collect();
+        let rows: Vec<Vec<String>> = report
+            .rows()
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .zip(&shorten)
+                    .map(|(c, &s)| if s { ellipsize(&c, self.max_cell) } else { c })
+                    .collect()
+            })
+            .collect();
+        let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+        for r in &rows {
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        let header: Vec<String> = columns.iter().map(|c| c.to_uppercase()).collect();
+        write_row(out, &header, &widths)?;
+        for r in &rows {
+            write_row(out, r, &widths)?;
+        }
+        for line in report.footer() {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
+    }
+}
+
+fn write_row(out: &mut dyn Write, cells: &[String], widths: &[usize]) -> io::Result<()> {
+    let last = cells.len().saturating_sub(1);
+    let mut line = String::new();
+    for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
+        if i == last {
+            line.push_str(c);
+        } else {
+            line.push_str(&format!("{c:<w$}  "));
+        }
+    }
+    writeln!(out, "{}", line.trim_end())
+}
+
+fn ellipsize(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// CSV with a header row; every cell in full.
+pub struct CsvExporter;
+
+impl Exporter for CsvExporter {
+    fn export(&self, report: &dyn Report, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(report.columns())?;
+        for r in report.rows() {
+            w.write_record(&r)?;
+        }
+        w.flush()
+    }
+}
+
+/// Pretty JSON with a trailing newline.
+pub struct JsonExporter;
+
+impl Exporter for JsonExporter {
+    fn export(&self, report: &dyn Report, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &report.json())?;
+        writeln!(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Two;
+    impl Report for Two {
+        fn columns(&self) -> Vec<&'static str> {
+            vec!["id", "note"]
+        }
+        fn rows(&self) -> Vec<Vec<String>> {
+            vec![
+                vec!["a".into(), "x, \"quoted\"".into()],
+                vec!["longer".into(), "y".repeat(80)],
+            ]
+        }
+        fn long_columns(&self) -> &'static [&'static str] {
+            &["note"]
+        }
+        fn json(&self) -> serde_json::Value {
+            serde_json::json!([{"id": "a"}])
+        }
+    }
+
+    #[test]
+    fn table_aligns_and_shortens() {
+        let s = render(&Two, Format::Table).unwrap();
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines[0], "ID      NOTE");
+        assert_eq!(lines[1], "a       x, \"quoted\"");
+        assert!(lines[2].ends_with('…') && lines[2].chars().count() == 8 + 60);
+    }
+
+    #[test]
+    fn csv_quotes_and_keeps_full_text() {
+        let s = render(&Two, Format::Csv).unwrap();
+        assert!(s.starts_with("id,note\na,\"x, \"\"quoted\"\"\"\n"));
+        assert!(s.contains(&"y".repeat(80)));
+    }
+
+    #[test]
+    fn json_is_pretty_with_newline() {
+        assert_eq!(
+            render(&Two, Format::Json).unwrap(),
+            "[\n  {\n    \"id\": \"a\"\n  }\n]\n"
+        );
+    }
+}

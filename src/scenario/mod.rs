@@ -1,0 +1,113 @@
+//! Scenario files: parsed with spans, validated against the catalog, turned
+//! into plain validated data that nothing downstream re-parses.
+//!
+//! ```text
+//!  text ──toml──► ScenarioWire ──validate(catalog)──► Scenario
+//!         syntax/type error: one           every value/reference problem at once
+//! ```
+
+mod template;
+mod validate;
+mod wire;
+
+pub use template::TEMPLATE;
+
+use crate::catalog::Catalog;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::ids::{FabricId, SiteId, SystemId};
+use crate::units::{Fraction, Watts};
+use serde::Serialize;
+
+/// Errors of reading a scenario.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// The scenario file could not be read. Fatal: bad input.
+    #[error("cannot read scenario `{path}`")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file has syntax, type, value or reference problems. Fatal: bad input.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    /// Name (default: the file stem).
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// Seed of every random stream (default 42; `--seed` overrides).
+    pub seed: u64,
+    /// Hardware.
+    pub cluster: Cluster,
+    /// Site and energy.
+    pub facility: Facility,
+    /// Load.
+    pub workload: Workload,
+    /// Things that are allowed but probably not meant.
+    pub warnings: Vec<String>,
+}
+
+/// The cluster's hardware, resolved against the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cluster {
+    /// System design.
+    pub system: SystemId,
+    /// Accelerators (a whole number of nodes).
+    pub gpus: u32,
+    /// Nodes (HGX servers or NVL72 compute trays).
+    pub nodes: u32,
+    /// Racks, rounded up.
+    pub racks: u32,
+    /// Scale-out fabric (default: the system's usual one).
+    pub fabric: FabricId,
+    /// Per-accelerator power cap, if set.
+    pub gpu_power_cap: Option<Watts>,
+}
+
+/// Where the cluster runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Facility {
+    /// Site, if given.
+    pub site: Option<SiteId>,
+    /// A fixed PUE instead of the facility model (must be at least 1).
+    pub pue: Option<f64>,
+    /// Electricity price [USD/kWh]: given, or the site's tariff.
+    pub electricity_usd_per_kwh: Option<f64>,
+}
+
+/// How the cluster is used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Workload {
+    /// Share of hours the accelerators are busy (default 1).
+    pub utilization: Fraction,
+}
+
+impl Scenario {
+    /// Parses and validates scenario text. `path` names the file in messages.
+    pub fn parse(path: &str, text: &str, catalog: &Catalog) -> Result<Scenario, ScenarioError> {
+        let invalid = |items: Vec<Diagnostic>| ScenarioError::Invalid(Diagnostics::new(path, text, items));
+        let wire: wire::ScenarioWire = toml::from_str(text).map_err(|e| invalid(vec![Diagnostic::from_toml(&e)]))?;
+        let default_name = std::path::Path::new(path)
+            .file_stem()
+            .map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned());
+        validate::validate(wire, &default_name, catalog).map_err(invalid)
+    }
+
+    /// Reads, parses and validates a scenario file.
+    pub fn from_path(path: &std::path::Path, catalog: &Catalog) -> Result<Scenario, ScenarioError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        Self::parse(&shown, &text, catalog)
+    }
+}

@@ -1,0 +1,327 @@
+//! Wire -> validated scenario. Every problem is collected, so one run reports
+//! all of them, each pointing at its value.
+
+use super::wire::{ClusterWire, FacilityWire, ScenarioWire, WorkloadWire};
+use super::{Cluster, Facility, Scenario, Workload};
+use crate::catalog::{Catalog, CatalogError, Entry, FabricTier, System, Table};
+use crate::diag::Diagnostic;
+use crate::engine::rng::DEFAULT_SEED;
+use crate::ids::{FabricId, SiteId, SystemId};
+use crate::suggest;
+use crate::units::{Fraction, Watts};
+use toml::Spanned;
+
+/// Lowest annual PUE any operator reports for a site (AWS, best EU site, 2023):
+/// below this a scenario is probably mistyped (pue.csv, AWS sustainability 2024).
+const LOWEST_REPORTED_PUE: f64 = 1.04;
+
+pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut v = Validator {
+        catalog,
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let cluster = v.cluster(w.cluster);
+    let facility = v.facility(w.facility);
+    let workload = v.workload(w.workload);
+    let (Some(cluster), Some(facility), Some(workload)) = (cluster, facility, workload) else {
+        debug_assert!(!v.problems.is_empty(), "a section failed without saying why");
+        return Err(v.problems);
+    };
+    if !v.problems.is_empty() {
+        return Err(v.problems);
+    }
+    Ok(Scenario {
+        name: w.name.unwrap_or_else(|| default_name.to_owned()),
+        description: w.description,
+        seed: w.seed.unwrap_or(DEFAULT_SEED),
+        cluster,
+        facility,
+        workload,
+        warnings: v.warnings,
+    })
+}
+
+struct Validator<'a> {
+    catalog: &'a Catalog,
+    problems: Vec<Diagnostic>,
+    warnings: Vec<String>,
+}
+
+impl Validator<'_> {
+    fn cluster(&mut self, c: Spanned<ClusterWire>) -> Option<Cluster> {
+        let span = c.span();
+        let c = c.into_inner();
+        let catalog = self.catalog;
+        let system = self.reference(&catalog.systems, &c.system, "cluster.system");
+        let fabric = c.fabric.as_ref().and_then(|f| self.scaleout_fabric(f));
+        let cap = c
+            .gpu_power_cap_w
+            .as_ref()
+            .and_then(|p| self.positive(p, "cluster.gpu_power_cap_w", "W"));
+        let sizes = [("racks", &c.racks), ("nodes", &c.nodes), ("gpus", &c.gpus)];
+        let given: Vec<_> = sizes.iter().filter_map(|(k, v)| v.as_ref().map(|v| (*k, v))).collect();
+        let size = match given.as_slice() {
+            [] => {
+                self.problem(
+                    Diagnostic::at(
+                        span,
+                        "`[cluster]` says how much hardware with none of `racks`, `nodes`, `gpus`",
+                    )
+                    .with_help("add one, e.g. `racks = 64`"),
+                );
+                None
+            }
+            [(key, value)] => self
+                .count(value, &format!("cluster.{key}"))
+                .map(|n| (*key, n, value.span())),
+            [_, (second, value), ..] => {
+                self.problem(
+                    Diagnostic::at(
+                        value.span(),
+                        format!("`cluster.{second}` given as well as `cluster.{}`", given[0].0),
+                    )
+                    .with_help("give exactly one of `racks`, `nodes`, `gpus`"),
+                );
+                None
+            }
+        };
+        let system = system?;
+        let (gpus, nodes, racks) = self.resolve_size(system, size?)?;
+        if let (Some(cap), Some(p)) = (cap, &c.gpu_power_cap_w) {
+            self.cap_within_rating(system, cap, p);
+        }
+        if gpus % system.gpus_per_domain.get() != 0 {
+            self.warnings.push(format!(
+                "{gpus} GPUs is not a whole number of {}-GPU scale-up domains: one domain is partial",
+                system.gpus_per_domain
+            ));
+        }
+        let fabric = fabric.unwrap_or_else(|| FabricId(system.scaleout_fabric.get_ref().clone()));
+        Some(Cluster {
+            system: SystemId(system.id().to_owned()),
+            gpus,
+            nodes,
+            racks,
+            fabric,
+            gpu_power_cap: cap.map(Watts),
+        })
+    }
+
+    /// GPUs, nodes and racks from whichever one was given.
+    fn resolve_size(
+        &mut self,
+        s: &System,
+        (key, n, span): (&str, u32, std::ops::Range<usize>),
+    ) -> Option<(u32, u32, u32)> {
+        let (per_node, per_rack) = (s.gpus_per_node.get(), s.nodes_per_rack.get());
+        let nodes = match key {
+            "racks" => n.checked_mul(per_rack),
+            "nodes" => Some(n),
+            _ if n % per_node != 0 => {
+                let (lo, hi) = (n / per_node * per_node, (n / per_node + 1) * per_node);
+                let hint = if lo == 0 {
+                    format!("try {hi}")
+                } else {
+                    format!("try {lo} or {hi}")
+                };
+                self.problem(
+                    Diagnostic::at(
+                        span,
+                        format!(
+                            "{n} GPUs is not a whole number of `{}` nodes of {per_node} GPUs",
+                            s.id()
+                        ),
+                    )
+                    .with_help(hint),
+                );
+                return None;
+            }
+            _ => Some(n / per_node),
+        };
+        let Some(gpus) = nodes.and_then(|nodes| nodes.checked_mul(per_node)) else {
+            self.problem(Diagnostic::at(span, format!("{n} {key} is too large to simulate")));
+            return None;
+        };
+        let nodes = gpus / per_node;
+        Some((gpus, nodes, nodes.div_ceil(per_rack)))
+    }
+
+    fn cap_within_rating(&mut self, s: &System, cap: f64, at: &Spanned<f64>) {
+        let catalog = self.catalog;
+        let Some(gpu) = catalog.gpus.find(s.accelerator.get_ref()) else {
+            return;
+        };
+        let (_, max) = gpu.power_w.range();
+        if cap > max {
+            self.problem(
+                Diagnostic::at(
+                    at.span(),
+                    format!("power cap {cap} W is above the {} rating of {max} W", gpu.id()),
+                )
+                .with_help(format!("use at most {max}, or remove the cap")),
+            );
+        }
+    }
+
+    fn scaleout_fabric(&mut self, f: &Spanned<String>) -> Option<FabricId> {
+        let catalog = self.catalog;
+        let fabric = self.reference(&catalog.fabrics, f, "cluster.fabric")?;
+        if fabric.tier != FabricTier::ScaleOut {
+            let outs: Vec<&str> = catalog
+                .fabrics
+                .iter()
+                .filter(|f| f.tier == FabricTier::ScaleOut)
+                .map(|f| f.id())
+                .collect();
+            self.problem(
+                Diagnostic::at(
+                    f.span(),
+                    format!(
+                        "`{}` is a scale-up fabric; `cluster.fabric` is the scale-out network",
+                        fabric.id()
+                    ),
+                )
+                .with_help(format!("use one of {}", outs.join(", "))),
+            );
+            return None;
+        }
+        Some(FabricId(fabric.id().to_owned()))
+    }
+
+    fn facility(&mut self, f: FacilityWire) -> Option<Facility> {
+        let catalog = self.catalog;
+        let before = self.problems.len();
+        let site = f
+            .site
+            .as_ref()
+            .and_then(|s| self.reference(&catalog.sites, s, "facility.site"));
+        if let Some(pue) = &f.pue {
+            self.pue(pue);
+        }
+        let price = f
+            .electricity_usd_per_kwh
+            .as_ref()
+            .and_then(|p| self.non_negative(p, "facility.electricity_usd_per_kwh", "USD/kWh"));
+        let tariff_price = site
+            .and_then(|s| catalog.tariffs.find(s.tariff.get_ref()))
+            .map(|t| t.usd_per_kwh.value);
+        (self.problems.len() == before).then(|| Facility {
+            site: site.map(|s| SiteId(s.id().to_owned())),
+            pue: f.pue.map(|p| *p.get_ref()),
+            electricity_usd_per_kwh: price.or(tariff_price),
+        })
+    }
+
+    fn pue(&mut self, pue: &Spanned<f64>) {
+        let x = *pue.get_ref();
+        if !(x >= 1.0 && x.is_finite()) {
+            self.problem(
+                Diagnostic::at(
+                    pue.span(),
+                    format!("`facility.pue` is {x}, but a PUE is at least 1 (facility energy over IT energy)"),
+                )
+                .with_help("typical values: 1.08-1.2 for liquid-cooled AI halls, ~1.55 industry average"),
+            );
+        } else if x < LOWEST_REPORTED_PUE {
+            self.warnings.push(format!(
+                "PUE {x} is below the lowest annual PUE any operator reports ({LOWEST_REPORTED_PUE})"
+            ));
+        } else if x > 3.0 {
+            self.warnings
+                .push(format!("PUE {x} is above 3: is this the intended value?"));
+        }
+    }
+
+    fn workload(&mut self, w: WorkloadWire) -> Option<Workload> {
+        let Some(u) = &w.utilization else {
+            return Some(Workload {
+                utilization: Fraction::new(1.0).expect("1 is a fraction"),
+            });
+        };
+        match Fraction::new(*u.get_ref()) {
+            Some(f) => Some(Workload { utilization: f }),
+            None => {
+                self.problem(
+                    Diagnostic::at(
+                        u.span(),
+                        format!(
+                            "`workload.utilization` is {}, but a fraction is between 0 and 1",
+                            u.get_ref()
+                        ),
+                    )
+                    .with_help("write 85% as 0.85"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Looks up an id of some kind, reporting an unknown one with suggestions.
+    fn reference<'c, E: Entry>(&mut self, table: &'c Table<E>, id: &Spanned<String>, field: &str) -> Option<&'c E> {
+        match table.get(id.get_ref()) {
+            Ok(e) => Some(e),
+            Err(CatalogError::Unknown {
+                kind,
+                query,
+                suggestions,
+            }) => {
+                let help = suggest::did_you_mean(&suggestions)
+                    .unwrap_or_else(|| format!("see `rackscale catalog list --kind {kind}`"));
+                self.problem(
+                    Diagnostic::at(id.span(), format!("unknown {kind} `{query}` at `{field}`")).with_help(help),
+                );
+                None
+            }
+            Err(other) => {
+                self.problem(Diagnostic::at(id.span(), other.to_string()));
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, n: &Spanned<i64>, field: &str) -> Option<u32> {
+        match u32::try_from(*n.get_ref()) {
+            Ok(v) if v > 0 => Some(v),
+            _ => {
+                let unit = field.rsplit('.').next().unwrap_or(field);
+                self.problem(
+                    Diagnostic::at(
+                        n.span(),
+                        format!("`{field}` is {}, but a cluster needs at least one", n.get_ref()),
+                    )
+                    .with_help(format!("give a whole number of {unit} of 1 or more")),
+                );
+                None
+            }
+        }
+    }
+
+    fn positive(&mut self, x: &Spanned<f64>, field: &str, unit: &str) -> Option<f64> {
+        let v = *x.get_ref();
+        if v > 0.0 && v.is_finite() {
+            return Some(v);
+        }
+        self.problem(Diagnostic::at(
+            x.span(),
+            format!("`{field}` is {v} {unit}, but it must be more than zero"),
+        ));
+        None
+    }
+
+    fn non_negative(&mut self, x: &Spanned<f64>, field: &str, unit: &str) -> Option<f64> {
+        let v = *x.get_ref();
+        if v >= 0.0 && v.is_finite() {
+            return Some(v);
+        }
+        self.problem(Diagnostic::at(
+            x.span(),
+            format!("`{field}` is {v} {unit}, but it cannot be negative"),
+        ));
+        None
+    }
+
+    fn problem(&mut self, d: Diagnostic) {
+        self.problems.push(d);
+    }
+}
