@@ -13,20 +13,14 @@ use std::io::Write;
 use std::path::Path;
 
 /// The flagship scenario, run when no command is given.
-const FLAGSHIP: (&str, &str) = (
-    "scenarios/azure-gb300.toml",
-    include_str!("../scenarios/azure-gb300.toml"),
-);
+const FLAGSHIP: (&str, &str) = ("scenarios/azure-gb300.toml", include_str!("../scenarios/azure-gb300.toml"));
 
 /// Runs the command line.
 pub fn run(cli: Cli) -> Result<()> {
     let g = &cli.global;
     match cli.command {
         None => {
-            eprintln!(
-                "rackscale: no command given; summarising the flagship scenario {} (see --help)",
-                FLAGSHIP.0
-            );
+            eprintln!("rackscale: no command given; summarising the flagship scenario {} (see --help)", FLAGSHIP.0);
             check_text(g, FLAGSHIP.0, FLAGSHIP.1)
         }
         Some(Command::Catalog(CatalogCommand::List { kind })) => catalog_list(g, kind.map(kind_of)),
@@ -44,30 +38,15 @@ fn catalog_list(g: &Global, kind: Option<Kind>) -> Result<()> {
 fn catalog_show(g: &Global, id: &str) -> Result<()> {
     let catalog = load_catalog(g)?;
     let (kind, entry) = catalog.show(id)?;
-    emit(
-        g,
-        id,
-        &EntryDetail {
-            kind: kind.name().to_owned(),
-            entry,
-        },
-    )
+    emit(g, id, &EntryDetail { kind: kind.name().to_owned(), entry })
 }
 
 fn init(path: &Path, force: bool) -> Result<()> {
     if path.exists() && !force {
-        return Err(UsageError(format!(
-            "`{}` already exists; pass --force to replace it",
-            path.display()
-        ))
-        .into());
+        return Err(UsageError(format!("`{}` already exists; pass --force to replace it", path.display())).into());
     }
     write_atomic(path, TEMPLATE.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))?;
-    eprintln!(
-        "wrote {}; check it with `rackscale check {}`",
-        path.display(),
-        path.display()
-    );
+    eprintln!("wrote {}; check it with `rackscale check {}`", path.display(), path.display());
     Ok(())
 }
 
@@ -152,15 +131,7 @@ fn emit(g: &Global, stem: &str, r: &dyn Report) -> Result<()> {
 
 /// A name safe as a file name.
 fn file_stem(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' }).collect()
 }
 
 fn format_of(f: FormatArg) -> Format {

@@ -26,20 +26,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem at `span`.
     pub fn at(span: Range<usize>, message: impl Into<String>) -> Self {
-        Self {
-            span: Some(span),
-            message: message.into(),
-            help: None,
-        }
+        Self { span: Some(span), message: message.into(), help: None }
     }
 
     /// A problem with no position (a missing table, say).
     pub fn whole_file(message: impl Into<String>) -> Self {
-        Self {
-            span: None,
-            message: message.into(),
-            help: None,
-        }
+        Self { span: None, message: message.into(), help: None }
     }
 
     /// Adds a hint of what would be right.
@@ -50,20 +42,42 @@ impl Diagnostic {
 
     /// From a TOML syntax or type error, which carries its own span.
     pub fn from_toml(err: &toml::de::Error) -> Self {
-        let message = err.message().trim_end().trim_end_matches('.').to_owned();
+        let message = plain_types(err.message().trim_end().trim_end_matches('.'));
         let help = toml_help(&message);
-        Self {
-            span: err.span(),
-            message,
-            help,
-        }
+        Self { span: err.span(), message, help }
     }
+}
+
+/// Says `a whole number` where serde says `i64`.
+fn plain_types(message: &str) -> String {
+    let mut m = message.to_owned();
+    for (rust, plain) in [
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected u32", "expected a whole number of 0 or more"),
+        ("expected f64", "expected a number"),
+        ("expected a string", "expected a string in quotes"),
+    ] {
+        m = m.replace(rust, plain);
+    }
+    m
+}
+
+/// `unknown field `x`, expected one of `a`, `b``: the field and the choices.
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let choices = rest.split('`').skip(1).step_by(2).collect();
+    Some((field, choices))
 }
 
 /// Suggestions for common TOML mistakes, keyed on the parser's message.
 fn toml_help(message: &str) -> Option<String> {
-    if message.starts_with("unknown field") {
-        Some("remove the field or fix its spelling; `rackscale init` writes a template with every field".into())
+    if let Some((field, choices)) = unknown_field(message) {
+        let similar = crate::suggest::similar(field, choices);
+        Some(crate::suggest::did_you_mean(&similar).unwrap_or_else(|| {
+            "remove the field or fix its spelling; `rackscale init` writes a template with every field".into()
+        }))
     } else if message.starts_with("missing field") {
         Some("add the field; `rackscale init` writes a template with every field".into())
     } else if message.starts_with("invalid type") {
@@ -88,11 +102,7 @@ impl Diagnostics {
     /// Problems of `path`, sorted by position so the report reads top-down.
     pub fn new(path: impl Into<String>, source: impl Into<String>, mut items: Vec<Diagnostic>) -> Self {
         items.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-        Self {
-            path: path.into(),
-            source: source.into(),
-            items,
-        }
+        Self { path: path.into(), source: source.into(), items }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -175,6 +185,13 @@ mod tests {
         assert_eq!(ds.line_col(0), (1, 1));
         assert_eq!(ds.line_col(9), (2, 1));
         assert_eq!(ds.line_col(7), (1, 7));
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_close_one() {
+        let help = toml_help("unknown field `systme`, expected one of `system`, `racks`, `nodes`");
+        assert_eq!(help.as_deref(), Some("did you mean `system`?"));
+        assert!(toml_help("unknown field `zzz`, expected `system`").unwrap().starts_with("remove the field"));
     }
 
     #[test]

@@ -24,9 +24,8 @@ pub struct UsageError(pub String);
 
 /// Classifies an error chain: any link that is bad input makes it exit 1.
 pub fn exit_for(err: &anyhow::Error) -> Exit {
-    let user = err
-        .chain()
-        .any(|e| e.is::<CatalogError>() || e.is::<ScenarioError>() || e.is::<UsageError>() || is_user_io(e));
+    let user =
+        err.chain().any(|e| e.is::<CatalogError>() || e.is::<ScenarioError>() || e.is::<UsageError>() || is_user_io(e));
     if user { Exit::BadInput } else { Exit::Internal }
 }
 

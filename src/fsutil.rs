@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically, creating parent directories.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let tmp = temp_path(dir, path);
     let result = (|| {
@@ -28,9 +25,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// A hidden sibling name unique to this process.
 fn temp_path(dir: &Path, path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     dir.join(format!(".{name}.tmp-{}", std::process::id()))
 }
 
@@ -45,10 +40,7 @@ mod tests {
         write_atomic(&p, b"one").unwrap();
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "two");
-        let names: Vec<_> = fs::read_dir(p.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = fs::read_dir(p.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("out.json")]);
     }
 
@@ -62,10 +54,6 @@ mod tests {
         fs::create_dir_all(blocked.join("inner")).unwrap();
         assert!(write_atomic(&blocked, b"new").is_err());
         assert_eq!(fs::read_to_string(&p).unwrap(), "old");
-        assert!(
-            fs::read_dir(dir.path())
-                .unwrap()
-                .all(|e| !e.unwrap().file_name().to_string_lossy().contains(".tmp-"))
-        );
+        assert!(fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().contains(".tmp-")));
     }
 }

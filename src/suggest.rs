@@ -8,10 +8,7 @@
 /// alphabetical order so output is deterministic.
 pub fn similar<'a>(query: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let q = query.to_lowercase();
-    let mut scored: Vec<(usize, &str)> = candidates
-        .into_iter()
-        .filter_map(|c| score(&q, c).map(|s| (s, c)))
-        .collect();
+    let mut scored: Vec<(usize, &str)> = candidates.into_iter().filter_map(|c| score(&q, c).map(|s| (s, c))).collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
     scored.into_iter().take(3).map(|(_, c)| c.to_owned()).collect()
@@ -74,10 +71,9 @@ mod tests {
 
     #[test]
     fn typo_finds_close_ids() {
-        assert_eq!(
-            similar("h10", ["h100", "h200", "a100", "b200"]),
-            vec!["h100", "a100", "h200"]
-        );
+        assert_eq!(similar("h10", ["h100", "h200", "a100", "b200"]), vec!["h100"]);
+        assert_eq!(similar("mi35x", ["mi300x", "mi325x", "mi355x", "gaudi3"]), vec!["mi325x", "mi355x", "mi300x"]);
+        assert_eq!(similar("GB300", ["gb300", "gb200"]), vec!["gb300", "gb200"]);
         assert_eq!(similar("hgx-h10", SYSTEMS), vec!["hgx-h100", "hgx-h200"]);
     }
 

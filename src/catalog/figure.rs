@@ -45,12 +45,7 @@ impl Serialize for Figure {
 impl Figure {
     /// A published figure with no range.
     pub fn exact(value: f64) -> Self {
-        Self {
-            value,
-            low: None,
-            high: None,
-            note: None,
-        }
+        Self { value, low: None, high: None, note: None }
     }
 
     /// Whether this figure is an estimate (has a range).
@@ -100,11 +95,7 @@ impl fmt::Display for Figure {
 
 /// A number without trailing zeros: `1400`, `8`, `1.25`.
 pub fn fmt_num(x: f64) -> String {
-    if x == x.trunc() && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{}", (x * 1e6).round() / 1e6)
-    }
+    if x == x.trunc() && x.abs() < 1e15 { format!("{x:.0}") } else { format!("{}", (x * 1e6).round() / 1e6) }
 }
 
 impl<'de> Deserialize<'de> for Figure {
@@ -136,12 +127,7 @@ impl<'de> Visitor<'de> for FigureVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Figure, A::Error> {
         let w = EstimateWire::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        Ok(Figure {
-            value: w.value,
-            low: Some(w.low),
-            high: Some(w.high),
-            note: w.note,
-        })
+        Ok(Figure { value: w.value, low: Some(w.low), high: Some(w.high), note: w.note })
     }
 }
 
@@ -165,9 +151,7 @@ mod tests {
     }
 
     fn parse(s: &str) -> Result<Figure, String> {
-        toml::from_str::<Holder>(s)
-            .map(|h| h.x)
-            .map_err(|e| e.message().to_owned())
+        toml::from_str::<Holder>(s).map(|h| h.x).map_err(|e| e.message().to_owned())
     }
 
     #[test]
@@ -189,25 +173,14 @@ mod tests {
     fn serializes_as_written() {
         assert_eq!(serde_json::to_string(&Figure::exact(8.0)).unwrap(), "8.0");
         let f = parse("x = { value = 2, low = 1, high = 3 }").unwrap();
-        assert_eq!(
-            serde_json::to_string(&f).unwrap(),
-            r#"{"value":2.0,"low":1.0,"high":3.0}"#
-        );
+        assert_eq!(serde_json::to_string(&f).unwrap(), r#"{"value":2.0,"low":1.0,"high":3.0}"#);
     }
 
     #[test]
     fn rejects_bad_figures() {
         assert!(parse("x = -5").unwrap_err().contains("zero or more"));
-        assert!(
-            parse("x = { value = 5, low = 6, high = 7 }")
-                .unwrap_err()
-                .contains("range must hold")
-        );
-        assert!(
-            parse("x = { value = 5, low = 4, high = 7, unit = \"W\" }")
-                .unwrap_err()
-                .contains("unknown field")
-        );
+        assert!(parse("x = { value = 5, low = 6, high = 7 }").unwrap_err().contains("range must hold"));
+        assert!(parse("x = { value = 5, low = 4, high = 7, unit = \"W\" }").unwrap_err().contains("unknown field"));
         assert!(parse("x = \"big\"").unwrap_err().contains("a number, or a table"));
     }
 }

@@ -11,23 +11,11 @@ use toml::Spanned;
 
 /// The built-in catalog files, compiled in: `(path, text)`.
 pub const BUILTIN_FILES: [(&str, &str); 5] = [
-    (
-        "data/catalog/accelerators.toml",
-        include_str!("../../data/catalog/accelerators.toml"),
-    ),
-    (
-        "data/catalog/systems.toml",
-        include_str!("../../data/catalog/systems.toml"),
-    ),
-    (
-        "data/catalog/fabrics.toml",
-        include_str!("../../data/catalog/fabrics.toml"),
-    ),
+    ("data/catalog/accelerators.toml", include_str!("../../data/catalog/accelerators.toml")),
+    ("data/catalog/systems.toml", include_str!("../../data/catalog/systems.toml")),
+    ("data/catalog/fabrics.toml", include_str!("../../data/catalog/fabrics.toml")),
     ("data/catalog/sites.toml", include_str!("../../data/catalog/sites.toml")),
-    (
-        "data/catalog/offers.toml",
-        include_str!("../../data/catalog/offers.toml"),
-    ),
+    ("data/catalog/offers.toml", include_str!("../../data/catalog/offers.toml")),
 ];
 
 /// One catalog file: any mix of entry kinds, as arrays of tables.
@@ -88,10 +76,8 @@ impl Catalog {
         let mut files = Vec::new();
         for p in paths {
             let path = p.display().to_string();
-            let text = std::fs::read_to_string(p).map_err(|source| CatalogError::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let text =
+                std::fs::read_to_string(p).map_err(|source| CatalogError::Read { path: path.clone(), source })?;
             files.push((path, text));
         }
         Self::load(&files)
@@ -176,10 +162,7 @@ impl Loader {
 
 /// Drops the origin once the catalog is known to be valid.
 fn strip<E>(t: Table<(Origin, E)>) -> Table<E> {
-    Table {
-        entries: t.entries.into_iter().map(|(k, (_, e))| (k, e)).collect(),
-        aliases: t.aliases,
-    }
+    Table { entries: t.entries.into_iter().map(|(k, (_, e))| (k, e)).collect(), aliases: t.aliases }
 }
 
 /// Adds entries of one kind from one file. Ids are lowercase; an id repeated
@@ -196,10 +179,8 @@ fn insert_all<E: SpannedId + Entry>(
         let (id, span) = (e.id().to_owned(), e.id_span());
         if id != id.to_lowercase() || id.is_empty() || id.contains(char::is_whitespace) {
             problems.push(
-                Diagnostic::at(span, format!("invalid {} id `{id}`", E::KIND)).with_help(format!(
-                    "ids are lowercase with no spaces: `{}`",
-                    id.to_lowercase().replace(' ', "-")
-                )),
+                Diagnostic::at(span, format!("invalid {} id `{id}`", E::KIND))
+                    .with_help(format!("ids are lowercase with no spaces: `{}`", id.to_lowercase().replace(' ', "-"))),
             );
             continue;
         }
@@ -246,10 +227,7 @@ fn check_ref<E: Entry>(table: &Table<(Origin, E)>, r: &Spanned<String>) -> Optio
 fn check_tier(fabrics: &Table<(Origin, Fabric)>, r: &Spanned<String>, want: FabricTier) -> Option<Diagnostic> {
     let (_, f) = fabrics.find(r.get_ref())?;
     (f.tier != want).then(|| {
-        Diagnostic::at(
-            r.span(),
-            format!("fabric `{}` is {:?}, expected a {want:?} fabric", r.get_ref(), f.tier),
-        )
+        Diagnostic::at(r.span(), format!("fabric `{}` is {:?}, expected a {want:?} fabric", r.get_ref(), f.tier))
     })
 }
 
@@ -407,14 +385,8 @@ impl Entry for Fabric {
             FabricTier::ScaleUp => "scale-up",
             FabricTier::ScaleOut => "scale-out",
         };
-        let radix = self
-            .switch_radix
-            .map_or_else(|| "no switch".to_owned(), |r| format!("radix {r}"));
-        format!(
-            "{tier} {}, {} Gb/s ports, {radix}",
-            self.technology,
-            fmt_num(self.port_gbps.value)
-        )
+        let radix = self.switch_radix.map_or_else(|| "no switch".to_owned(), |r| format!("radix {r}"));
+        format!("{tier} {}, {} Gb/s ports, {radix}", self.technology, fmt_num(self.port_gbps.value))
     }
     fn has_estimate(&self) -> bool {
         let optional = [&self.switch_latency_ns, &self.switch_power_w, &self.switch_price_usd];
@@ -454,10 +426,8 @@ impl Entry for Tariff {
         ""
     }
     fn summary(&self) -> String {
-        let carbon = self
-            .gco2_per_kwh
-            .as_ref()
-            .map_or_else(String::new, |c| format!(", {} gCO2e/kWh", fmt_num(c.value)));
+        let carbon =
+            self.gco2_per_kwh.as_ref().map_or_else(String::new, |c| format!(", {} gCO2e/kWh", fmt_num(c.value)));
         format!("{} USD/kWh{carbon} ({})", fmt_num(self.usd_per_kwh.value), self.period)
     }
     fn has_estimate(&self) -> bool {
@@ -475,10 +445,8 @@ impl Entry for Offer {
         &self.provider
     }
     fn summary(&self) -> String {
-        let pricing = serde_json::to_value(self.pricing)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let pricing =
+            serde_json::to_value(self.pricing).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         format!(
             "{} x {}, {pricing}, {} USD/GPU-h, {}",
             self.gpus_per_instance,

@@ -13,6 +13,8 @@ mod entries;
 mod fields;
 mod figure;
 mod load;
+#[cfg(test)]
+mod tests;
 
 pub use entries::{
     Accelerator, Cooling, Fabric, FabricTier, Offer, PowerRating, Precision, Pricing, Site, System, Tariff,
@@ -48,14 +50,7 @@ pub enum Kind {
 
 impl Kind {
     /// All kinds in listing order.
-    pub const ALL: [Kind; 6] = [
-        Self::Gpu,
-        Self::System,
-        Self::Fabric,
-        Self::Site,
-        Self::Electricity,
-        Self::Offer,
-    ];
+    pub const ALL: [Kind; 6] = [Self::Gpu, Self::System, Self::Fabric, Self::Site, Self::Electricity, Self::Offer];
 
     /// Name as on the command line and in output.
     pub fn name(self) -> &'static str {
@@ -151,10 +146,7 @@ pub struct Table<E> {
 
 impl<E> Default for Table<E> {
     fn default() -> Self {
-        Self {
-            entries: BTreeMap::new(),
-            aliases: BTreeMap::new(),
-        }
+        Self { entries: BTreeMap::new(), aliases: BTreeMap::new() }
     }
 }
 
@@ -257,7 +249,11 @@ impl Catalog {
     /// The entry with this id or alias in any kind, as plain JSON, with its kind.
     pub fn show(&self, query: &str) -> Result<(Kind, serde_json::Value), CatalogError> {
         fn json<E: Entry>(e: &E) -> (Kind, serde_json::Value) {
-            (E::KIND, serde_json::to_value(e).expect("catalog entries serialize"))
+            let mut v = serde_json::to_value(e).expect("catalog entries serialize");
+            if let serde_json::Value::Object(map) = &mut v {
+                map.retain(|_, field| !field.is_null());
+            }
+            (E::KIND, v)
         }
         let hit = None
             .or_else(|| self.gpus.find(query).map(json))
@@ -266,10 +262,7 @@ impl Catalog {
             .or_else(|| self.sites.find(query).map(json))
             .or_else(|| self.tariffs.find(query).map(json))
             .or_else(|| self.offers.find(query).map(json));
-        hit.ok_or_else(|| CatalogError::NoSuchEntry {
-            query: query.to_owned(),
-            suggestions: self.similar_any(query),
-        })
+        hit.ok_or_else(|| CatalogError::NoSuchEntry { query: query.to_owned(), suggestions: self.similar_any(query) })
     }
 
     fn similar_any(&self, query: &str) -> Vec<String> {

@@ -25,11 +25,7 @@ pub fn peaks(gpu: &Accelerator, gpus: u32) -> Vec<Peak> {
         .into_iter()
         .filter_map(|p| {
             let dense = gpu.peak(p)? * n;
-            Some(Peak {
-                precision: p,
-                dense,
-                sparse: gpu.peak_sparse(p).map(|s| s * n),
-            })
+            Some(Peak { precision: p, dense, sparse: gpu.peak_sparse(p).map(|s| s * n) })
         })
         .collect()
 }

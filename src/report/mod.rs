@@ -83,10 +83,7 @@ impl Exporter for TableExporter {
             .rows()
             .into_iter()
             .map(|r| {
-                r.into_iter()
-                    .zip(&shorten)
-                    .map(|(c, &s)| if s { ellipsize(&c, self.max_cell) } else { c })
-                    .collect()
+                r.into_iter().zip(&shorten).map(|(c, &s)| if s { ellipsize(&c, self.max_cell) } else { c }).collect()
             })
             .collect();
         let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
@@ -164,10 +161,7 @@ mod tests {
             vec!["id", "note"]
         }
         fn rows(&self) -> Vec<Vec<String>> {
-            vec![
-                vec!["a".into(), "x, \"quoted\"".into()],
-                vec!["longer".into(), "y".repeat(80)],
-            ]
+            vec![vec!["a".into(), "x, \"quoted\"".into()], vec!["longer".into(), "y".repeat(80)]]
         }
         fn long_columns(&self) -> &'static [&'static str] {
             &["note"]
@@ -195,9 +189,6 @@ mod tests {
 
     #[test]
     fn json_is_pretty_with_newline() {
-        assert_eq!(
-            render(&Two, Format::Json).unwrap(),
-            "[\n  {\n    \"id\": \"a\"\n  }\n]\n"
-        );
+        assert_eq!(render(&Two, Format::Json).unwrap(), "[\n  {\n    \"id\": \"a\"\n  }\n]\n");
     }
 }

@@ -41,11 +41,7 @@ impl Report for EntryDetail {
     fn rows(&self) -> Vec<Vec<String>> {
         let mut rows = vec![vec!["kind".to_owned(), self.kind.clone()]];
         if let Value::Object(map) = &self.entry {
-            rows.extend(
-                map.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(k, v)| vec![k.clone(), cell(v)]),
-            );
+            rows.extend(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| vec![k.clone(), cell(v)]));
         }
         rows
     }
@@ -95,30 +91,17 @@ impl Report for ScenarioSummary {
         for p in &self.peaks {
             r.push(format!("peak {} dense", p.precision), sig(p.dense_eflops), "EFLOP/s");
             if let Some(s) = p.sparse_eflops {
-                r.push(
-                    format!("peak {} sparse (vendor headline)", p.precision),
-                    sig(s),
-                    "EFLOP/s",
-                );
+                r.push(format!("peak {} sparse (vendor headline)", p.precision), sig(s), "EFLOP/s");
             }
         }
         r.push("hbm", sig(self.hbm_tb), "TB");
-        let range = format!(
-            "{} ({}-{})",
-            sig(self.it_power_mw),
-            sig(self.it_power_mw_low),
-            sig(self.it_power_mw_high)
-        );
+        let range = format!("{} ({}-{})", sig(self.it_power_mw), sig(self.it_power_mw_low), sig(self.it_power_mw_high));
         r.push("it power at nameplate", range, "MW");
         r.opt("site", self.site.as_ref(), "");
         r.opt("pue (fixed)", self.pue, "");
         r.opt("facility power at nameplate", self.facility_power_mw.map(sig), "MW");
         r.opt("electricity price", self.electricity_usd_per_kwh, "USD/kWh");
-        r.opt(
-            "energy bill upper bound",
-            self.energy_usd_per_year_upper_bound.map(|x| format!("{:.0}", x)),
-            "USD/year",
-        );
+        r.opt("energy bill upper bound", self.energy_usd_per_year_upper_bound.map(|x| format!("{:.0}", x)), "USD/year");
         r.push("utilization", self.utilization, "");
         r.0
     }

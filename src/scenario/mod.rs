@@ -104,10 +104,8 @@ impl Scenario {
     /// Reads, parses and validates a scenario file.
     pub fn from_path(path: &std::path::Path, catalog: &Catalog) -> Result<Scenario, ScenarioError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: shown.clone(), source })?;
         Self::parse(&shown, &text, catalog)
     }
 }

@@ -16,11 +16,7 @@ use toml::Spanned;
 const LOWEST_REPORTED_PUE: f64 = 1.04;
 
 pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -> Result<Scenario, Vec<Diagnostic>> {
-    let mut v = Validator {
-        catalog,
-        problems: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut v = Validator { catalog, problems: Vec::new(), warnings: Vec::new() };
     let cluster = v.cluster(w.cluster);
     let facility = v.facility(w.facility);
     let workload = v.workload(w.workload);
@@ -55,26 +51,18 @@ impl Validator<'_> {
         let catalog = self.catalog;
         let system = self.reference(&catalog.systems, &c.system, "cluster.system");
         let fabric = c.fabric.as_ref().and_then(|f| self.scaleout_fabric(f));
-        let cap = c
-            .gpu_power_cap_w
-            .as_ref()
-            .and_then(|p| self.positive(p, "cluster.gpu_power_cap_w", "W"));
+        let cap = c.gpu_power_cap_w.as_ref().and_then(|p| self.positive(p, "cluster.gpu_power_cap_w", "W"));
         let sizes = [("racks", &c.racks), ("nodes", &c.nodes), ("gpus", &c.gpus)];
         let given: Vec<_> = sizes.iter().filter_map(|(k, v)| v.as_ref().map(|v| (*k, v))).collect();
         let size = match given.as_slice() {
             [] => {
                 self.problem(
-                    Diagnostic::at(
-                        span,
-                        "`[cluster]` says how much hardware with none of `racks`, `nodes`, `gpus`",
-                    )
-                    .with_help("add one, e.g. `racks = 64`"),
+                    Diagnostic::at(span, "`[cluster]` says how much hardware with none of `racks`, `nodes`, `gpus`")
+                        .with_help("add one, e.g. `racks = 64`"),
                 );
                 None
             }
-            [(key, value)] => self
-                .count(value, &format!("cluster.{key}"))
-                .map(|n| (*key, n, value.span())),
+            [(key, value)] => self.count(value, &format!("cluster.{key}")).map(|n| (*key, n, value.span())),
             [_, (second, value), ..] => {
                 self.problem(
                     Diagnostic::at(
@@ -120,18 +108,11 @@ impl Validator<'_> {
             "nodes" => Some(n),
             _ if n % per_node != 0 => {
                 let (lo, hi) = (n / per_node * per_node, (n / per_node + 1) * per_node);
-                let hint = if lo == 0 {
-                    format!("try {hi}")
-                } else {
-                    format!("try {lo} or {hi}")
-                };
+                let hint = if lo == 0 { format!("try {hi}") } else { format!("try {lo} or {hi}") };
                 self.problem(
                     Diagnostic::at(
                         span,
-                        format!(
-                            "{n} GPUs is not a whole number of `{}` nodes of {per_node} GPUs",
-                            s.id()
-                        ),
+                        format!("{n} GPUs is not a whole number of `{}` nodes of {per_node} GPUs", s.id()),
                     )
                     .with_help(hint),
                 );
@@ -155,11 +136,8 @@ impl Validator<'_> {
         let (_, max) = gpu.power_w.range();
         if cap > max {
             self.problem(
-                Diagnostic::at(
-                    at.span(),
-                    format!("power cap {cap} W is above the {} rating of {max} W", gpu.id()),
-                )
-                .with_help(format!("use at most {max}, or remove the cap")),
+                Diagnostic::at(at.span(), format!("power cap {cap} W is above the {} rating of {max} W", gpu.id()))
+                    .with_help(format!("use at most {max}, or remove the cap")),
             );
         }
     }
@@ -168,19 +146,12 @@ impl Validator<'_> {
         let catalog = self.catalog;
         let fabric = self.reference(&catalog.fabrics, f, "cluster.fabric")?;
         if fabric.tier != FabricTier::ScaleOut {
-            let outs: Vec<&str> = catalog
-                .fabrics
-                .iter()
-                .filter(|f| f.tier == FabricTier::ScaleOut)
-                .map(|f| f.id())
-                .collect();
+            let outs: Vec<&str> =
+                catalog.fabrics.iter().filter(|f| f.tier == FabricTier::ScaleOut).map(|f| f.id()).collect();
             self.problem(
                 Diagnostic::at(
                     f.span(),
-                    format!(
-                        "`{}` is a scale-up fabric; `cluster.fabric` is the scale-out network",
-                        fabric.id()
-                    ),
+                    format!("`{}` is a scale-up fabric; `cluster.fabric` is the scale-out network", fabric.id()),
                 )
                 .with_help(format!("use one of {}", outs.join(", "))),
             );
@@ -192,10 +163,7 @@ impl Validator<'_> {
     fn facility(&mut self, f: FacilityWire) -> Option<Facility> {
         let catalog = self.catalog;
         let before = self.problems.len();
-        let site = f
-            .site
-            .as_ref()
-            .and_then(|s| self.reference(&catalog.sites, s, "facility.site"));
+        let site = f.site.as_ref().and_then(|s| self.reference(&catalog.sites, s, "facility.site"));
         if let Some(pue) = &f.pue {
             self.pue(pue);
         }
@@ -203,9 +171,7 @@ impl Validator<'_> {
             .electricity_usd_per_kwh
             .as_ref()
             .and_then(|p| self.non_negative(p, "facility.electricity_usd_per_kwh", "USD/kWh"));
-        let tariff_price = site
-            .and_then(|s| catalog.tariffs.find(s.tariff.get_ref()))
-            .map(|t| t.usd_per_kwh.value);
+        let tariff_price = site.and_then(|s| catalog.tariffs.find(s.tariff.get_ref())).map(|t| t.usd_per_kwh.value);
         (self.problems.len() == before).then(|| Facility {
             site: site.map(|s| SiteId(s.id().to_owned())),
             pue: f.pue.map(|p| *p.get_ref()),
@@ -224,20 +190,16 @@ impl Validator<'_> {
                 .with_help("typical values: 1.08-1.2 for liquid-cooled AI halls, ~1.55 industry average"),
             );
         } else if x < LOWEST_REPORTED_PUE {
-            self.warnings.push(format!(
-                "PUE {x} is below the lowest annual PUE any operator reports ({LOWEST_REPORTED_PUE})"
-            ));
-        } else if x > 3.0 {
             self.warnings
-                .push(format!("PUE {x} is above 3: is this the intended value?"));
+                .push(format!("PUE {x} is below the lowest annual PUE any operator reports ({LOWEST_REPORTED_PUE})"));
+        } else if x > 3.0 {
+            self.warnings.push(format!("PUE {x} is above 3: is this the intended value?"));
         }
     }
 
     fn workload(&mut self, w: WorkloadWire) -> Option<Workload> {
         let Some(u) = &w.utilization else {
-            return Some(Workload {
-                utilization: Fraction::new(1.0).expect("1 is a fraction"),
-            });
+            return Some(Workload { utilization: Fraction::new(1.0).expect("1 is a fraction") });
         };
         match Fraction::new(*u.get_ref()) {
             Some(f) => Some(Workload { utilization: f }),
@@ -245,10 +207,7 @@ impl Validator<'_> {
                 self.problem(
                     Diagnostic::at(
                         u.span(),
-                        format!(
-                            "`workload.utilization` is {}, but a fraction is between 0 and 1",
-                            u.get_ref()
-                        ),
+                        format!("`workload.utilization` is {}, but a fraction is between 0 and 1", u.get_ref()),
                     )
                     .with_help("write 85% as 0.85"),
                 );
@@ -261,11 +220,7 @@ impl Validator<'_> {
     fn reference<'c, E: Entry>(&mut self, table: &'c Table<E>, id: &Spanned<String>, field: &str) -> Option<&'c E> {
         match table.get(id.get_ref()) {
             Ok(e) => Some(e),
-            Err(CatalogError::Unknown {
-                kind,
-                query,
-                suggestions,
-            }) => {
+            Err(CatalogError::Unknown { kind, query, suggestions }) => {
                 let help = suggest::did_you_mean(&suggestions)
                     .unwrap_or_else(|| format!("see `rackscale catalog list --kind {kind}`"));
                 self.problem(
@@ -286,11 +241,8 @@ impl Validator<'_> {
             _ => {
                 let unit = field.rsplit('.').next().unwrap_or(field);
                 self.problem(
-                    Diagnostic::at(
-                        n.span(),
-                        format!("`{field}` is {}, but a cluster needs at least one", n.get_ref()),
-                    )
-                    .with_help(format!("give a whole number of {unit} of 1 or more")),
+                    Diagnostic::at(n.span(), format!("`{field}` is {}, but a cluster needs at least one", n.get_ref()))
+                        .with_help(format!("give a whole number of {unit} of 1 or more")),
                 );
                 None
             }
@@ -302,10 +254,7 @@ impl Validator<'_> {
         if v > 0.0 && v.is_finite() {
             return Some(v);
         }
-        self.problem(Diagnostic::at(
-            x.span(),
-            format!("`{field}` is {v} {unit}, but it must be more than zero"),
-        ));
+        self.problem(Diagnostic::at(x.span(), format!("`{field}` is {v} {unit}, but it must be more than zero")));
         None
     }
 
@@ -314,10 +263,7 @@ impl Validator<'_> {
         if v >= 0.0 && v.is_finite() {
             return Some(v);
         }
-        self.problem(Diagnostic::at(
-            x.span(),
-            format!("`{field}` is {v} {unit}, but it cannot be negative"),
-        ));
+        self.problem(Diagnostic::at(x.span(), format!("`{field}` is {v} {unit}, but it cannot be negative")));
         None
     }
 
