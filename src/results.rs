@@ -42,9 +42,9 @@ pub struct EntryDetail {
 pub struct PeakRow {
     /// Precision.
     pub precision: String,
-    /// Dense peak [EFLOP/s].
+    /// Dense peak \[EFLOP/s\].
     pub dense_eflops: f64,
-    /// Vendor's sparse headline [EFLOP/s], where published.
+    /// Vendor's sparse headline \[EFLOP/s\], where published.
     pub sparse_eflops: Option<f64>,
 }
 
@@ -71,23 +71,23 @@ pub struct ScenarioSummary {
     pub fabric: String,
     /// Peak compute per precision.
     pub peaks: Vec<PeakRow>,
-    /// Total HBM [TB].
+    /// Total HBM \[TB\].
     pub hbm_tb: f64,
-    /// IT power at nameplate [MW].
+    /// IT power at nameplate \[MW\].
     pub it_power_mw: f64,
-    /// Low end of the IT power range [MW].
+    /// Low end of the IT power range \[MW\].
     pub it_power_mw_low: f64,
-    /// High end of the IT power range [MW].
+    /// High end of the IT power range \[MW\].
     pub it_power_mw_high: f64,
     /// Site id.
     pub site: Option<String>,
     /// Fixed PUE, if given.
     pub pue: Option<f64>,
-    /// Facility power at nameplate and that PUE [MW].
+    /// Facility power at nameplate and that PUE \[MW\].
     pub facility_power_mw: Option<f64>,
-    /// Electricity price [USD/kWh].
+    /// Electricity price \[USD/kWh\].
     pub electricity_usd_per_kwh: Option<f64>,
-    /// Energy bill if the facility drew nameplate power all year: an upper bound [USD/year].
+    /// Energy bill if the facility drew nameplate power all year: an upper bound \[USD/year\].
     pub energy_usd_per_year_upper_bound: Option<f64>,
     /// Share of hours busy.
     pub utilization: f64,

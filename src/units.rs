@@ -95,35 +95,35 @@ macro_rules! quantity {
 }
 
 quantity!(
-    /// A duration [s]. Analytics only: the simulation clock is integer nanoseconds.
+    /// A duration \[s\]. Analytics only: the simulation clock is integer nanoseconds.
     Seconds, "s"
 );
 quantity!(
-    /// An amount of data [B].
+    /// An amount of data \[B\].
     Bytes, "B"
 );
 quantity!(
-    /// A data rate [B/s], per direction unless a name says otherwise.
+    /// A data rate \[B/s\], per direction unless a name says otherwise.
     BytesPerSec, "B/s"
 );
 quantity!(
-    /// An amount of floating-point work [FLOP].
+    /// An amount of floating-point work \[FLOP\].
     Flops, "FLOP"
 );
 quantity!(
-    /// A compute rate [FLOP/s].
+    /// A compute rate \[FLOP/s\].
     FlopsPerSec, "FLOP/s"
 );
 quantity!(
-    /// Power [W].
+    /// Power \[W\].
     Watts, "W"
 );
 quantity!(
-    /// Energy [J].
+    /// Energy \[J\].
     Joules, "J"
 );
 quantity!(
-    /// Money [USD].
+    /// Money \[USD\].
     Usd, "USD"
 );
 

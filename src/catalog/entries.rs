@@ -69,36 +69,36 @@ pub struct Accelerator {
     pub name: String,
     /// Maker.
     pub vendor: String,
-    /// Dense peak fp64 [TFLOP/s] (matrix units where present).
+    /// Dense peak fp64 \[TFLOP/s\] (matrix units where present).
     pub fp64_tflops: Option<Figure>,
-    /// Dense peak tf32 [TFLOP/s].
+    /// Dense peak tf32 \[TFLOP/s\].
     pub tf32_tflops: Option<Figure>,
-    /// Dense peak bf16/fp16 [TFLOP/s].
+    /// Dense peak bf16/fp16 \[TFLOP/s\].
     pub bf16_tflops: Figure,
-    /// Dense peak fp8 [TFLOP/s].
+    /// Dense peak fp8 \[TFLOP/s\].
     pub fp8_tflops: Option<Figure>,
-    /// Dense peak fp4 [TFLOP/s].
+    /// Dense peak fp4 \[TFLOP/s\].
     pub fp4_tflops: Option<Figure>,
     /// Factor the vendor's structured-sparsity headline adds over dense
     /// (2 for 2:4 sparsity); absent when no sparse figure is published.
     pub sparse_speedup: Option<Figure>,
-    /// Sparse fp4 peak where it is not `fp4_tflops x sparse_speedup` [TFLOP/s].
+    /// Sparse fp4 peak where it is not `fp4_tflops x sparse_speedup` \[TFLOP/s\].
     pub fp4_sparse_tflops: Option<Figure>,
-    /// HBM capacity [GB, 1e9 B].
+    /// HBM capacity \[GB, 1e9 B\].
     pub hbm_gb: Figure,
-    /// HBM bandwidth [TB/s, 1e12 B/s].
+    /// HBM bandwidth \[TB/s, 1e12 B/s\].
     pub hbm_tb_per_s: Figure,
-    /// Rated power [W].
+    /// Rated power \[W\].
     pub power_w: Figure,
     /// What `power_w` means.
     pub power_rating: PowerRating,
-    /// Scale-up bandwidth per accelerator, both directions together [GB/s].
+    /// Scale-up bandwidth per accelerator, both directions together \[GB/s\].
     pub scaleup_gb_per_s: Figure,
     /// Scale-up technology.
     pub scaleup_tech: String,
     /// Accelerators in the largest scale-up domain it is sold in.
     pub scaleup_domain: Count,
-    /// Typical scale-out NIC bandwidth per accelerator [Gb/s].
+    /// Typical scale-out NIC bandwidth per accelerator \[Gb/s\].
     pub nic_gbps: Figure,
     /// Citation.
     pub source: Source,
@@ -123,13 +123,13 @@ impl Accelerator {
 
     /// Vendor's sparse headline peak at a precision, if one is published.
     pub fn peak_sparse(&self, p: Precision) -> Option<FlopsPerSec> {
-        if p == Precision::Fp4 {
-            if let Some(f) = &self.fp4_sparse_tflops {
-                return Some(FlopsPerSec::from_tflops(f.value));
-            }
+        if let (Precision::Fp4, Some(f)) = (p, &self.fp4_sparse_tflops) {
+            return Some(FlopsPerSec::from_tflops(f.value));
         }
         let speedup = self.sparse_speedup.as_ref()?.value;
-        (p != Precision::Fp64).then_some(())?;
+        if p == Precision::Fp64 {
+            return None;
+        }
         self.peak(p).map(|r| r * speedup)
     }
 
@@ -190,11 +190,11 @@ pub struct System {
     pub nic: String,
     /// Scale-out NICs per node.
     pub nics_per_node: Count,
-    /// Line rate of one scale-out NIC [Gb/s].
+    /// Line rate of one scale-out NIC \[Gb/s\].
     pub nic_gbps: Figure,
-    /// Maximum power of one node [kW].
+    /// Maximum power of one node \[kW\].
     pub node_power_kw: Figure,
-    /// Power of one rack as deployed [kW].
+    /// Power of one rack as deployed \[kW\].
     pub rack_power_kw: Figure,
     /// Fabric id of the scale-up domain.
     pub scaleup_fabric: Spanned<String>,
@@ -249,15 +249,15 @@ pub struct Fabric {
     pub tier: FabricTier,
     /// Technology family: `nvlink`, `infiniband`, `ethernet`, `xgmi`.
     pub technology: String,
-    /// Rate of one switch port or link, one direction [Gb/s].
+    /// Rate of one switch port or link, one direction \[Gb/s\].
     pub port_gbps: Figure,
     /// Ports per switch (absent for switchless meshes).
     pub switch_radix: Option<Count>,
-    /// Port-to-port latency of one switch hop [ns].
+    /// Port-to-port latency of one switch hop \[ns\].
     pub switch_latency_ns: Option<Figure>,
-    /// Power of one switch [W].
+    /// Power of one switch \[W\].
     pub switch_power_w: Option<Figure>,
-    /// Price of one switch [USD].
+    /// Price of one switch \[USD\].
     pub switch_price_usd: Option<Figure>,
     /// In-network reduction, if any: `nvls`, `sharp-v3`, `sharp-v4`.
     pub in_network_reduction: Option<String>,
@@ -267,6 +267,15 @@ pub struct Fabric {
     pub date: SourceDate,
     /// Caveats.
     pub notes: Option<String>,
+}
+
+impl std::fmt::Display for FabricTier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::ScaleUp => "scale-up",
+            Self::ScaleOut => "scale-out",
+        })
+    }
 }
 
 impl Fabric {
@@ -287,9 +296,9 @@ pub struct Tariff {
     pub aliases: Vec<String>,
     /// Region it applies to.
     pub region: String,
-    /// Price of energy [USD/kWh].
+    /// Price of energy \[USD/kWh\].
     pub usd_per_kwh: Figure,
-    /// Grid carbon intensity [gCO2e/kWh].
+    /// Grid carbon intensity \[gCO2e/kWh\].
     pub gco2_per_kwh: Option<Figure>,
     /// Period the figures describe.
     pub period: String,
@@ -314,9 +323,9 @@ pub struct Site {
     pub name: String,
     /// Country (ISO 3166 alpha-2).
     pub country: String,
-    /// Latitude [degrees north].
+    /// Latitude \[degrees north\].
     pub latitude_deg: Spanned<f64>,
-    /// Longitude [degrees east].
+    /// Longitude \[degrees east\].
     pub longitude_deg: Spanned<f64>,
     /// Tariff id.
     pub tariff: Spanned<String>,
@@ -367,7 +376,7 @@ pub struct Offer {
     pub region: String,
     /// Pricing model.
     pub pricing: Pricing,
-    /// Price per accelerator-hour [USD].
+    /// Price per accelerator-hour \[USD\].
     pub usd_per_gpu_hour: Figure,
     /// Citation.
     pub source: Source,

@@ -220,14 +220,14 @@ fn check_ref<E: Entry>(table: &Table<(Origin, E)>, r: &Spanned<String>) -> Optio
         return None;
     }
     let help = suggest::did_you_mean(&table.similar(r.get_ref()))
-        .unwrap_or_else(|| format!("see `rackscale catalog list --kind {}`", E::KIND));
+        .unwrap_or_else(|| format!("see `rackscale catalog list --kind {}`", E::KIND.name()));
     Some(Diagnostic::at(r.span(), format!("unknown {} `{}`", E::KIND, r.get_ref())).with_help(help))
 }
 
 fn check_tier(fabrics: &Table<(Origin, Fabric)>, r: &Spanned<String>, want: FabricTier) -> Option<Diagnostic> {
     let (_, f) = fabrics.find(r.get_ref())?;
     (f.tier != want).then(|| {
-        Diagnostic::at(r.span(), format!("fabric `{}` is {:?}, expected a {want:?} fabric", r.get_ref(), f.tier))
+        Diagnostic::at(r.span(), format!("fabric `{}` is {}, expected a {} fabric", r.get_ref(), f.tier, want))
     })
 }
 
@@ -381,12 +381,8 @@ impl Entry for Fabric {
         &self.vendor
     }
     fn summary(&self) -> String {
-        let tier = match self.tier {
-            FabricTier::ScaleUp => "scale-up",
-            FabricTier::ScaleOut => "scale-out",
-        };
         let radix = self.switch_radix.map_or_else(|| "no switch".to_owned(), |r| format!("radix {r}"));
-        format!("{tier} {}, {} Gb/s ports, {radix}", self.technology, fmt_num(self.port_gbps.value))
+        format!("{} {}, {} Gb/s ports, {radix}", self.tier, self.technology, fmt_num(self.port_gbps.value))
     }
     fn has_estimate(&self) -> bool {
         let optional = [&self.switch_latency_ns, &self.switch_power_w, &self.switch_price_usd];

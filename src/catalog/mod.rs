@@ -65,9 +65,21 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// Name in prose: `unknown electricity tariff`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Electricity => "electricity tariff",
+            Self::Offer => "cloud offer",
+            other => other.name(),
+        }
+    }
+}
+
+/// Displays as prose (`electricity tariff`); [`Kind::name`] is the flag value.
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.write_str(self.noun())
     }
 }
 

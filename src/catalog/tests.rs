@@ -133,7 +133,10 @@ date = "2026-01"
     );
     assert!(err.contains("mine.toml:5:15: unknown gpu `h10`"), "{err}");
     assert!(err.contains("did you mean `h100`?"), "{err}");
-    assert!(err.contains("mine.toml:17:19: fabric `nvlink4-nvswitch` is ScaleUp, expected a ScaleOut fabric"), "{err}");
+    assert!(
+        err.contains("mine.toml:17:19: fabric `nvlink4-nvswitch` is scale-up, expected a scale-out fabric"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -167,10 +170,10 @@ fn missing_source_or_bad_date_is_rejected() {
 fn duplicate_ids_in_one_file_and_bad_ids_are_rejected() {
     let entry = "[[electricity]]\nid = \"Dup\"\nregion = \"x\"\nusd_per_kwh = 0.1\nperiod = \"p\"\nsource = \"s\"\ndate = \"2025\"\n";
     let err = problems(user(entry).unwrap_err());
-    assert!(err.contains("invalid electricity id `Dup`"), "{err}");
+    assert!(err.contains("invalid electricity tariff id `Dup`"), "{err}");
     let twice = entry.replace("Dup", "dup").repeat(2);
     let err = problems(user(&twice).unwrap_err());
-    assert!(err.contains("mine.toml:9:6: duplicate electricity id `dup`"), "{err}");
+    assert!(err.contains("mine.toml:9:6: duplicate electricity tariff id `dup`"), "{err}");
 }
 
 #[test]

@@ -79,7 +79,7 @@ pub struct Facility {
     pub site: Option<SiteId>,
     /// A fixed PUE instead of the facility model (must be at least 1).
     pub pue: Option<f64>,
-    /// Electricity price [USD/kWh]: given, or the site's tariff.
+    /// Electricity price \[USD/kWh\]: given, or the site's tariff.
     pub electricity_usd_per_kwh: Option<f64>,
 }
 

@@ -222,7 +222,7 @@ impl Validator<'_> {
             Ok(e) => Some(e),
             Err(CatalogError::Unknown { kind, query, suggestions }) => {
                 let help = suggest::did_you_mean(&suggestions)
-                    .unwrap_or_else(|| format!("see `rackscale catalog list --kind {kind}`"));
+                    .unwrap_or_else(|| format!("see `rackscale catalog list --kind {}`", kind.name()));
                 self.problem(
                     Diagnostic::at(id.span(), format!("unknown {kind} `{query}` at `{field}`")).with_help(help),
                 );

@@ -1,0 +1,80 @@
+use crate::run;
+use serde_json::Value;
+
+#[test]
+fn no_arguments_summarises_the_flagship() {
+    let (code, out, err) = run(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("flagship scenario"));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn flagship_fp4_headline_matches_microsoft() {
+    // Microsoft's first GB300 NVL72 production cluster: 4,608 GPUs, "92.1 exaflops of FP4"
+    // (Azure blog, 2025-10-09): the vendor's sparse headline, reproduced from per-GPU figures.
+    let (code, out, _) = run(&["--format", "json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["gpus"], 4608);
+    let fp4 = v["peaks"].as_array().unwrap().iter().find(|p| p["precision"] == "fp4").unwrap();
+    let sparse = fp4["sparse_eflops"].as_f64().unwrap();
+    assert!((sparse - 92.1).abs() / 92.1 < 0.01, "{sparse}");
+    assert!((fp4["dense_eflops"].as_f64().unwrap() - 69.12).abs() < 1e-9);
+}
+
+#[test]
+fn check_summarises_a_scenario_in_every_format() {
+    let (code, table, _) = run(&["check", "good/tiny.toml"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(table);
+    let (_, csv, _) = run(&["check", "good/tiny.toml", "--format", "csv"]);
+    assert!(csv.starts_with("metric,value,unit\nscenario,tiny,\n"));
+    let (_, json, _) = run(&["check", "good/tiny.toml", "--format", "json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!((v["gpus"].as_u64(), v["nodes"].as_u64(), v["racks"].as_u64()), (Some(16), Some(2), Some(1)));
+    assert_eq!(v["site"], "quincy-wa");
+    assert_eq!(v["electricity_usd_per_kwh"], 0.0635);
+}
+
+#[test]
+fn seed_flag_overrides_and_is_echoed() {
+    let (_, json, _) = run(&["check", "good/tiny.toml", "--format", "json", "--seed", "7"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["seed"], 7);
+}
+
+#[test]
+fn same_input_gives_identical_output() {
+    let a = run(&["check", "good/tiny.toml", "--format", "json"]);
+    let b = run(&["check", "good/tiny.toml", "--format", "json"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn warnings_do_not_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("partial.toml");
+    std::fs::write(&file, "[cluster]\nsystem = \"gb300-nvl72\"\nnodes = 20\n\n[facility]\npue = 1.02\n").unwrap();
+    let (code, out, _) = run(&["check", file.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("warning: 80 GPUs is not a whole number of 72-GPU scale-up domains"), "{out}");
+    assert!(out.contains("warning: PUE 1.02 is below the lowest annual PUE"), "{out}");
+}
+
+#[test]
+fn user_catalog_site_is_usable_in_a_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("campus.toml");
+    std::fs::write(
+        &file,
+        "[cluster]\nsystem = \"hgx-b200\"\nracks = 10\n\n[facility]\nsite = \"our-campus\"\npue = 1.3\n",
+    )
+    .unwrap();
+    let (code, out, err) =
+        run(&["--catalog", "good/my-catalog.toml", "check", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["electricity_usd_per_kwh"], 0.045);
+    assert_eq!(v["gpus"], 320);
+}

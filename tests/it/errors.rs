@@ -1,0 +1,105 @@
+//! Each class of bad input: exit code 1, file:line:column, a caret, and what
+//! would be right. Messages are snapshotted.
+
+use crate::run;
+
+/// Checks `bad/NAME.toml` fails with exit 1 and returns its stderr.
+fn check_fails(name: &str) -> String {
+    let (code, out, err) = run(&["check", &format!("bad/{name}.toml")]);
+    assert_eq!(code, 1, "{name}: stderr {err}");
+    assert!(out.is_empty(), "{name}: nothing on stdout, got {out}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+macro_rules! bad_scenario {
+    ($($name:ident => $expect:literal),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            let err = check_fails(stringify!($name));
+            assert!(err.contains($expect), "{err}");
+            insta::assert_snapshot!(err);
+        }
+    )*};
+}
+
+bad_scenario! {
+    unknown_field => "unknown_field.toml:2:1: unknown field `systme`",
+    wrong_type => "wrong_type.toml:3:9: invalid type: string \"64\", expected a whole number",
+    unknown_ref => "did you mean `gb300-nvl72`?",
+    malformed => "malformed.toml:1:9: unclosed table",
+    dup => "dup.toml:4:1: duplicate key",
+    zero_gpus => "zero_gpus.toml:3:8: `cluster.gpus` is 0",
+    negative_power => "negative_power.toml:4:19: `cluster.gpu_power_cap_w` is -700 W",
+    pue_below_one => "pue_below_one.toml:6:7: `facility.pue` is 0.95, but a PUE is at least 1",
+    fraction_above_one => "fraction_above_one.toml:6:15: `workload.utilization` is 1.5",
+    partial => "try 8 or 16",
+    two_sizes => "`cluster.gpus` given as well as `cluster.racks`",
+    cap_above_rating => "power cap 2000 W is above the gb300 rating of 1400 W",
+    many_problems => "many_problems.toml has 6 problems",
+}
+
+#[test]
+fn bad_user_catalog_value() {
+    let (code, _, err) = run(&["--catalog", "bad/catalog_negative.toml", "catalog", "list"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("bad/catalog_negative.toml:8:11: expected a value of zero or more, found -700"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn bad_user_catalog_reference_and_range() {
+    let (code, _, err) = run(&["--catalog", "bad/catalog_unknown_ref.toml", "catalog", "list"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("has 2 problems"), "{err}");
+    assert!(err.contains("did you mean `us-virginia`?"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn missing_files_are_bad_input() {
+    let (code, _, err) = run(&["check", "no-such.toml"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: cannot read scenario `no-such.toml`: "), "{err}");
+    let (code, _, err) = run(&["--catalog", "no-such-catalog.toml", "catalog", "list"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read catalog file `no-such-catalog.toml`"), "{err}");
+}
+
+#[test]
+fn unknown_catalog_entry_suggests() {
+    let (code, out, err) = run(&["catalog", "show", "mi355"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    insta::assert_snapshot!(err, @"error: no catalog entry has id or alias `mi355`; did you mean one of `mi355x`, `mi325x`, `mi355x-8`?");
+}
+
+#[test]
+fn bad_flags_are_bad_input() {
+    let (code, _, err) = run(&["catalog", "list", "--kind", "gpus"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("invalid value 'gpus' for '--kind <KIND>'"), "{err}");
+    assert!(err.contains("[possible values: gpu, system"), "{err}");
+    let (code, _, _) = run(&["frobnicate"]);
+    assert_eq!(code, 1);
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Usage: rackscale"));
+}
+
+#[test]
+fn failed_out_write_keeps_earlier_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let (code, _, _) = run(&["check", "good/tiny.toml", "--out", out]);
+    assert_eq!(code, 0);
+    let before = std::fs::read_to_string(dir.path().join("tiny-summary.json")).unwrap();
+    let (code, _, _) = run(&["check", "bad/zero_gpus.toml", "--out", out]);
+    assert_eq!(code, 1);
+    assert_eq!(std::fs::read_to_string(dir.path().join("tiny-summary.json")).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
