@@ -38,6 +38,11 @@ fn catalog_list(g: &Global, kind: Option<Kind>) -> Result<()> {
 fn catalog_show(g: &Global, id: &str) -> Result<()> {
     let catalog = load_catalog(g)?;
     let (kind, entry) = catalog.show(id)?;
+    for (other, other_id) in catalog.matches(id).into_iter().filter(|(k, _)| *k != kind) {
+        eprintln!(
+            "note: `{id}` also names {other} `{other_id}`; showing the {kind} (use `{other_id}` for the {other})"
+        );
+    }
     emit(g, id, &EntryDetail { kind: kind.name().to_owned(), entry })
 }
 
@@ -51,18 +56,22 @@ fn init(path: &Path, force: bool) -> Result<()> {
 }
 
 fn check(g: &Global, path: &Path) -> Result<()> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read scenario `{shown}`"))?;
-    check_text(g, &shown, &text)
+    let catalog = load_catalog(g)?;
+    let scenario = Scenario::from_path(path, &catalog)?;
+    report_check(g, scenario, &catalog)
 }
 
 fn check_text(g: &Global, path: &str, text: &str) -> Result<()> {
     let catalog = load_catalog(g)?;
-    let mut scenario = Scenario::parse(path, text, &catalog)?;
+    let scenario = Scenario::parse(path, text, &catalog)?;
+    report_check(g, scenario, &catalog)
+}
+
+fn report_check(g: &Global, mut scenario: Scenario, catalog: &Catalog) -> Result<()> {
     if let Some(seed) = g.seed {
         scenario.seed = seed;
     }
-    let summary = summarise(&scenario, &catalog)?;
+    let summary = summarise(&scenario, catalog)?;
     emit(g, &format!("{}-summary", scenario.name), &summary)
 }
 

@@ -107,23 +107,20 @@ impl Diagnostics {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.source.len());
-        let before = &self.source[..floor_char_boundary(&self.source, offset)];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, col)
+        line_col(&self.source, offset)
     }
 
     fn render_one(&self, f: &mut fmt::Formatter<'_>, d: &Diagnostic) -> fmt::Result {
         let Some(span) = &d.span else {
             writeln!(f, "{}: {}", self.path, d.message)?;
-            return render_help(f, d, 0);
+            return render_help(f, d, 1);
         };
         let (line, col) = self.line_col(span.start);
         writeln!(f, "{}:{}:{}: {}", self.path, line, col, d.message)?;
         let text = self.source.lines().nth(line - 1).unwrap_or("");
         let gutter = line.to_string().len();
-        let width = caret_width(text, col, span.len());
+        let spanned = self.source.get(span.clone()).map_or(1, |t| t.chars().count());
+        let width = caret_width(text, col, spanned);
         writeln!(f, "{:gutter$} |", "")?;
         writeln!(f, "{line} | {text}")?;
         writeln!(f, "{:gutter$} | {:pad$}{}", "", "", "^".repeat(width), pad = col - 1)?;
@@ -138,10 +135,20 @@ fn render_help(f: &mut fmt::Formatter<'_>, d: &Diagnostic, gutter: usize) -> fmt
     }
 }
 
-/// Carets under the span, clipped to the end of its first line (at least one).
-fn caret_width(line: &str, col: usize, span_len: usize) -> usize {
+/// 1-based line and column (in characters) of a byte offset in `source`.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..floor_char_boundary(source, offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Carets under the span (its length in characters), clipped to the end of
+/// its first line, at least one.
+fn caret_width(line: &str, col: usize, span_chars: usize) -> usize {
     let rest = line.chars().count().saturating_sub(col - 1);
-    span_len.min(rest).max(1)
+    span_chars.min(rest).max(1)
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -192,6 +199,13 @@ mod tests {
         let help = toml_help("unknown field `systme`, expected one of `system`, `racks`, `nodes`");
         assert_eq!(help.as_deref(), Some("did you mean `system`?"));
         assert!(toml_help("unknown field `zzz`, expected `system`").unwrap().starts_with("remove the field"));
+    }
+
+    #[test]
+    fn carets_count_characters() {
+        let src = "system = \"ééé\" # note\n";
+        let out = Diagnostics::new("s", src, vec![Diagnostic::at(9..17, "bad")]).to_string();
+        assert!(out.contains("  |          ^^^^^\n"), "{out}");
     }
 
     #[test]

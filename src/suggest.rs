@@ -7,11 +7,18 @@
 /// Up to three candidates most similar to `query`, best first, ties in
 /// alphabetical order so output is deterministic.
 pub fn similar<'a>(query: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut all = similar_all(query, candidates);
+    all.truncate(3);
+    all
+}
+
+/// Every candidate similar to `query`, best first, ties alphabetical.
+pub fn similar_all<'a>(query: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let q = query.to_lowercase();
     let mut scored: Vec<(usize, &str)> = candidates.into_iter().filter_map(|c| score(&q, c).map(|s| (s, c))).collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(3).map(|(_, c)| c.to_owned()).collect()
+    scored.into_iter().map(|(_, c)| c.to_owned()).collect()
 }
 
 /// Lower is more similar; `None` when not similar at all.

@@ -212,8 +212,8 @@ pub struct System {
 
 impl System {
     /// Accelerators per rack.
-    pub fn gpus_per_rack(&self) -> u32 {
-        self.gpus_per_node.get() * self.nodes_per_rack.get()
+    pub fn gpus_per_rack(&self) -> u64 {
+        u64::from(self.gpus_per_node.get()) * u64::from(self.nodes_per_rack.get())
     }
 
     /// Power of one rack.

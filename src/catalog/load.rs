@@ -122,8 +122,12 @@ impl Loader {
             found.extend(check_ref(&self.gpus, &s.accelerator).map(|d| (*o, d)));
             found.extend(check_ref(&self.fabrics, &s.scaleup_fabric).map(|d| (*o, d)));
             found.extend(check_ref(&self.fabrics, &s.scaleout_fabric).map(|d| (*o, d)));
-            found.extend(check_tier(&self.fabrics, &s.scaleup_fabric, FabricTier::ScaleUp).map(|d| (*o, d)));
-            found.extend(check_tier(&self.fabrics, &s.scaleout_fabric, FabricTier::ScaleOut).map(|d| (*o, d)));
+            found.extend(
+                check_tier(&self.fabrics, &s.scaleup_fabric, FabricTier::ScaleUp, &self.files).map(|d| (*o, d)),
+            );
+            found.extend(
+                check_tier(&self.fabrics, &s.scaleout_fabric, FabricTier::ScaleOut, &self.files).map(|d| (*o, d)),
+            );
             found.extend(check_domain(s).map(|d| (*o, d)));
         }
         for (o, s) in self.sites.entries.values() {
@@ -192,7 +196,10 @@ fn insert_all<E: SpannedId + Entry>(
                 );
                 continue;
             }
-            table.aliases.retain(|_, target| *target != id);
+            // An override that names no aliases keeps the old ones.
+            if !e.aliases().is_empty() {
+                table.aliases.retain(|_, target| *target != id);
+            }
         }
         for alias in e.aliases() {
             let a = alias.to_lowercase();
@@ -224,15 +231,28 @@ fn check_ref<E: Entry>(table: &Table<(Origin, E)>, r: &Spanned<String>) -> Optio
     Some(Diagnostic::at(r.span(), format!("unknown {} `{}`", E::KIND, r.get_ref())).with_help(help))
 }
 
-fn check_tier(fabrics: &Table<(Origin, Fabric)>, r: &Spanned<String>, want: FabricTier) -> Option<Diagnostic> {
-    let (_, f) = fabrics.find(r.get_ref())?;
-    (f.tier != want).then(|| {
+fn check_tier(
+    fabrics: &Table<(Origin, Fabric)>,
+    r: &Spanned<String>,
+    want: FabricTier,
+    files: &[(String, String)],
+) -> Option<Diagnostic> {
+    let (origin, f) = fabrics.find(r.get_ref())?;
+    if f.tier == want {
+        return None;
+    }
+    let (path, text) = &files[*origin];
+    let (line, col) = crate::diag::line_col(text, f.id.span().start);
+    Some(
         Diagnostic::at(r.span(), format!("fabric `{}` is {}, expected a {} fabric", r.get_ref(), f.tier, want))
-    })
+            .with_help(format!("`{}` is defined at {path}:{line}:{col}", f.id.get_ref())),
+    )
 }
 
 fn check_domain(s: &System) -> Option<Diagnostic> {
     let (node, dom, rack) = (s.gpus_per_node.get(), s.gpus_per_domain.get(), s.gpus_per_rack());
+    let dom = u64::from(dom);
+    let node = u64::from(node);
     (dom % node != 0 || dom > rack).then(|| {
         Diagnostic::at(
             s.id.span(),

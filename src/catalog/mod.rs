@@ -119,6 +119,20 @@ pub enum CatalogError {
     },
 }
 
+/// Up to three ids whose id or alias is similar to `query`, best first.
+fn similar_ids<'a>(query: &str, names: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    let names: Vec<(&str, &str)> = names.collect();
+    let mut ids: Vec<String> = Vec::new();
+    for name in suggest::similar_all(query, names.iter().map(|(n, _)| *n)) {
+        let id = names.iter().find(|(n, _)| *n == name).map_or(name.as_str(), |(_, id)| id);
+        if !ids.iter().any(|i| i == id) {
+            ids.push(id.to_owned());
+        }
+    }
+    ids.truncate(3);
+    ids
+}
+
 fn render_all(files: &[Diagnostics]) -> String {
     files.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
 }
@@ -177,21 +191,18 @@ impl<E> Table<E> {
     /// The entry with this id or alias, if any.
     pub fn find(&self, query: &str) -> Option<&E> {
         let q = query.to_lowercase();
-        let id = self.aliases.get(&q).unwrap_or(&q);
-        self.entries.get(id)
+        self.entries.get(&q).or_else(|| self.aliases.get(&q).and_then(|id| self.entries.get(id)))
     }
 
-    /// Ids similar to `query`, for "did you mean".
+    /// Ids similar to `query`, for "did you mean", judged on ids and aliases alike.
     pub fn similar(&self, query: &str) -> Vec<String> {
-        let mut found = suggest::similar(query, self.entries.keys().map(String::as_str));
-        for alias_hit in suggest::similar(query, self.aliases.keys().map(String::as_str)) {
-            let id = &self.aliases[&alias_hit];
-            if !found.contains(id) {
-                found.push(id.clone());
-            }
-        }
-        found.truncate(3);
-        found
+        similar_ids(query, self.names())
+    }
+
+    /// Every name that resolves, with the id it resolves to.
+    fn names(&self) -> impl Iterator<Item = (&str, &str)> {
+        let ids = self.entries.keys().map(|k| (k.as_str(), k.as_str()));
+        ids.chain(self.aliases.iter().map(|(a, id)| (a.as_str(), id.as_str())))
     }
 
     /// Entries in id order.
@@ -278,13 +289,26 @@ impl Catalog {
     }
 
     fn similar_any(&self, query: &str) -> Vec<String> {
-        let mut all: Vec<&str> = Vec::new();
-        all.extend(self.gpus.entries.keys().map(String::as_str));
-        all.extend(self.systems.entries.keys().map(String::as_str));
-        all.extend(self.fabrics.entries.keys().map(String::as_str));
-        all.extend(self.sites.entries.keys().map(String::as_str));
-        all.extend(self.tariffs.entries.keys().map(String::as_str));
-        all.extend(self.offers.entries.keys().map(String::as_str));
-        suggest::similar(query, all)
+        let names = self.gpus.names().chain(self.systems.names()).chain(self.fabrics.names());
+        let names = names.chain(self.sites.names()).chain(self.tariffs.names()).chain(self.offers.names());
+        similar_ids(query, names)
+    }
+
+    /// Every kind in which `query` names an entry, with that entry's id.
+    pub fn matches(&self, query: &str) -> Vec<(Kind, String)> {
+        fn hit<E: Entry>(t: &Table<E>, q: &str) -> Option<(Kind, String)> {
+            t.find(q).map(|e| (E::KIND, e.id().to_owned()))
+        }
+        [
+            hit(&self.gpus, query),
+            hit(&self.systems, query),
+            hit(&self.fabrics, query),
+            hit(&self.sites, query),
+            hit(&self.tariffs, query),
+            hit(&self.offers, query),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }

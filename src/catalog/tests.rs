@@ -188,3 +188,79 @@ fn rows_are_sorted_and_filtered() {
     assert_eq!(c.rows(Some(Kind::System)).len(), 11);
     assert_eq!(c.rows(None).len(), Kind::ALL.iter().map(|&k| c.rows(Some(k)).len()).sum::<usize>());
 }
+
+const H100_OVERRIDE: &str = r#"
+[[system]]
+id = "hgx-h100"
+name = "Our H100 nodes"
+vendor = "NVIDIA"
+accelerator = "h100"
+gpus_per_node = 8
+nodes_per_rack = 2
+gpus_per_domain = 8
+cpu = "2x Xeon"
+cpus_per_node = 2
+nic = "CX-7"
+nics_per_node = 8
+nic_gbps = 400
+node_power_kw = 10.2
+rack_power_kw = 20.4
+scaleup_fabric = "nvlink4-nvswitch"
+scaleout_fabric = "ib-ndr"
+cooling = "air"
+source = "our hall"
+date = "2026-11"
+"#;
+
+#[test]
+fn override_without_aliases_keeps_the_old_ones() {
+    let c = user(H100_OVERRIDE).unwrap();
+    let s = c.systems.get("dgx-h100").unwrap();
+    assert_eq!(s.nodes_per_rack.get(), 2);
+}
+
+#[test]
+fn an_id_wins_over_another_entrys_alias() {
+    // `gb300` is an alias of the system gb300-nvl72; a user system with that id must be reachable.
+    let text = H100_OVERRIDE.replace("id = \"hgx-h100\"", "id = \"gb300\"");
+    let c = user(&text).unwrap();
+    assert_eq!(c.systems.get("gb300").unwrap().name, "Our H100 nodes");
+    assert_eq!(c.systems.get("nvl72-gb300").unwrap().id.get_ref(), "gb300-nvl72");
+}
+
+#[test]
+fn errors_caused_by_an_override_say_where_it_is() {
+    let text = r#"
+[[fabric]]
+id = "ib-xdr"
+name = "mislabelled"
+vendor = "x"
+tier = "scale-up"
+technology = "infiniband"
+port_gbps = 800
+source = "s"
+date = "2026"
+"#;
+    let err = problems(user(text).unwrap_err());
+    assert!(err.contains("fabric `ib-xdr` is scale-up, expected a scale-out fabric"), "{err}");
+    assert!(err.contains("help: `ib-xdr` is defined at mine.toml:3:6"), "{err}");
+}
+
+#[test]
+fn huge_counts_do_not_overflow() {
+    let text = H100_OVERRIDE
+        .replace("gpus_per_node = 8", "gpus_per_node = 65536")
+        .replace("nodes_per_rack = 2", "nodes_per_rack = 65536");
+    let err = problems(user(&text).unwrap_err());
+    assert!(err.contains("within a 4294967296-GPU rack"), "{err}");
+}
+
+#[test]
+fn suggestions_search_aliases_too() {
+    let c = Catalog::builtin().unwrap();
+    match c.show("blackwel-ultra").unwrap_err() {
+        CatalogError::NoSuchEntry { suggestions, .. } => assert_eq!(suggestions[0], "gb300"),
+        other => panic!("{other}"),
+    }
+    assert_eq!(c.matches("gb300"), vec![(Kind::Gpu, "gb300".to_owned()), (Kind::System, "gb300-nvl72".to_owned())]);
+}

@@ -90,11 +90,22 @@ pub struct Workload {
     pub utilization: Fraction,
 }
 
+/// A TOML error, with the one required table named as a table.
+fn toml_problem(e: &toml::de::Error) -> Diagnostic {
+    let d = Diagnostic::from_toml(e);
+    if d.message.starts_with("missing field `cluster`") {
+        return Diagnostic::whole_file("missing table `[cluster]`").with_help(
+            "add `[cluster]` with `system` and one of `racks`, `nodes`, `gpus`; `rackscale init` writes a template",
+        );
+    }
+    d
+}
+
 impl Scenario {
     /// Parses and validates scenario text. `path` names the file in messages.
     pub fn parse(path: &str, text: &str, catalog: &Catalog) -> Result<Scenario, ScenarioError> {
         let invalid = |items: Vec<Diagnostic>| ScenarioError::Invalid(Diagnostics::new(path, text, items));
-        let wire: wire::ScenarioWire = toml::from_str(text).map_err(|e| invalid(vec![Diagnostic::from_toml(&e)]))?;
+        let wire: wire::ScenarioWire = toml::from_str(text).map_err(|e| invalid(vec![toml_problem(&e)]))?;
         let default_name = std::path::Path::new(path)
             .file_stem()
             .map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned());

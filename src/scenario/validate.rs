@@ -75,10 +75,10 @@ impl Validator<'_> {
             }
         };
         let system = system?;
-        let (gpus, nodes, racks) = self.resolve_size(system, size?)?;
         if let (Some(cap), Some(p)) = (cap, &c.gpu_power_cap_w) {
             self.cap_within_rating(system, cap, p);
         }
+        let (gpus, nodes, racks) = self.resolve_size(system, size?)?;
         if gpus % system.gpus_per_domain.get() != 0 {
             self.warnings.push(format!(
                 "{gpus} GPUs is not a whole number of {}-GPU scale-up domains: one domain is partial",
@@ -107,8 +107,12 @@ impl Validator<'_> {
             "racks" => n.checked_mul(per_rack),
             "nodes" => Some(n),
             _ if n % per_node != 0 => {
-                let (lo, hi) = (n / per_node * per_node, (n / per_node + 1) * per_node);
-                let hint = if lo == 0 { format!("try {hi}") } else { format!("try {lo} or {hi}") };
+                let lo = n / per_node * per_node;
+                let hint = match (lo, lo.checked_add(per_node)) {
+                    (0, Some(hi)) => format!("try {hi}"),
+                    (lo, Some(hi)) => format!("try {lo} or {hi}"),
+                    (lo, None) => format!("try {lo}"),
+                };
                 self.problem(
                     Diagnostic::at(
                         span,
@@ -139,6 +143,12 @@ impl Validator<'_> {
                 Diagnostic::at(at.span(), format!("power cap {cap} W is above the {} rating of {max} W", gpu.id()))
                     .with_help(format!("use at most {max}, or remove the cap")),
             );
+        } else if cap < 0.5 * gpu.power_w.value {
+            self.warnings.push(format!(
+                "power cap {cap} W is less than half the {} rating of {} W: is this the intended value?",
+                gpu.id(),
+                gpu.power_w.value
+            ));
         }
     }
 
@@ -181,7 +191,9 @@ impl Validator<'_> {
 
     fn pue(&mut self, pue: &Spanned<f64>) {
         let x = *pue.get_ref();
-        if !(x >= 1.0 && x.is_finite()) {
+        if !x.is_finite() {
+            self.problem(Diagnostic::at(pue.span(), format!("`facility.pue` is {x}, but it must be a finite number")));
+        } else if x < 1.0 {
             self.problem(
                 Diagnostic::at(
                     pue.span(),
@@ -238,6 +250,13 @@ impl Validator<'_> {
     fn count(&mut self, n: &Spanned<i64>, field: &str) -> Option<u32> {
         match u32::try_from(*n.get_ref()) {
             Ok(v) if v > 0 => Some(v),
+            Err(_) if *n.get_ref() > 0 => {
+                self.problem(
+                    Diagnostic::at(n.span(), format!("`{field}` is {}, too large to model", n.get_ref()))
+                        .with_help(format!("rackscale models up to {} of them", u32::MAX)),
+                );
+                None
+            }
             _ => {
                 let unit = field.rsplit('.').next().unwrap_or(field);
                 self.problem(

@@ -103,3 +103,59 @@ fn failed_out_write_keeps_earlier_output() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+fn check_text(text: &str) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(&file, text).unwrap();
+    run(&["check", file.to_str().unwrap()])
+}
+
+#[test]
+fn huge_counts_are_bad_input_not_a_crash() {
+    let (code, _, err) = check_text("[cluster]\nsystem = \"hgx-h100\"\ngpus = 4294967295\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("4294967295 GPUs is not a whole number of `hgx-h100` nodes of 8 GPUs"), "{err}");
+    let (code, _, err) = check_text("[cluster]\nsystem = \"hgx-h100\"\ngpus = 5000000000\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("`cluster.gpus` is 5000000000, too large to model"), "{err}");
+    let (code, _, err) = check_text("[cluster]\nsystem = \"gb300-nvl72\"\nracks = 4000000000\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("too large to simulate"), "{err}");
+}
+
+#[test]
+fn unreadable_scenarios_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let latin1 = dir.path().join("latin1.toml");
+    std::fs::write(&latin1, b"name = \"caf\xe9\"\n").unwrap();
+    let (code, _, err) = run(&["check", latin1.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cannot read scenario"), "{err}");
+}
+
+#[test]
+fn empty_scenario_asks_for_the_cluster_table() {
+    let (code, _, err) = check_text("");
+    assert_eq!(code, 1);
+    assert!(err.contains("s.toml: missing table `[cluster]`"), "{err}");
+}
+
+#[test]
+fn infinite_pue_is_rejected() {
+    let (code, _, err) = check_text("[cluster]\nsystem = \"hgx-h100\"\nnodes = 1\n[facility]\npue = inf\n");
+    assert_eq!(code, 1);
+    assert!(err.contains("`facility.pue` is inf, but it must be a finite number"), "{err}");
+}
+
+#[test]
+fn power_cap_problems_are_reported_with_size_problems() {
+    let (code, _, err) = check_text("[cluster]\nsystem = \"hgx-h100\"\ngpus = 0\ngpu_power_cap_w = 900\n");
+    assert_eq!(code, 1);
+    assert!(err.contains("has 2 problems"), "{err}");
+    let (code, out, _) = check_text("[cluster]\nsystem = \"hgx-h100\"\nnodes = 1\ngpu_power_cap_w = 100\n");
+    assert_eq!(code, 0);
+    assert!(out.contains("warning: power cap 100 W is less than half the h100 rating of 700 W"), "{out}");
+}
