@@ -113,7 +113,7 @@ fn summarise(s: &Scenario, catalog: &Catalog) -> Result<ScenarioSummary> {
         electricity_usd_per_kwh: price,
         energy_usd_per_year_upper_bound: bill,
         utilization: s.workload.utilization.get(),
-        warnings: s.warnings.clone(),
+        warnings: s.warnings.iter().map(ToString::to_string).collect(),
     })
 }
 

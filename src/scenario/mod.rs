@@ -8,9 +8,11 @@
 
 mod template;
 mod validate;
+mod warning;
 mod wire;
 
 pub use template::TEMPLATE;
+pub use warning::Warning;
 
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -52,7 +54,7 @@ pub struct Scenario {
     /// Load.
     pub workload: Workload,
     /// Things that are allowed but probably not meant.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// The cluster's hardware, resolved against the catalog.

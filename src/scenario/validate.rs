@@ -2,7 +2,7 @@
 //! all of them, each pointing at its value.
 
 use super::wire::{ClusterWire, FacilityWire, ScenarioWire, WorkloadWire};
-use super::{Cluster, Facility, Scenario, Workload};
+use super::{Cluster, Facility, Scenario, Warning, Workload};
 use crate::catalog::{Catalog, CatalogError, Entry, FabricTier, System, Table};
 use crate::diag::Diagnostic;
 use crate::engine::rng::DEFAULT_SEED;
@@ -41,7 +41,7 @@ pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -
 struct Validator<'a> {
     catalog: &'a Catalog,
     problems: Vec<Diagnostic>,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
 }
 
 impl Validator<'_> {
@@ -80,10 +80,7 @@ impl Validator<'_> {
         }
         let (gpus, nodes, racks) = self.resolve_size(system, size?)?;
         if gpus % system.gpus_per_domain.get() != 0 {
-            self.warnings.push(format!(
-                "{gpus} GPUs is not a whole number of {}-GPU scale-up domains: one domain is partial",
-                system.gpus_per_domain
-            ));
+            self.warnings.push(Warning::PartialDomain { gpus, domain: system.gpus_per_domain.get() });
         }
         let fabric = fabric.unwrap_or_else(|| FabricId(system.scaleout_fabric.get_ref().clone()));
         Some(Cluster {
@@ -144,11 +141,11 @@ impl Validator<'_> {
                     .with_help(format!("use at most {max}, or remove the cap")),
             );
         } else if cap < 0.5 * gpu.power_w.value {
-            self.warnings.push(format!(
-                "power cap {cap} W is less than half the {} rating of {} W: is this the intended value?",
-                gpu.id(),
-                gpu.power_w.value
-            ));
+            self.warnings.push(Warning::LowPowerCap {
+                cap_w: cap,
+                gpu: gpu.id().to_owned(),
+                rating_w: gpu.power_w.value,
+            });
         }
     }
 
@@ -202,10 +199,9 @@ impl Validator<'_> {
                 .with_help("typical values: 1.08-1.2 for liquid-cooled AI halls, ~1.55 industry average"),
             );
         } else if x < LOWEST_REPORTED_PUE {
-            self.warnings
-                .push(format!("PUE {x} is below the lowest annual PUE any operator reports ({LOWEST_REPORTED_PUE})"));
+            self.warnings.push(Warning::PueBelowReported { pue: x, lowest: LOWEST_REPORTED_PUE });
         } else if x > 3.0 {
-            self.warnings.push(format!("PUE {x} is above 3: is this the intended value?"));
+            self.warnings.push(Warning::PueImplausiblyHigh { pue: x });
         }
     }
 
