@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod data;
 pub mod diag;
 pub mod engine;
 pub mod error;
@@ -28,5 +29,7 @@ pub mod model;
 pub mod report;
 pub mod results;
 pub mod scenario;
+pub mod sizes;
 pub mod suggest;
+pub mod topology;
 pub mod units;

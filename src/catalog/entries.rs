@@ -198,6 +198,8 @@ pub struct System {
     pub rack_power_kw: Figure,
     /// Fabric id of the scale-up domain.
     pub scaleup_fabric: Spanned<String>,
+    /// Switch chips (NVSwitch) per scale-up domain; absent for switchless meshes.
+    pub scaleup_switches_per_domain: Option<Count>,
     /// Fabric id of the usual scale-out network.
     pub scaleout_fabric: Spanned<String>,
     /// Cooling.

@@ -1,3 +1,5 @@
 //! Pure analytics: functions of plain data, no I/O, no randomness, no clock.
 
 pub mod cluster;
+pub mod collective;
+pub mod contention;

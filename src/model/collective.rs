@@ -1,0 +1,458 @@
+//! Cost of a collective in closed form, in nccl-tests' terms.
+//!
+//! A group of `n` GPUs is seen as levels (innermost first): the scale-up
+//! domain of `d` GPUs, then the fabric between `m` domains (ASTRA-sim style
+//! topologies may have more). Each (algorithm, protocol) pair costs
+//!
+//! ```text
+//!   t = launch + base(alg, proto) + Σ steps x (step(proto, level) + hop(level))
+//!       + W / (B x η(alg) x f(proto)) + 2 sqrt(fill x W / (B x η))      [Simple only]
+//! ```
+//!
+//! where `W` is the bytes each GPU moves over its bottleneck, `B` that
+//! bottleneck's bandwidth, `η` the algorithm's achieved fraction of it and the
+//! last term the pipeline fill of chunked transfers. The tuner takes the
+//! fastest pair, as NCCL's does (`src/graph/tuning.cc`); any algorithm can be
+//! forced.
+//!
+//! Bandwidth of a flat ring over levels: every ring crosses each domain
+//! boundary once per channel, so the fabric's share is the NICs of a whole
+//! domain: `B = min(B_up, d x B_nic)`.
+
+use crate::units::{Bytes, BytesPerSec, Seconds};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Shape of one level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LevelKind {
+    /// Neighbours in a ring; one link each way.
+    Ring,
+    /// Every member on one switch (NVSwitch, a leaf): full bandwidth to any peer.
+    Switch,
+    /// A point-to-point mesh (xGMI, Gaudi's in-box RoCE): one link per peer.
+    FullyConnected,
+}
+
+/// Which per-step latency class a level's steps pay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LinkClass {
+    /// NVLink, xGMI: sub-microsecond steps.
+    ScaleUp,
+    /// InfiniBand, Ethernet: NIC and network stack per step.
+    Network,
+}
+
+/// One level of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Level {
+    /// Shape.
+    pub kind: LevelKind,
+    /// Members at this level.
+    pub size: u32,
+    /// Per GPU, one direction (`FullyConnected`: per link).
+    pub bw: BytesPerSec,
+    /// Hardware latency of one step (switch hops).
+    pub latency: Seconds,
+    /// Latency class.
+    pub class: LinkClass,
+    /// In-network reduction (NVLS, SHARP) available.
+    pub reduction: bool,
+    /// Per GPU bandwidth for any-to-any traffic (after oversubscription).
+    pub any_bw: BytesPerSec,
+}
+
+impl Level {
+    /// A level without in-network reduction.
+    pub fn new(kind: LevelKind, size: u32, bw: BytesPerSec, latency: Seconds, class: LinkClass) -> Self {
+        Self { kind, size, bw, latency, class, reduction: false, any_bw: bw }
+    }
+
+    /// Sets whether the level reduces in the network.
+    pub fn with_reduction(mut self, on: bool) -> Self {
+        self.reduction = on;
+        self
+    }
+
+    /// Sets the bandwidth left for any-to-any traffic.
+    pub fn with_any_to_any(mut self, bw: BytesPerSec) -> Self {
+        self.any_bw = bw;
+        self
+    }
+
+    /// Bandwidth one GPU can drive at this level with all its links.
+    pub fn per_gpu(&self) -> BytesPerSec {
+        match self.kind {
+            LevelKind::FullyConnected => self.bw * f64::from(self.size.saturating_sub(1).max(1)),
+            LevelKind::Ring | LevelKind::Switch => self.bw,
+        }
+    }
+}
+
+/// A collective operation, named as nccl-tests names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// Every rank ends with the sum.
+    AllReduce,
+    /// Every rank ends with its slice of the sum.
+    ReduceScatter,
+    /// Every rank ends with every slice.
+    AllGather,
+    /// Every rank sends a slice to every other.
+    AllToAll,
+    /// One rank's buffer to all.
+    Broadcast,
+    /// Each rank sends to the next (nccl-tests `sendrecv`).
+    SendRecv,
+}
+
+impl Op {
+    /// nccl-tests' bus-bandwidth factor for `n` ranks.
+    pub fn bus_factor(self, n: u64) -> f64 {
+        let n = n as f64;
+        match self {
+            Self::AllReduce => 2.0 * (n - 1.0) / n,
+            Self::ReduceScatter | Self::AllGather | Self::AllToAll => (n - 1.0) / n,
+            Self::Broadcast | Self::SendRecv => 1.0,
+        }
+    }
+}
+
+/// An algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Algorithm {
+    /// Flat ring over every rank.
+    Ring,
+    /// Double binary tree across domains, chain inside (all-reduce).
+    Tree,
+    /// NVLink SHARP in the domain; ring or tree across domains.
+    Nvls,
+    /// Reduce inside the domain, InfiniBand SHARP across, gather inside.
+    Sharp,
+    /// Ring inside the domain, ring or tree across, ring inside.
+    Hierarchical,
+    /// Point-to-point to every peer at once (all-to-all, send/recv).
+    Direct,
+}
+
+impl Algorithm {
+    /// Every algorithm, in tie-breaking order.
+    pub const ALL: [Algorithm; 6] = [Self::Ring, Self::Tree, Self::Nvls, Self::Sharp, Self::Hierarchical, Self::Direct];
+}
+
+/// A protocol: how data and completion flags travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    /// Low latency: flag with every word, a fraction of the bandwidth.
+    Ll,
+    /// Full bandwidth, chunked and pipelined, higher latency.
+    Simple,
+}
+
+macro_rules! display_snake {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let v = serde_json::to_value(self).map_err(|_| fmt::Error)?;
+                f.write_str(v.as_str().unwrap_or("?"))
+            }
+        }
+    )*};
+}
+display_snake!(Op, Algorithm, Protocol);
+
+/// Calibrated parameters (`data/collectives.toml`). Latencies in µs.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectiveParams {
+    /// Where the numbers come from.
+    pub source: String,
+    /// Date of the source.
+    pub date: String,
+    /// Fixed cost of launching one collective \[µs\].
+    pub launch_us: f64,
+    /// Pipeline fill constant of the Simple protocol \[µs\].
+    pub pipeline_fill_us: f64,
+    /// Bandwidth of LL relative to Simple.
+    pub ll_bandwidth_factor: f64,
+    /// Achieved fraction of the bottleneck bandwidth per algorithm.
+    pub efficiency: Efficiency,
+    /// Base latency per algorithm and protocol \[µs\].
+    pub base_us: BaseLatency,
+    /// Latency per step by link class and protocol \[µs\].
+    pub step_us: StepLatency,
+}
+
+/// Achieved fraction of the bottleneck bandwidth.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Efficiency {
+    /// Ring (and hierarchical ring phases).
+    pub ring: f64,
+    /// Double binary tree.
+    pub tree: f64,
+    /// NVLink SHARP.
+    pub nvls: f64,
+    /// InfiniBand SHARP.
+    pub sharp: f64,
+    /// Point-to-point (all-to-all, send/recv).
+    pub direct: f64,
+}
+
+/// Base latency per algorithm and protocol \[µs\].
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseLatency {
+    /// Ring, LL.
+    pub ring_ll: f64,
+    /// Ring, Simple.
+    pub ring_simple: f64,
+    /// Tree, LL.
+    pub tree_ll: f64,
+    /// Tree, Simple.
+    pub tree_simple: f64,
+    /// NVLS.
+    pub nvls: f64,
+    /// SHARP.
+    pub sharp: f64,
+}
+
+/// Latency per step \[µs\].
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepLatency {
+    /// Scale-up link, LL.
+    pub scaleup_ll: f64,
+    /// Scale-up link, Simple.
+    pub scaleup_simple: f64,
+    /// Network, LL.
+    pub network_ll: f64,
+    /// Network, Simple.
+    pub network_simple: f64,
+}
+
+/// The chosen way to run a collective and its time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Time of one collective.
+    pub time: Seconds,
+    /// Algorithm.
+    pub algorithm: Algorithm,
+    /// Protocol.
+    pub protocol: Protocol,
+}
+
+/// Ranks in a group.
+pub fn ranks(levels: &[Level]) -> u64 {
+    levels.iter().map(|l| u64::from(l.size)).product()
+}
+
+/// The fastest (algorithm, protocol) for `op` on `bytes` (nccl-tests' size:
+/// the per-rank buffer; the output buffer for all-gather), or the fastest
+/// protocol of a forced algorithm. `None` if the algorithm does not apply.
+pub fn estimate(
+    op: Op,
+    bytes: Bytes,
+    levels: &[Level],
+    p: &CollectiveParams,
+    force: Option<Algorithm>,
+) -> Option<Estimate> {
+    if levels.is_empty() || ranks(levels) < 2 {
+        return None;
+    }
+    let forced = force.map(|a| [a]);
+    let algorithms: &[Algorithm] = forced.as_ref().map_or(&Algorithm::ALL, |a| a);
+    let mut best: Option<Estimate> = None;
+    for &algorithm in algorithms {
+        for protocol in [Protocol::Ll, Protocol::Simple] {
+            let Some(t) = cost(op, algorithm, protocol, bytes.get(), levels, p) else { continue };
+            let time = Seconds(p.launch_us * 1e-6) + t;
+            if best.is_none_or(|b| time.get() < b.time.get()) {
+                best = Some(Estimate { time, algorithm, protocol });
+            }
+        }
+    }
+    best
+}
+
+/// Time of one (algorithm, protocol) without the launch cost, or `None`
+/// where it does not apply.
+fn cost(op: Op, alg: Algorithm, proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Option<Seconds> {
+    let multi = levels.len() > 1;
+    match (alg, op) {
+        (Algorithm::Ring, Op::AllReduce | Op::ReduceScatter | Op::AllGather | Op::Broadcast) => {
+            Some(ring(op, proto, s, levels, p))
+        }
+        (Algorithm::Tree, Op::AllReduce) if multi => Some(tree(proto, s, levels, p)),
+        (Algorithm::Nvls, Op::AllReduce | Op::ReduceScatter | Op::AllGather) if levels[0].reduction => {
+            if proto != Protocol::Simple {
+                return None;
+            }
+            let inner = nvls(op, s, &levels[0], p);
+            if !multi {
+                return Some(inner);
+            }
+            let d = f64::from(levels[0].size);
+            let outer = best_outer(op, s / d, &levels[1..], p, false)?;
+            let halves = if op == Op::AllReduce { nvls(Op::ReduceScatter, s, &levels[0], p) * 2.0 } else { inner };
+            Some(halves + outer)
+        }
+        (Algorithm::Sharp | Algorithm::Hierarchical, Op::AllReduce | Op::ReduceScatter | Op::AllGather)
+            if multi && proto == Protocol::Simple =>
+        {
+            let in_network = alg == Algorithm::Sharp;
+            if in_network && (op != Op::AllReduce || !levels[1..].iter().all(|l| l.reduction)) {
+                return None;
+            }
+            let d = f64::from(levels[0].size);
+            let outer = best_outer(op, s / d, &levels[1..], p, in_network)?;
+            let inner_op = if op == Op::AllGather { Op::AllGather } else { Op::ReduceScatter };
+            let inner = ring(inner_op, Protocol::Simple, s, &levels[..1], p);
+            let phases = if op == Op::AllReduce { 2.0 } else { 1.0 };
+            Some(inner * phases + outer)
+        }
+        (Algorithm::Direct, Op::AllToAll) => Some(all_to_all(proto, s, levels, p)),
+        (Algorithm::Direct, Op::SendRecv) => Some(send_recv(proto, s, levels, p)),
+        _ => None,
+    }
+}
+
+/// The outer phase of a hierarchical collective on `s` bytes per GPU:
+/// fastest of ring, tree, and (if asked) SHARP, over the outer levels.
+fn best_outer(op: Op, s: f64, outer: &[Level], p: &CollectiveParams, in_network: bool) -> Option<Seconds> {
+    if in_network {
+        return Some(sharp(s, outer, p));
+    }
+    let mut best = ring(op, Protocol::Simple, s, outer, p);
+    for proto in [Protocol::Ll, Protocol::Simple] {
+        best = best.min(ring(op, proto, s, outer, p));
+        if op == Op::AllReduce && outer.len() > 1 {
+            best = best.min(tree(proto, s, outer, p));
+        }
+        if op == Op::AllReduce && outer.len() == 1 {
+            best = best.min(tree(proto, s, &single_tree(outer[0]), p));
+        }
+    }
+    Some(best)
+}
+
+/// A single outer level seen as a tree of one-GPU "domains".
+fn single_tree(l: Level) -> [Level; 2] {
+    let one = Level { size: 1, ..l };
+    [one, l]
+}
+
+/// Bottleneck bandwidth of a flat ring over the levels.
+fn ring_bw(levels: &[Level]) -> BytesPerSec {
+    let mut below = 1.0;
+    let mut bw = f64::INFINITY;
+    for l in levels {
+        bw = bw.min(l.per_gpu().get() * below);
+        below *= f64::from(l.size);
+    }
+    BytesPerSec(bw)
+}
+
+fn step(l: &Level, proto: Protocol, p: &CollectiveParams) -> Seconds {
+    let us = match (l.class, proto) {
+        (LinkClass::ScaleUp, Protocol::Ll) => p.step_us.scaleup_ll,
+        (LinkClass::ScaleUp, Protocol::Simple) => p.step_us.scaleup_simple,
+        (LinkClass::Network, Protocol::Ll) => p.step_us.network_ll,
+        (LinkClass::Network, Protocol::Simple) => p.step_us.network_simple,
+    };
+    Seconds(us * 1e-6) + l.latency
+}
+
+/// Time to move `w` bytes at `bw x eta`, with the protocol's bandwidth
+/// factor and, for Simple, the pipeline fill.
+fn transfer(w: f64, bw: BytesPerSec, eta: f64, proto: Protocol, p: &CollectiveParams) -> Seconds {
+    match proto {
+        Protocol::Ll => Seconds(w / (bw.get() * eta * p.ll_bandwidth_factor)),
+        Protocol::Simple => {
+            let t = w / (bw.get() * eta);
+            Seconds(t + 2.0 * (p.pipeline_fill_us * 1e-6 * t).sqrt())
+        }
+    }
+}
+
+fn ring(op: Op, proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Seconds {
+    let n = ranks(levels) as f64;
+    let inner = f64::from(levels[0].size);
+    let outer = n / inner;
+    let (steps, inter, w) = match op {
+        Op::AllReduce => (2.0 * (n - 1.0), 2.0 * (outer - 1.0), 2.0 * (n - 1.0) / n * s),
+        Op::Broadcast => (n - 1.0, outer - 1.0, s),
+        _ => (n - 1.0, outer - 1.0, (n - 1.0) / n * s),
+    };
+    let base = match proto {
+        Protocol::Ll => p.base_us.ring_ll,
+        Protocol::Simple => p.base_us.ring_simple,
+    };
+    let top = levels.last().unwrap_or(&levels[0]);
+    let lat = Seconds(base * 1e-6) + step(&levels[0], proto, p) * (steps - inter) + step(top, proto, p) * inter;
+    lat + transfer(w, ring_bw(levels), p.efficiency.ring, proto, p)
+}
+
+fn tree(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Seconds {
+    let inner = f64::from(levels[0].size);
+    let outer = ranks(levels) as f64 / inner;
+    let base = match proto {
+        Protocol::Ll => p.base_us.tree_ll,
+        Protocol::Simple => p.base_us.tree_simple,
+    };
+    let top = levels.last().unwrap_or(&levels[0]);
+    let depth = outer.log2().ceil().max(1.0);
+    let lat = Seconds(base * 1e-6) + (step(&levels[0], proto, p) * (inner - 1.0) + step(top, proto, p) * depth) * 2.0;
+    lat + transfer(2.0 * s, ring_bw(levels), p.efficiency.tree, proto, p)
+}
+
+/// NVLS inside one switch: all-reduce moves `(d+1)/d` of the buffer each
+/// way (reduce-load of every slice, multicast store of one); reduce-scatter
+/// and all-gather move `(d-1)/d`.
+fn nvls(op: Op, s: f64, l: &Level, p: &CollectiveParams) -> Seconds {
+    let d = f64::from(l.size);
+    let w = match op {
+        Op::AllReduce => (d + 1.0) / d * s,
+        _ => (d - 1.0) / d * s,
+    };
+    let lat = Seconds(p.base_us.nvls * 1e-6) + step(l, Protocol::Simple, p) * 2.0;
+    lat + transfer(w, l.per_gpu(), p.efficiency.nvls, Protocol::Simple, p)
+}
+
+/// In-network all-reduce across the outer levels: each GPU sends its share
+/// once and receives the sum once.
+fn sharp(s: f64, outer: &[Level], p: &CollectiveParams) -> Seconds {
+    let top = outer.last().unwrap_or(&outer[0]);
+    let lat = Seconds(p.base_us.sharp * 1e-6) + step(top, Protocol::Simple, p) * 2.0;
+    lat + transfer(s, ring_bw(outer), p.efficiency.sharp, Protocol::Simple, p)
+}
+
+fn all_to_all(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Seconds {
+    let n = ranks(levels) as f64;
+    let d = f64::from(levels[0].size);
+    let intra = s * (d - 1.0) / n / levels[0].per_gpu().get();
+    let inter = match levels.get(1..).filter(|o| !o.is_empty()) {
+        Some(outer) => s * (n - d) / n / outer.iter().map(|l| l.any_bw.get()).fold(f64::INFINITY, f64::min),
+        None => 0.0,
+    };
+    let top = levels.last().unwrap_or(&levels[0]);
+    let t = intra.max(inter);
+    let lat = Seconds(p.base_us.ring_simple * 1e-6) + step(top, proto, p) * 2.0;
+    lat + transfer(t, BytesPerSec(1.0), p.efficiency.direct, proto, p)
+}
+
+fn send_recv(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Seconds {
+    let (l, bw) = match levels {
+        [only] => (only, only.bw),
+        [.., top] => (top, top.bw),
+        [] => unreachable!("estimate() rejects empty groups"),
+    };
+    let lat = Seconds(p.base_us.ring_simple * 1e-6) + step(l, proto, p);
+    lat + transfer(s, bw, p.efficiency.direct, proto, p)
+}
+
+#[cfg(test)]
+mod tests;

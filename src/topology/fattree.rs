@@ -1,0 +1,311 @@
+//! Rail-optimized fat-trees: switch counts per tier, links, optics, and the
+//! path between two endpoints for the flow model.
+//!
+//! ```text
+//!   tier 3   core   [c0]  [c1] ...            (3-tier trees only)
+//!                  /    \
+//!   tier 2   spine  [s0] [s1] ...   one pod = spine_down leaves
+//!                 / | \
+//!   tier 1   leaf  [l0] [l1] ...   leaf_down endpoints each (rail-optimized:
+//!                  | | |                 one rail of many scale-up domains)
+//!   NIC ports (one per GPU per plane)
+//! ```
+//!
+//! A switch of radix `R` with oversubscription `o` (down:up) has
+//! `R * o / (1 + o)` ports down and the rest up. Counts are per plane; a
+//! multi-plane fabric repeats the tree.
+
+use crate::units::{BytesPerSec, Seconds};
+use serde::Serialize;
+
+/// Inputs of a fat-tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FatTreeSpec {
+    /// NIC ports (endpoints) per plane.
+    pub endpoints: u64,
+    /// Ports per switch at the plane's port speed.
+    pub radix: u32,
+    /// Rate of one port, one direction.
+    pub port_bw: BytesPerSec,
+    /// Independent planes (each NIC's bandwidth is split across them).
+    pub planes: u32,
+    /// Down:up ratio at the leaf tier (1 = non-blocking).
+    pub leaf_oversubscription: f64,
+    /// Down:up ratio at the spine tier (3-tier trees).
+    pub spine_oversubscription: f64,
+    /// Force 1, 2 or 3 tiers; `None` picks the fewest that fit.
+    pub tiers: Option<u8>,
+    /// Port-to-port latency of one switch.
+    pub switch_latency: Seconds,
+    /// Endpoints of one rail group that share a leaf (NICs per scale-up domain).
+    pub rails: u32,
+}
+
+/// Errors of building a fat-tree. Fatal: bad input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FatTreeError {
+    /// More endpoints than the tiers allowed can connect.
+    #[error("{endpoints} endpoints do not fit a {tiers}-tier fat-tree of radix {radix} (at most {capacity})")]
+    TooLarge {
+        /// Endpoints per plane.
+        endpoints: u64,
+        /// Tiers tried.
+        tiers: u8,
+        /// Switch radix.
+        radix: u32,
+        /// Most endpoints that fit.
+        capacity: u64,
+    },
+    /// An oversubscription ratio below 1 or not finite, or a radix too small to split.
+    #[error("oversubscription {0} is not a ratio of at least 1 (down:up), or leaves no port up or down")]
+    BadOversubscription(f64),
+}
+
+/// A built fat-tree (one plane; counts in [`FatTree::inventory`] cover all planes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FatTree {
+    /// The inputs.
+    pub spec: FatTreeSpec,
+    /// Tiers used.
+    pub tiers: u8,
+    /// Leaf ports facing endpoints.
+    pub leaf_down: u32,
+    /// Leaf ports facing spines.
+    pub leaf_up: u32,
+    /// Spine ports facing leaves.
+    pub spine_down: u32,
+    /// Spine ports facing cores.
+    pub spine_up: u32,
+    /// Leaves per plane.
+    pub leaves: u64,
+    /// Spines per plane.
+    pub spines: u64,
+    /// Cores per plane.
+    pub cores: u64,
+    /// Pods per plane (3-tier).
+    pub pods: u64,
+}
+
+/// Switch, link and optics counts of a fabric, all planes together.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FabricCounts {
+    /// Tiers.
+    pub tiers: u8,
+    /// Planes.
+    pub planes: u32,
+    /// Leaf switches.
+    pub leaf_switches: u64,
+    /// Spine switches.
+    pub spine_switches: u64,
+    /// Core switches.
+    pub core_switches: u64,
+    /// NIC-to-leaf links.
+    pub endpoint_links: u64,
+    /// Leaf-to-spine links.
+    pub leaf_spine_links: u64,
+    /// Spine-to-core links.
+    pub spine_core_links: u64,
+    /// Transceivers, assuming every link is optical (two ends each).
+    pub transceivers: u64,
+    /// Cables (one per link).
+    pub cables: u64,
+}
+
+/// Which tier the traffic of a group has to climb to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Reach {
+    /// Stays under one leaf.
+    Leaf,
+    /// Crosses the spines.
+    Spine,
+    /// Crosses the cores.
+    Core,
+}
+
+fn split(radix: u32, oversub: f64) -> Result<(u32, u32), FatTreeError> {
+    if !(oversub.is_finite() && oversub >= 1.0) {
+        return Err(FatTreeError::BadOversubscription(oversub));
+    }
+    let down = (f64::from(radix) * oversub / (1.0 + oversub)).round() as u32;
+    let up = radix.saturating_sub(down);
+    if down == 0 || up == 0 {
+        return Err(FatTreeError::BadOversubscription(oversub));
+    }
+    Ok((down, up))
+}
+
+impl FatTree {
+    /// Builds the tree with the fewest tiers that fit (or the forced number).
+    pub fn build(spec: FatTreeSpec) -> Result<FatTree, FatTreeError> {
+        let r = u64::from(spec.radix);
+        let (leaf_down, leaf_up) = split(spec.radix, spec.leaf_oversubscription)?;
+        let (spine_down, spine_up) = split(spec.radix, spec.spine_oversubscription)?;
+        let e = spec.endpoints.max(1);
+        let capacity = |tiers: u8| match tiers {
+            1 => r,
+            2 => u64::from(leaf_down) * r,
+            _ => u64::from(leaf_down) * u64::from(spine_down) * r,
+        };
+        let tiers = match spec.tiers {
+            Some(t) => t.clamp(1, 3),
+            None => (1..=3).find(|&t| e <= capacity(t)).unwrap_or(3),
+        };
+        if e > capacity(tiers) {
+            return Err(FatTreeError::TooLarge { endpoints: e, tiers, radix: spec.radix, capacity: capacity(tiers) });
+        }
+        let leaves = if tiers == 1 { 1 } else { e.div_ceil(u64::from(leaf_down)) };
+        let (spines, cores, pods) = match tiers {
+            1 => (0, 0, 0),
+            2 => ((leaves * u64::from(leaf_up)).div_ceil(r), 0, 0),
+            _ => {
+                let pods = leaves.div_ceil(u64::from(spine_down));
+                let spines = pods * u64::from(leaf_up);
+                (spines, (spines * u64::from(spine_up)).div_ceil(r), pods)
+            }
+        };
+        Ok(FatTree { spec, tiers, leaf_down, leaf_up, spine_down, spine_up, leaves, spines, cores, pods })
+    }
+
+    /// Counts over all planes.
+    pub fn counts(&self) -> FabricCounts {
+        let p = u64::from(self.spec.planes);
+        let endpoint_links = self.spec.endpoints * p;
+        let leaf_spine_links = if self.tiers >= 2 { self.leaves * u64::from(self.leaf_up) * p } else { 0 };
+        let spine_core_links = if self.tiers == 3 { self.spines * u64::from(self.spine_up) * p } else { 0 };
+        let links = endpoint_links + leaf_spine_links + spine_core_links;
+        FabricCounts {
+            tiers: self.tiers,
+            planes: self.spec.planes,
+            leaf_switches: self.leaves * p,
+            spine_switches: self.spines * p,
+            core_switches: self.cores * p,
+            endpoint_links,
+            leaf_spine_links,
+            spine_core_links,
+            transceivers: 2 * links,
+            cables: links,
+        }
+    }
+
+    /// Scale-up domains whose same-rail NICs share one leaf.
+    pub fn domains_per_leaf(&self) -> u64 {
+        u64::from(self.leaf_down)
+    }
+
+    /// Scale-up domains under one pod (2-tier: the whole tree).
+    pub fn domains_per_pod(&self) -> u64 {
+        match self.tiers {
+            1 | 2 => u64::MAX,
+            _ => {
+                let leaves_per_rail_group = u64::from(self.spec.rails.max(1));
+                let groups = (u64::from(self.spine_down) / leaves_per_rail_group).max(1);
+                groups * self.domains_per_leaf()
+            }
+        }
+    }
+
+    /// How high rail-aligned traffic among `domains` scale-up domains climbs.
+    pub fn rail_reach(&self, domains: u64) -> Reach {
+        if self.tiers == 1 || domains <= self.domains_per_leaf() {
+            Reach::Leaf
+        } else if self.tiers == 2 || domains <= self.domains_per_pod() {
+            Reach::Spine
+        } else {
+            Reach::Core
+        }
+    }
+
+    /// How high any-to-any traffic among `endpoints` NIC ports climbs.
+    pub fn any_reach(&self, endpoints: u64) -> Reach {
+        if self.tiers == 1 || endpoints <= u64::from(self.leaf_down) {
+            Reach::Leaf
+        } else if self.tiers == 2 || endpoints <= u64::from(self.leaf_down) * u64::from(self.spine_down) {
+            Reach::Spine
+        } else {
+            Reach::Core
+        }
+    }
+
+    /// Bandwidth per endpoint left once traffic climbs to `reach`, after
+    /// the oversubscription of each tier it crosses.
+    pub fn bw_at(&self, reach: Reach) -> BytesPerSec {
+        let s = &self.spec;
+        match reach {
+            Reach::Leaf => s.port_bw,
+            Reach::Spine => s.port_bw / s.leaf_oversubscription,
+            Reach::Core => s.port_bw / (s.leaf_oversubscription * s.spine_oversubscription),
+        }
+    }
+
+    /// Switch hops of a path that climbs to `reach`.
+    pub fn hops(reach: Reach) -> u32 {
+        match reach {
+            Reach::Leaf => 1,
+            Reach::Spine => 3,
+            Reach::Core => 5,
+        }
+    }
+
+    /// Latency of the switches on a path that climbs to `reach`.
+    pub fn latency(&self, reach: Reach) -> Seconds {
+        self.spec.switch_latency * f64::from(Self::hops(reach))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(endpoints: u64, radix: u32) -> FatTreeSpec {
+        FatTreeSpec {
+            endpoints,
+            radix,
+            port_bw: BytesPerSec::from_gbit_per_s(400.0),
+            planes: 1,
+            leaf_oversubscription: 1.0,
+            spine_oversubscription: 1.0,
+            tiers: None,
+            switch_latency: Seconds(130e-9),
+            rails: 8,
+        }
+    }
+
+    #[test]
+    fn two_tier_ndr_for_1024_gpus() {
+        // 1,024 NICs on 64-port switches: 32 leaves (32 down, 32 up), 16 spines.
+        let t = FatTree::build(spec(1024, 64)).unwrap();
+        assert_eq!((t.tiers, t.leaves, t.spines, t.cores), (2, 32, 16, 0));
+        let c = t.counts();
+        assert_eq!((c.endpoint_links, c.leaf_spine_links), (1024, 1024));
+        assert_eq!(c.transceivers, 4096);
+    }
+
+    #[test]
+    fn capacity_limits_pick_three_tiers() {
+        // Two tiers of radix 64 hold 64 * 32 = 2,048 endpoints; more needs a third.
+        assert_eq!(FatTree::build(spec(2048, 64)).unwrap().tiers, 2);
+        let t = FatTree::build(spec(2049, 64)).unwrap();
+        assert_eq!(t.tiers, 3);
+        assert!(t.cores > 0);
+        // Three tiers of radix 64 hold 64^3 / 4 = 65,536.
+        assert!(matches!(FatTree::build(spec(65_537, 64)), Err(FatTreeError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn oversubscription_trades_spines_for_bandwidth() {
+        let mut s = spec(2048, 64);
+        s.leaf_oversubscription = 3.0;
+        let t = FatTree::build(s).unwrap();
+        assert_eq!((t.leaf_down, t.leaf_up), (48, 16));
+        assert!(t.bw_at(Reach::Spine).get() < t.bw_at(Reach::Leaf).get());
+        assert!(FatTree::build(FatTreeSpec { leaf_oversubscription: 0.5, ..spec(8, 64) }).is_err());
+    }
+
+    #[test]
+    fn single_switch_when_it_fits() {
+        let t = FatTree::build(spec(40, 64)).unwrap();
+        assert_eq!((t.tiers, t.leaves, t.spines), (1, 1, 0));
+        assert_eq!(t.rail_reach(1000), Reach::Leaf);
+    }
+}

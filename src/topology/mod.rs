@@ -1,0 +1,355 @@
+//! Cluster topologies: scale-up domains joined by a scale-out fat-tree, built
+//! from a system and a fabric in the catalog, or an abstract multi-dimensional
+//! topology as ASTRA-sim's analytical backend describes one.
+//!
+//! ```text
+//!  domain 0 (NVL72 / 8-GPU box)      domain 1            ...   domain m-1
+//!  [g0 .. g71] NVSwitch or mesh      [g72 .. g143]
+//!     | | | one NIC per GPU (rails)     | | |
+//!  ===========  rail-optimized fat-tree (leaf / spine / core), P planes  ===========
+//! ```
+//!
+//! A collective over `n` GPUs sees the topology as levels ([`Level`]): the
+//! scale-up domain (`d` GPUs each) and the fabric between `m` domains.
+
+pub mod astra;
+pub mod fattree;
+
+use crate::catalog::{Accelerator, Catalog, CatalogError, Entry, Fabric, FabricTier, System};
+use crate::model::collective::{Level, LevelKind, LinkClass};
+use crate::units::{BytesPerSec, Seconds};
+use fattree::{FatTree, FatTreeError, FatTreeSpec, Reach};
+use serde::Serialize;
+
+/// Per-step hardware latency of a scale-up hop when the catalog has none:
+/// NVLink/xGMI switch traversal is sub-microsecond; 150 ns is the catalog's
+/// NVLink 5 switch estimate, used for every scale-up fabric without a figure.
+const DEFAULT_SCALEUP_HOP: Seconds = Seconds(150e-9);
+/// Per-hop latency of a scale-out switch when the catalog has none (an
+/// Ethernet switch without a published figure): 600 ns, the Spectrum-4 estimate.
+const DEFAULT_SCALEOUT_HOP: Seconds = Seconds(600e-9);
+
+/// How to build the scale-out fabric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FabricOptions {
+    /// Scale-out fabric id (default: the system's usual one).
+    pub fabric: Option<String>,
+    /// Planes (default: as many as the NIC needs at the fabric's port speed).
+    pub planes: Option<u32>,
+    /// Down:up ratio at the leaf tier.
+    pub leaf_oversubscription: f64,
+    /// Down:up ratio at the spine tier.
+    pub spine_oversubscription: f64,
+    /// Force the number of tiers.
+    pub tiers: Option<u8>,
+}
+
+impl Default for FabricOptions {
+    fn default() -> Self {
+        Self { fabric: None, planes: None, leaf_oversubscription: 1.0, spine_oversubscription: 1.0, tiers: None }
+    }
+}
+
+/// Errors of building a topology or placing a group on it. Fatal: bad input.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TopologyError {
+    /// A catalog reference is unknown.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The scale-out fabric cannot hold the cluster.
+    #[error(transparent)]
+    FatTree(#[from] FatTreeError),
+    /// A scale-up fabric was given where a scale-out one is needed.
+    #[error("`{0}` is a scale-up fabric; give a scale-out fabric (ib-ndr, ib-xdr, spectrum-x, roce-tomahawk5)")]
+    NotScaleOut(String),
+    /// The GPU count does not fit the system.
+    #[error("{gpus} GPUs do not fit `{system}`: {why}")]
+    BadGpuCount {
+        /// System id.
+        system: String,
+        /// Count asked for.
+        gpus: u64,
+        /// What would fit.
+        why: String,
+    },
+    /// Planes must be at least 1.
+    #[error("--planes must be 1 or more")]
+    ZeroPlanes,
+}
+
+/// The scale-up domain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScaleUp {
+    /// NVSwitch-style switch, or a point-to-point mesh.
+    pub kind: LevelKind,
+    /// GPUs per domain.
+    pub gpus_per_domain: u32,
+    /// Per GPU, one direction (Switch); per peer link, one direction (mesh).
+    pub bw: BytesPerSec,
+    /// Hardware latency of one hop.
+    pub hop_latency: Seconds,
+    /// NVLink SHARP (in-switch reduction).
+    pub nvls: bool,
+    /// Switch chips per domain.
+    pub switches: u32,
+}
+
+/// A cluster: accelerators in scale-up domains on a scale-out fat-tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topology {
+    /// System id.
+    pub system: String,
+    /// Accelerator id.
+    pub accelerator: String,
+    /// Scale-out fabric id.
+    pub fabric: String,
+    /// GPUs.
+    pub gpus: u64,
+    /// GPUs per node.
+    pub gpus_per_node: u32,
+    /// The scale-up domain.
+    pub scale_up: ScaleUp,
+    /// NIC bandwidth per GPU, one direction, all planes.
+    pub nic_bw_per_gpu: BytesPerSec,
+    /// The fat-tree.
+    pub tree: FatTree,
+    /// SHARP-style in-network reduction in the scale-out switches.
+    pub sharp: bool,
+}
+
+/// What a topology is made of, for pricing and power.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Inventory {
+    /// GPUs.
+    pub gpus: u64,
+    /// Nodes (servers, or NVL72 compute trays).
+    pub nodes: u64,
+    /// Scale-up domains.
+    pub domains: u64,
+    /// Scale-up switch chips.
+    pub scaleup_switches: u64,
+    /// Scale-out NICs.
+    pub nics: u64,
+    /// The scale-out fabric.
+    pub fabric: fattree::FabricCounts,
+}
+
+impl Topology {
+    /// Builds the topology of `gpus` GPUs of `system`.
+    pub fn build(catalog: &Catalog, system: &str, gpus: u64, opt: &FabricOptions) -> Result<Topology, TopologyError> {
+        let sys = catalog.systems.get(system)?;
+        let gpu = catalog.gpus.get(sys.accelerator.get_ref())?;
+        let up_fabric = catalog.fabrics.get(sys.scaleup_fabric.get_ref())?;
+        let out_id = opt.fabric.clone().unwrap_or_else(|| sys.scaleout_fabric.get_ref().clone());
+        let out = catalog.fabrics.get(&out_id)?;
+        if out.tier != FabricTier::ScaleOut {
+            return Err(TopologyError::NotScaleOut(out.id().to_owned()));
+        }
+        check_count(sys, gpus)?;
+        let scale_up = scale_up(sys, gpu, up_fabric);
+        let nic_bw_per_gpu = sys.nic_gbps_per_gpu();
+        let tree = FatTree::build(tree_spec(sys, out, gpus, nic_bw_per_gpu, opt)?)?;
+        let sharp = out.in_network_reduction.as_deref().is_some_and(|r| r.starts_with("sharp"));
+        Ok(Topology {
+            system: sys.id().to_owned(),
+            accelerator: gpu.id().to_owned(),
+            fabric: out.id().to_owned(),
+            gpus,
+            gpus_per_node: sys.gpus_per_node.get(),
+            scale_up,
+            nic_bw_per_gpu,
+            tree,
+            sharp,
+        })
+    }
+
+    /// Counts of what the topology is made of.
+    pub fn inventory(&self) -> Inventory {
+        let domains = self.gpus.div_ceil(u64::from(self.scale_up.gpus_per_domain));
+        Inventory {
+            gpus: self.gpus,
+            nodes: self.gpus.div_ceil(u64::from(self.gpus_per_node)),
+            domains,
+            scaleup_switches: domains * u64::from(self.scale_up.switches),
+            nics: self.gpus,
+            fabric: self.tree.counts(),
+        }
+    }
+
+    /// The levels a collective over the first `n` GPUs sees: the scale-up
+    /// domain, then (if it spans domains) the fabric between them.
+    pub fn group(&self, n: u64) -> Result<Vec<Level>, TopologyError> {
+        let per = u64::from(self.scale_up.gpus_per_domain);
+        if n < 2 || n > self.gpus || (n > per && !n.is_multiple_of(per)) {
+            return Err(TopologyError::BadGpuCount {
+                system: self.system.clone(),
+                gpus: n,
+                why: group_hint(n, per, self.gpus),
+            });
+        }
+        let d = n.min(per) as u32;
+        let m = n / u64::from(d);
+        let up = &self.scale_up;
+        let mut levels =
+            vec![Level::new(up.kind, d, up.bw, up.hop_latency, LinkClass::ScaleUp).with_reduction(up.nvls)];
+        if m > 1 {
+            let reach = self.tree.rail_reach(m);
+            let a2a = self.tree.any_reach(n);
+            let oversub = |r: Reach| self.tree.spec.port_bw / self.tree.bw_at(r);
+            let bw = self.nic_bw_per_gpu / oversub(reach);
+            let level = Level::new(LevelKind::Switch, m as u32, bw, self.tree.latency(reach), LinkClass::Network)
+                .with_reduction(self.sharp)
+                .with_any_to_any(self.nic_bw_per_gpu / oversub(a2a));
+            levels.push(level);
+        }
+        Ok(levels)
+    }
+}
+
+impl System {
+    /// Scale-out NIC bandwidth per GPU, one direction.
+    pub fn nic_gbps_per_gpu(&self) -> BytesPerSec {
+        let per_node = self.nic_gbps.value * f64::from(self.nics_per_node.get());
+        BytesPerSec::from_gbit_per_s(per_node / f64::from(self.gpus_per_node.get()))
+    }
+}
+
+fn check_count(sys: &System, gpus: u64) -> Result<(), TopologyError> {
+    let per = u64::from(sys.gpus_per_domain.get());
+    if gpus >= 2 && (gpus <= per || gpus.is_multiple_of(per)) && gpus <= u64::from(u32::MAX) {
+        return Ok(());
+    }
+    Err(TopologyError::BadGpuCount { system: sys.id().to_owned(), gpus, why: group_hint(gpus, per, u64::MAX) })
+}
+
+fn group_hint(n: u64, per: u64, max: u64) -> String {
+    if n < 2 {
+        return "a collective needs at least 2 GPUs".into();
+    }
+    if n > max {
+        return format!("the cluster has only {max}");
+    }
+    let lo = n / per * per;
+    let hi = lo + per;
+    let options = if lo == 0 { format!("{hi}") } else { format!("{lo} or {hi}") };
+    format!("above one {per}-GPU scale-up domain, use whole domains, e.g. {options}")
+}
+
+fn scale_up(sys: &System, gpu: &Accelerator, fabric: &Fabric) -> ScaleUp {
+    let per_dir = BytesPerSec::from_gb_per_s(gpu.scaleup_gb_per_s.value / 2.0);
+    let d = sys.gpus_per_domain.get();
+    let switched = fabric.switch_radix.is_some();
+    let (kind, bw) = if switched {
+        (LevelKind::Switch, per_dir)
+    } else {
+        // A full mesh splits the GPU's scale-up bandwidth evenly over its peers.
+        (LevelKind::FullyConnected, per_dir / f64::from(d.saturating_sub(1).max(1)))
+    };
+    let hop = fabric.switch_latency_ns.as_ref().map_or(DEFAULT_SCALEUP_HOP, |l| Seconds(l.value / 1e9));
+    ScaleUp {
+        kind,
+        gpus_per_domain: d,
+        bw,
+        hop_latency: hop,
+        nvls: fabric.in_network_reduction.as_deref() == Some("nvls"),
+        switches: sys.scaleup_switches_per_domain.map_or(0, |c| c.get()),
+    }
+}
+
+/// Planes and port speed: a NIC faster than a port uses several planes; a NIC
+/// slower than a port uses breakout, which multiplies the radix.
+fn tree_spec(
+    sys: &System,
+    fabric: &Fabric,
+    gpus: u64,
+    nic: BytesPerSec,
+    opt: &FabricOptions,
+) -> Result<FatTreeSpec, TopologyError> {
+    let port = fabric.port_bw();
+    let planes = match opt.planes {
+        Some(0) => return Err(TopologyError::ZeroPlanes),
+        Some(p) => p,
+        None => (nic.get() / port.get()).ceil().max(1.0) as u32,
+    };
+    let per_plane = nic / f64::from(planes);
+    let breakout = (port.get() / per_plane.get()).floor().max(1.0) as u32;
+    let radix = fabric.switch_radix.map_or(64, |r| r.get()) * breakout;
+    let latency = fabric.switch_latency_ns.as_ref().map_or(DEFAULT_SCALEOUT_HOP, |l| Seconds(l.value / 1e9));
+    Ok(FatTreeSpec {
+        endpoints: gpus,
+        radix,
+        port_bw: per_plane.min(port),
+        planes,
+        leaf_oversubscription: opt.leaf_oversubscription,
+        spine_oversubscription: opt.spine_oversubscription,
+        tiers: opt.tiers,
+        switch_latency: latency,
+        rails: sys.gpus_per_domain.get(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topo(system: &str, gpus: u64) -> Topology {
+        Topology::build(&Catalog::builtin().unwrap(), system, gpus, &FabricOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn gb300_racks_on_xdr() {
+        let t = topo("gb300-nvl72", 64 * 72);
+        let inv = t.inventory();
+        assert_eq!((inv.domains, inv.nodes, inv.scaleup_switches, inv.nics), (64, 1152, 1152, 4608));
+        // 4,608 NICs at 800G on 144-port switches: 64 leaves down, 2 tiers.
+        assert_eq!(inv.fabric.tiers, 2);
+        assert_eq!(inv.fabric.leaf_switches, 64);
+        assert_eq!(inv.fabric.spine_switches, 32);
+        assert_eq!(t.scale_up.kind, LevelKind::Switch);
+        assert!(t.scale_up.nvls && t.sharp);
+    }
+
+    #[test]
+    fn eight_hundred_gig_nics_on_ndr_use_two_planes() {
+        let c = Catalog::builtin().unwrap();
+        let opt = FabricOptions { fabric: Some("ib-ndr".into()), ..FabricOptions::default() };
+        let t = Topology::build(&c, "hgx-b300", 1024, &opt).unwrap();
+        assert_eq!(t.tree.spec.planes, 2);
+        assert_eq!(t.inventory().fabric.endpoint_links, 2048);
+    }
+
+    #[test]
+    fn mesh_splits_bandwidth_over_peers() {
+        let t = topo("mi300x-8", 16);
+        assert_eq!(t.scale_up.kind, LevelKind::FullyConnected);
+        // 896 GB/s both ways = 448 one way, over 7 peers = 64 GB/s per link.
+        assert!((t.scale_up.bw.get() - 64e9).abs() < 1.0);
+        let g = t.group(4).unwrap();
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].size, 4);
+    }
+
+    #[test]
+    fn groups_must_be_whole_domains() {
+        let t = topo("hgx-h100", 1024);
+        assert_eq!(t.group(16).unwrap().len(), 2);
+        let err = t.group(12).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "12 GPUs do not fit `hgx-h100`: above one 8-GPU scale-up domain, use whole domains, e.g. 8 or 16"
+        );
+        assert!(t.group(1).is_err());
+        assert!(t.group(2048).unwrap_err().to_string().contains("the cluster has only 1024"));
+    }
+
+    #[test]
+    fn oversubscription_cuts_cross_spine_bandwidth() {
+        let c = Catalog::builtin().unwrap();
+        let opt = FabricOptions { leaf_oversubscription: 2.0, ..FabricOptions::default() };
+        let t = Topology::build(&c, "hgx-h100", 4096, &opt).unwrap();
+        let near = t.group(16).unwrap()[1].bw;
+        let far = t.group(4096).unwrap()[1].bw;
+        assert!((near.get() / far.get() - 2.0).abs() < 1e-9, "{near:?} {far:?}");
+    }
+}
