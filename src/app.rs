@@ -1,14 +1,21 @@
 //! One function per subcommand: load, compute, report. Nothing else.
 
-use crate::cli::{CatalogCommand, Cli, Command, FormatArg, Global, KindArg};
+use crate::cli::{AlgorithmArg, CatalogCommand, Cli, CollectiveArgs, Command, FormatArg, Global, KindArg, OpArg};
 use anyhow::{Context, Result};
 use rackscale::catalog::{Catalog, Kind};
-use rackscale::error::UsageError;
+use rackscale::data;
+use rackscale::error::{InvalidFile, UsageError};
 use rackscale::fsutil::write_atomic;
 use rackscale::model::cluster;
+use rackscale::model::collective::{self, Algorithm, CollectiveParams, Level, Op};
 use rackscale::report::{self, Format, Report};
-use rackscale::results::{CatalogList, EntryDetail, PeakRow, ScenarioSummary};
+use rackscale::results::{CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, ScenarioSummary};
 use rackscale::scenario::{Scenario, TEMPLATE};
+use rackscale::sizes::parse_sizes;
+use rackscale::topology::astra::AstraTopology;
+use rackscale::topology::{FabricOptions, Topology};
+use rackscale::units::Bytes;
+use rackscale::validation;
 use std::io::Write;
 use std::path::Path;
 
@@ -27,7 +34,98 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Catalog(CatalogCommand::Show { id })) => catalog_show(g, &id),
         Some(Command::Init { path, force }) => init(&path, force),
         Some(Command::Check { scenario }) => check(g, &scenario),
+        Some(Command::Collective(args)) => collective(g, &args),
+        Some(Command::Validate) => validate(g),
     }
+}
+
+fn collective(g: &Global, a: &CollectiveArgs) -> Result<()> {
+    let sizes = parse_sizes(&a.sizes).map_err(|e| UsageError(format!("--sizes: {e}")))?;
+    let (levels, n) = match &a.topology {
+        Some(path) => astra_levels(path, a.gpus)?,
+        None => catalog_levels(g, a)?,
+    };
+    let params = data::collective_params();
+    let op = op_of(a.op);
+    let force = a.algorithm.map(algorithm_of);
+    let mut rows = Vec::with_capacity(sizes.len());
+    for size in sizes {
+        let e = collective::estimate(op, Bytes(size as f64), &levels, &params, force).ok_or_else(|| {
+            let alg = force.map_or_else(|| "any algorithm".to_owned(), |f| format!("algorithm `{f}`"));
+            UsageError(format!("{alg} cannot run {op} on this group; {}", applicable(op, &levels, &params)))
+        })?;
+        let algbw = size as f64 / e.time.get() / 1e9;
+        rows.push(CollectiveRow {
+            size_bytes: size,
+            time_s: e.time.get(),
+            algbw_gb_per_s: algbw,
+            busbw_gb_per_s: algbw * op.bus_factor(n),
+            algorithm: e.algorithm.to_string(),
+            protocol: e.protocol.to_string(),
+        });
+    }
+    emit(g, &format!("collective-{op}"), &CollectiveSweep { rows })
+}
+
+/// The algorithms that can run `op` on these levels, for an error message.
+fn applicable(op: Op, levels: &[Level], params: &CollectiveParams) -> String {
+    let ok: Vec<String> = Algorithm::ALL
+        .iter()
+        .filter(|&&a| collective::estimate(op, Bytes(1e6), levels, params, Some(a)).is_some())
+        .map(ToString::to_string)
+        .collect();
+    format!("applicable: {}", ok.join(", "))
+}
+
+fn catalog_levels(g: &Global, a: &CollectiveArgs) -> Result<(Vec<Level>, u64)> {
+    let catalog = load_catalog(g)?;
+    let system = a.system.as_deref().unwrap_or_default();
+    let sys = catalog.systems.get(system)?;
+    let n = a.gpus.unwrap_or_else(|| u64::from(sys.gpus_per_domain.get()));
+    let opt = FabricOptions {
+        fabric: a.fabric.clone(),
+        planes: a.planes,
+        leaf_oversubscription: a.oversubscription,
+        spine_oversubscription: a.spine_oversubscription,
+        tiers: a.tiers,
+    };
+    let topo = Topology::build(&catalog, system, n, &opt)?;
+    let inv = topo.inventory();
+    let f = &inv.fabric;
+    eprintln!(
+        "{}: {} GPUs in {} scale-up domains of {}; {} fat-tree: {} tiers, {} planes, {} leaf / {} spine / {} core switches",
+        topo.system,
+        n,
+        inv.domains,
+        topo.scale_up.gpus_per_domain,
+        topo.fabric,
+        f.tiers,
+        f.planes,
+        f.leaf_switches,
+        f.spine_switches,
+        f.core_switches
+    );
+    Ok((topo.group(n)?, n))
+}
+
+fn astra_levels(path: &Path, gpus: Option<u64>) -> Result<(Vec<Level>, u64)> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read topology `{shown}`: {e}")))?;
+    let topo = AstraTopology::parse(&shown, &text).map_err(|d| InvalidFile(Box::new(d)))?;
+    let n = topo.npus();
+    if let Some(g) = gpus.filter(|&g| g != n) {
+        return Err(UsageError(format!("--gpus {g} does not match the {n} NPUs of `{shown}`; leave --gpus out")).into());
+    }
+    if n < 2 {
+        return Err(UsageError(format!("`{shown}` has {n} NPU; a collective needs at least 2")).into());
+    }
+    Ok((topo.levels(), n))
+}
+
+fn validate(g: &Global) -> Result<()> {
+    let catalog = load_catalog(g)?;
+    let report = validation::collectives(&catalog, &data::collective_params())?;
+    emit(g, "validation-collectives", &report)
 }
 
 fn catalog_list(g: &Global, kind: Option<Kind>) -> Result<()> {
@@ -148,6 +246,28 @@ fn format_of(f: FormatArg) -> Format {
         FormatArg::Table => Format::Table,
         FormatArg::Csv => Format::Csv,
         FormatArg::Json => Format::Json,
+    }
+}
+
+fn op_of(o: OpArg) -> Op {
+    match o {
+        OpArg::AllReduce => Op::AllReduce,
+        OpArg::ReduceScatter => Op::ReduceScatter,
+        OpArg::AllGather => Op::AllGather,
+        OpArg::AllToAll => Op::AllToAll,
+        OpArg::Broadcast => Op::Broadcast,
+        OpArg::SendRecv => Op::SendRecv,
+    }
+}
+
+fn algorithm_of(a: AlgorithmArg) -> Algorithm {
+    match a {
+        AlgorithmArg::Ring => Algorithm::Ring,
+        AlgorithmArg::Tree => Algorithm::Tree,
+        AlgorithmArg::Nvls => Algorithm::Nvls,
+        AlgorithmArg::Sharp => Algorithm::Sharp,
+        AlgorithmArg::Hierarchical => Algorithm::Hierarchical,
+        AlgorithmArg::Direct => Algorithm::Direct,
     }
 }
 

@@ -67,6 +67,88 @@ pub enum Command {
         /// Scenario file.
         scenario: PathBuf,
     },
+    /// Cost of a collective over message sizes, in nccl-tests' terms (algbw, busbw).
+    Collective(CollectiveArgs),
+    /// Compare predictions with the published measurements shipped in data/.
+    Validate,
+}
+
+/// `collective` arguments.
+#[derive(Debug, Args)]
+pub struct CollectiveArgs {
+    /// System id (see `catalog list --kind system`); not with --topology.
+    #[arg(long, required_unless_present = "topology", conflicts_with = "topology")]
+    pub system: Option<String>,
+    /// GPUs in the collective: up to one scale-up domain, or whole domains.
+    #[arg(long)]
+    pub gpus: Option<u64>,
+    /// Operation.
+    #[arg(long, value_enum, default_value_t = OpArg::AllReduce)]
+    pub op: OpArg,
+    /// Message sizes: 32K:16G (doubling), 1M,4M, or one size; K/M/G/T are powers of 1024.
+    #[arg(long, default_value = "32K:16G")]
+    pub sizes: String,
+    /// Force an algorithm instead of the tuner's pick.
+    #[arg(long, value_enum)]
+    pub algorithm: Option<AlgorithmArg>,
+    /// Scale-out fabric id (default: the system's usual one).
+    #[arg(long)]
+    pub fabric: Option<String>,
+    /// Fabric planes (default: as many as the NIC needs).
+    #[arg(long)]
+    pub planes: Option<u32>,
+    /// Leaf down:up oversubscription (1 = non-blocking).
+    #[arg(long, default_value_t = 1.0)]
+    pub oversubscription: f64,
+    /// Spine down:up oversubscription (three-tier trees).
+    #[arg(long, default_value_t = 1.0)]
+    pub spine_oversubscription: f64,
+    /// Fat-tree tiers (default: the fewest that fit).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub tiers: Option<u8>,
+    /// ASTRA-sim analytical network file (topology, npus_count, bandwidth, latency).
+    #[arg(long, value_name = "FILE.yml")]
+    pub topology: Option<PathBuf>,
+}
+
+/// Collective operations, named as in nccl-tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OpArg {
+    /// all_reduce.
+    #[value(name = "all_reduce", alias = "allreduce")]
+    AllReduce,
+    /// reduce_scatter.
+    #[value(name = "reduce_scatter", alias = "reducescatter")]
+    ReduceScatter,
+    /// all_gather.
+    #[value(name = "all_gather", alias = "allgather")]
+    AllGather,
+    /// all_to_all.
+    #[value(name = "all_to_all", alias = "alltoall")]
+    AllToAll,
+    /// broadcast.
+    #[value(name = "broadcast")]
+    Broadcast,
+    /// sendrecv (each rank to the next).
+    #[value(name = "sendrecv", alias = "send_recv")]
+    SendRecv,
+}
+
+/// Collective algorithms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlgorithmArg {
+    /// Flat ring.
+    Ring,
+    /// Double binary tree across domains.
+    Tree,
+    /// NVLink SHARP inside the domain.
+    Nvls,
+    /// InfiniBand SHARP across domains.
+    Sharp,
+    /// Inside the domain, then across it.
+    Hierarchical,
+    /// Point-to-point (all-to-all, sendrecv).
+    Direct,
 }
 
 /// `catalog` subcommands.

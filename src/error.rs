@@ -22,10 +22,22 @@ pub enum Exit {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// An input file with problems, each pointing at its line and column.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidFile(pub Box<crate::diag::Diagnostics>);
+
 /// Classifies an error chain: any link that is bad input makes it exit 1.
 pub fn exit_for(err: &anyhow::Error) -> Exit {
-    let user =
-        err.chain().any(|e| e.is::<CatalogError>() || e.is::<ScenarioError>() || e.is::<UsageError>() || is_user_io(e));
+    let user = err.chain().any(|e| {
+        e.is::<CatalogError>()
+            || e.is::<ScenarioError>()
+            || e.is::<UsageError>()
+            || e.is::<InvalidFile>()
+            || e.is::<crate::topology::TopologyError>()
+            || e.is::<crate::sizes::SizeError>()
+            || is_user_io(e)
+    });
     if user { Exit::BadInput } else { Exit::Internal }
 }
 

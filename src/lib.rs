@@ -33,3 +33,4 @@ pub mod sizes;
 pub mod suggest;
 pub mod topology;
 pub mod units;
+pub mod validation;

@@ -94,3 +94,84 @@ pub struct ScenarioSummary {
     /// Non-fatal remarks on the scenario.
     pub warnings: Vec<String>,
 }
+
+/// One row of `collective`, in nccl-tests' terms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CollectiveRow {
+    /// Message size (nccl-tests' `size`) \[B\].
+    pub size_bytes: u64,
+    /// Time of one collective \[s\].
+    pub time_s: f64,
+    /// size / time \[GB/s, 1e9\].
+    pub algbw_gb_per_s: f64,
+    /// algbw x nccl-tests' bus factor \[GB/s\].
+    pub busbw_gb_per_s: f64,
+    /// Algorithm chosen (or forced).
+    pub algorithm: String,
+    /// Protocol chosen.
+    pub protocol: String,
+}
+
+/// `collective`: one row per size.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CollectiveSweep {
+    /// The rows.
+    pub rows: Vec<CollectiveRow>,
+}
+
+/// One published measurement next to its prediction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CollectiveValidationRow {
+    /// Row id in the source.
+    pub id: String,
+    /// GPUs.
+    pub gpus: u64,
+    /// Operation.
+    pub op: String,
+    /// Message size \[B\].
+    pub size_bytes: u64,
+    /// Measured busbw \[GB/s\].
+    pub measured_busbw_gb_per_s: f64,
+    /// Predicted busbw \[GB/s\].
+    pub predicted_busbw_gb_per_s: f64,
+    /// (predicted - measured) / measured.
+    pub error: f64,
+    /// Algorithm/protocol the model chose.
+    pub predicted_algorithm: String,
+    /// What ran in the measurement.
+    pub measured_algorithm: String,
+    /// `fit` if parameters were fitted to this row, else `check`.
+    pub role: String,
+    /// Allowed |error| for this row.
+    pub tolerance: f64,
+}
+
+/// Error statistics of one group of rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorSummary {
+    /// `fit` or `check`.
+    pub role: String,
+    /// Size class.
+    pub sizes: String,
+    /// Rows in the group.
+    pub rows: usize,
+    /// Median |error| (fraction).
+    pub median_abs_error: f64,
+    /// Largest |error| (fraction).
+    pub max_abs_error: f64,
+}
+
+/// `validate`: predictions against published measurements.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidationReport {
+    /// Where the measurements come from.
+    pub source: String,
+    /// Date of the source.
+    pub date: String,
+    /// System measured.
+    pub system: String,
+    /// Every row.
+    pub rows: Vec<CollectiveValidationRow>,
+    /// Errors by role and size class.
+    pub summary: Vec<ErrorSummary>,
+}

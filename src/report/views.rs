@@ -2,7 +2,7 @@
 
 use super::Report;
 use crate::catalog::fmt_num;
-use crate::results::{CatalogList, EntryDetail, ScenarioSummary};
+use crate::results::{CatalogList, CollectiveSweep, EntryDetail, ScenarioSummary, ValidationReport};
 use serde_json::Value;
 
 impl Report for CatalogList {
@@ -110,6 +110,86 @@ impl Report for ScenarioSummary {
     }
     fn footer(&self) -> Vec<String> {
         self.warnings.iter().map(|w| format!("warning: {w}")).collect()
+    }
+}
+
+impl Report for CollectiveSweep {
+    fn columns(&self) -> Vec<&'static str> {
+        vec!["size_bytes", "time_s", "algbw_gb_per_s", "busbw_gb_per_s", "algorithm", "protocol"]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.size_bytes.to_string(),
+                    format!("{:.4e}", r.time_s),
+                    format!("{:.2}", r.algbw_gb_per_s),
+                    format!("{:.2}", r.busbw_gb_per_s),
+                    r.algorithm.clone(),
+                    r.protocol.clone(),
+                ]
+            })
+            .collect()
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+impl Report for ValidationReport {
+    fn columns(&self) -> Vec<&'static str> {
+        vec![
+            "id",
+            "gpus",
+            "op",
+            "size_bytes",
+            "measured",
+            "predicted",
+            "error",
+            "within",
+            "model",
+            "measured_algorithm",
+            "role",
+        ]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| {
+                let ok = if r.error.abs() <= r.tolerance { "yes" } else { "NO" };
+                vec![
+                    r.id.clone(),
+                    r.gpus.to_string(),
+                    r.op.clone(),
+                    r.size_bytes.to_string(),
+                    format!("{:.1}", r.measured_busbw_gb_per_s),
+                    format!("{:.1}", r.predicted_busbw_gb_per_s),
+                    format!("{:+.1}%", r.error * 100.0),
+                    format!("{ok} (±{:.0}%)", r.tolerance * 100.0),
+                    r.predicted_algorithm.clone(),
+                    r.measured_algorithm.clone(),
+                    r.role.clone(),
+                ]
+            })
+            .collect()
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+    fn footer(&self) -> Vec<String> {
+        let mut lines = vec![format!("busbw in GB/s on {}; source: {} ({})", self.system, self.source, self.date)];
+        lines.extend(self.summary.iter().map(|s| {
+            format!(
+                "{} rows {}: {} rows, median |error| {:.1}%, max {:.1}%",
+                s.role,
+                s.sizes,
+                s.rows,
+                s.median_abs_error * 100.0,
+                s.max_abs_error * 100.0
+            )
+        }));
+        lines
     }
 }
 

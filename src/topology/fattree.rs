@@ -142,24 +142,34 @@ impl FatTree {
         let (leaf_down, leaf_up) = split(spec.radix, spec.leaf_oversubscription)?;
         let (spine_down, spine_up) = split(spec.radix, spec.spine_oversubscription)?;
         let e = spec.endpoints.max(1);
-        let capacity = |tiers: u8| match tiers {
-            1 => r,
-            2 => u64::from(leaf_down) * r,
-            _ => u64::from(leaf_down) * u64::from(spine_down) * r,
+        // Rail-optimized: a leaf holds one rail (local NIC index) of up to
+        // `leaf_down` scale-up domains, so every rail gets its own leaves.
+        let rails = u64::from(spec.rails.max(1)).min(e);
+        let leaves = rails * e.div_ceil(rails).div_ceil(u64::from(leaf_down));
+        let pods = leaves.div_ceil(u64::from(spine_down));
+        // One switch; leaves each reaching every spine; pods each reaching every core.
+        let fits = |tiers: u8| match tiers {
+            1 => e <= r,
+            2 => leaves <= r,
+            _ => pods <= r,
         };
         let tiers = match spec.tiers {
             Some(t) => t.clamp(1, 3),
-            None => (1..=3).find(|&t| e <= capacity(t)).unwrap_or(3),
+            None => (1..=3).find(|&t| fits(t)).unwrap_or(3),
         };
-        if e > capacity(tiers) {
-            return Err(FatTreeError::TooLarge { endpoints: e, tiers, radix: spec.radix, capacity: capacity(tiers) });
+        if !fits(tiers) {
+            let capacity = match tiers {
+                1 => r,
+                2 => u64::from(leaf_down) * r,
+                _ => u64::from(leaf_down) * u64::from(spine_down) * r,
+            };
+            return Err(FatTreeError::TooLarge { endpoints: e, tiers, radix: spec.radix, capacity });
         }
-        let leaves = if tiers == 1 { 1 } else { e.div_ceil(u64::from(leaf_down)) };
+        let leaves = if tiers == 1 { 1 } else { leaves };
         let (spines, cores, pods) = match tiers {
             1 => (0, 0, 0),
             2 => ((leaves * u64::from(leaf_up)).div_ceil(r), 0, 0),
             _ => {
-                let pods = leaves.div_ceil(u64::from(spine_down));
                 let spines = pods * u64::from(leaf_up);
                 (spines, (spines * u64::from(spine_up)).div_ceil(r), pods)
             }
@@ -186,6 +196,51 @@ impl FatTree {
             transceivers: 2 * links,
             cables: links,
         }
+    }
+
+    /// Links of one plane, numbered as [`FatTree::path`] numbers them.
+    pub fn link_count(&self) -> usize {
+        let (e, l, s) = (self.spec.endpoints, self.leaves, self.spines);
+        let up = if self.tiers >= 2 { l * u64::from(self.leaf_up) } else { 0 };
+        let core = if self.tiers == 3 { s * u64::from(self.spine_up) } else { 0 };
+        (2 * (e + up + core)) as usize
+    }
+
+    /// Leaf of an endpoint: rail `g % rails` of domain group `g / rails / leaf_down`.
+    fn leaf_of(&self, g: u64) -> u64 {
+        if self.tiers == 1 {
+            return 0;
+        }
+        let rails = u64::from(self.spec.rails.max(1)).min(self.spec.endpoints);
+        (g / rails / u64::from(self.leaf_down)) * rails + g % rails
+    }
+
+    /// Links (one plane) from endpoint `a` to endpoint `b`, spreading over
+    /// equal-cost paths by a fixed hash of the pair, as ECMP does.
+    pub fn path(&self, a: u64, b: u64) -> Vec<u32> {
+        let e = self.spec.endpoints;
+        let (la, lb) = (self.leaf_of(a), self.leaf_of(b));
+        let mut links = vec![a as u32];
+        if la != lb {
+            let h = mix(a, b);
+            let up = u64::from(self.leaf_up);
+            let u = h % up;
+            let leaf_up = |l: u64| (2 * e + l * up + u) as u32;
+            let leaf_down = |l: u64| (2 * e + self.leaves * up + l * up + u) as u32;
+            links.push(leaf_up(la));
+            let (pa, pb) = (la / u64::from(self.spine_down), lb / u64::from(self.spine_down));
+            if self.tiers == 3 && pa != pb {
+                let sup = u64::from(self.spine_up);
+                let v = (h / up) % sup;
+                let base = 2 * e + 2 * self.leaves * up;
+                let spine = |p: u64| p * up + u;
+                links.push((base + spine(pa) * sup + v) as u32);
+                links.push((base + self.spines * sup + spine(pb) * sup + v) as u32);
+            }
+            links.push(leaf_down(lb));
+        }
+        links.push((e + b) as u32);
+        links
     }
 
     /// Scale-up domains whose same-rail NICs share one leaf.
@@ -253,6 +308,14 @@ impl FatTree {
     }
 }
 
+/// A fixed 64-bit mix of an endpoint pair (SplitMix64 finaliser).
+fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.rotate_left(29);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +363,33 @@ mod tests {
         assert_eq!((t.leaf_down, t.leaf_up), (48, 16));
         assert!(t.bw_at(Reach::Spine).get() < t.bw_at(Reach::Leaf).get());
         assert!(FatTree::build(FatTreeSpec { leaf_oversubscription: 0.5, ..spec(8, 64) }).is_err());
+    }
+
+    #[test]
+    fn paths_use_valid_distinct_links() {
+        for (n, tiers) in [(40, 1), (1024, 2), (20_000, 3)] {
+            let t = FatTree::build(spec(n, 64)).unwrap();
+            assert_eq!(t.tiers, tiers);
+            let links = t.link_count();
+            for (a, b) in [(0, 1), (0, n - 1), (7, (8 * 40 + 7) % n), (n / 2, 3)] {
+                let p = t.path(a, b);
+                assert!(p.iter().all(|&l| (l as usize) < links), "{p:?} beyond {links}");
+                let mut d = p.clone();
+                d.sort_unstable();
+                d.dedup();
+                assert_eq!(d.len(), p.len(), "{p:?}");
+                assert_eq!(
+                    p.len(),
+                    match (t.leaf_of(a) == t.leaf_of(b), tiers) {
+                        (true, _) | (_, 1) => 2,
+                        _ if t.leaf_of(a) / u64::from(t.spine_down) == t.leaf_of(b) / u64::from(t.spine_down)
+                            || tiers == 2 =>
+                            4,
+                        _ => 6,
+                    }
+                );
+            }
+        }
     }
 
     #[test]

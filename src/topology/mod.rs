@@ -302,10 +302,11 @@ mod tests {
         let t = topo("gb300-nvl72", 64 * 72);
         let inv = t.inventory();
         assert_eq!((inv.domains, inv.nodes, inv.scaleup_switches, inv.nics), (64, 1152, 1152, 4608));
-        // 4,608 NICs at 800G on 144-port switches: 64 leaves down, 2 tiers.
+        // 4,608 NICs at 800G on 144-port switches, rail-optimized: 72 rails of
+        // 64 domains each fit one leaf (72 down): 72 leaves, 36 spines, 2 tiers.
         assert_eq!(inv.fabric.tiers, 2);
-        assert_eq!(inv.fabric.leaf_switches, 64);
-        assert_eq!(inv.fabric.spine_switches, 32);
+        assert_eq!(inv.fabric.leaf_switches, 72);
+        assert_eq!(inv.fabric.spine_switches, 36);
         assert_eq!(t.scale_up.kind, LevelKind::Switch);
         assert!(t.scale_up.nvls && t.sharp);
     }

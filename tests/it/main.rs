@@ -3,6 +3,7 @@
 
 mod catalog;
 mod check;
+mod collective;
 mod errors;
 mod init;
 
