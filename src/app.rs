@@ -187,6 +187,8 @@ fn summarise(s: &Scenario, catalog: &Catalog) -> Result<ScenarioSummary> {
         })
         .collect();
     let (lo, it, hi) = cluster::nameplate_power(system, gpu, c.nodes, c.gpu_power_cap);
+    let fabric = FabricOptions { fabric: Some(c.fabric.to_string()), ..FabricOptions::default() };
+    let inventory = Topology::build(catalog, system.id.get_ref(), u64::from(c.gpus).max(2), &fabric)?.inventory();
     let facility_mw = s.facility.pue.map(|pue| it.mw() * pue);
     let price = s.facility.electricity_usd_per_kwh;
     let bill = facility_mw.zip(price).map(|(mw, usd)| mw * 1e3 * 8760.0 * usd);
@@ -211,6 +213,7 @@ fn summarise(s: &Scenario, catalog: &Catalog) -> Result<ScenarioSummary> {
         electricity_usd_per_kwh: price,
         energy_usd_per_year_upper_bound: bill,
         utilization: s.workload.utilization.get(),
+        inventory,
         warnings: s.warnings.iter().map(ToString::to_string).collect(),
     })
 }

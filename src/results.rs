@@ -91,6 +91,8 @@ pub struct ScenarioSummary {
     pub energy_usd_per_year_upper_bound: Option<f64>,
     /// Share of hours busy.
     pub utilization: f64,
+    /// What the cluster and its fabric are made of.
+    pub inventory: crate::topology::Inventory,
     /// Non-fatal remarks on the scenario.
     pub warnings: Vec<String>,
 }

@@ -103,6 +103,16 @@ impl Report for ScenarioSummary {
         r.opt("electricity price", self.electricity_usd_per_kwh, "USD/kWh");
         r.opt("energy bill upper bound", self.energy_usd_per_year_upper_bound.map(|x| format!("{:.0}", x)), "USD/year");
         r.push("utilization", self.utilization, "");
+        let (inv, f) = (&self.inventory, &self.inventory.fabric);
+        r.push("scale-up switch chips", inv.scaleup_switches, "");
+        r.push("scale-out NICs", inv.nics, "");
+        r.push("fabric tiers x planes", format!("{} x {}", f.tiers, f.planes), "");
+        r.push(
+            "leaf / spine / core switches",
+            format!("{} / {} / {}", f.leaf_switches, f.spine_switches, f.core_switches),
+            "",
+        );
+        r.push("fabric links (optical transceivers)", format!("{} ({})", f.cables, f.transceivers), "");
         r.0
     }
     fn json(&self) -> Value {
