@@ -90,6 +90,7 @@ fn catalog_levels(g: &Global, a: &CollectiveArgs) -> Result<(Vec<Level>, u64)> {
         tiers: a.tiers,
     };
     let topo = Topology::build(&catalog, system, n, &opt)?;
+    let levels = topo.group(n)?;
     let inv = topo.inventory();
     let f = &inv.fabric;
     eprintln!(
@@ -105,7 +106,7 @@ fn catalog_levels(g: &Global, a: &CollectiveArgs) -> Result<(Vec<Level>, u64)> {
         f.spine_switches,
         f.core_switches
     );
-    Ok((topo.group(n)?, n))
+    Ok((levels, n))
 }
 
 fn astra_levels(path: &Path, gpus: Option<u64>) -> Result<(Vec<Level>, u64)> {
@@ -188,7 +189,7 @@ fn summarise(s: &Scenario, catalog: &Catalog) -> Result<ScenarioSummary> {
         .collect();
     let (lo, it, hi) = cluster::nameplate_power(system, gpu, c.nodes, c.gpu_power_cap);
     let fabric = FabricOptions { fabric: Some(c.fabric.to_string()), ..FabricOptions::default() };
-    let inventory = Topology::build(catalog, system.id.get_ref(), u64::from(c.gpus).max(2), &fabric)?.inventory();
+    let inventory = Topology::build(catalog, system.id.get_ref(), u64::from(c.gpus), &fabric)?.inventory();
     let facility_mw = s.facility.pue.map(|pue| it.mw() * pue);
     let price = s.facility.electricity_usd_per_kwh;
     let bill = facility_mw.zip(price).map(|(mw, usd)| mw * 1e3 * 8760.0 * usd);

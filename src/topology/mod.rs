@@ -215,12 +215,14 @@ impl System {
     }
 }
 
+/// A cluster may end in a partial domain; collectives check whole domains in [`Topology::group`].
 fn check_count(sys: &System, gpus: u64) -> Result<(), TopologyError> {
-    let per = u64::from(sys.gpus_per_domain.get());
-    if gpus >= 2 && (gpus <= per || gpus.is_multiple_of(per)) && gpus <= u64::from(u32::MAX) {
-        return Ok(());
-    }
-    Err(TopologyError::BadGpuCount { system: sys.id().to_owned(), gpus, why: group_hint(gpus, per, u64::MAX) })
+    let why = match gpus {
+        0 => "a cluster needs at least one GPU".to_owned(),
+        g if g > u64::from(u32::MAX) => format!("at most {} are modelled", u32::MAX),
+        _ => return Ok(()),
+    };
+    Err(TopologyError::BadGpuCount { system: sys.id().to_owned(), gpus, why })
 }
 
 fn group_hint(n: u64, per: u64, max: u64) -> String {
