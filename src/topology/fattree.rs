@@ -62,7 +62,7 @@ pub enum FatTreeError {
     BadOversubscription(f64),
 }
 
-/// A built fat-tree (one plane; counts in [`FatTree::inventory`] cover all planes).
+/// A built fat-tree (one plane; counts in [`FatTree::counts`] cover all planes).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FatTree {
     /// The inputs.
