@@ -283,5 +283,6 @@ fn kind_of(k: KindArg) -> Kind {
         KindArg::Site => Kind::Site,
         KindArg::Electricity => Kind::Electricity,
         KindArg::Offer => Kind::Offer,
+        KindArg::Model => Kind::Model,
     }
 }

@@ -184,4 +184,6 @@ pub enum KindArg {
     Electricity,
     /// Cloud offers.
     Offer,
+    /// Transformer models.
+    Model,
 }

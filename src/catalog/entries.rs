@@ -387,3 +387,82 @@ pub struct Offer {
     /// Caveats.
     pub notes: Option<String>,
 }
+
+/// MLP activation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FfnType {
+    /// Two matrices (up, down) with GeLU.
+    Gelu,
+    /// Three matrices (gate, up, down) with SwiGLU.
+    Swiglu,
+}
+
+/// Attention variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttentionKind {
+    /// Multi-head or grouped-query attention (`kv_heads`).
+    #[default]
+    Gqa,
+    /// Multi-head latent attention (DeepSeek-V2/V3).
+    Mla,
+}
+
+/// A transformer model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// Lowercase id: `llama3-70b`.
+    pub id: Spanned<String>,
+    /// Other names accepted on input.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Name.
+    pub name: String,
+    /// Transformer layers.
+    pub layers: Count,
+    /// Hidden size.
+    pub hidden: Count,
+    /// Attention heads.
+    pub heads: Count,
+    /// Key/value heads (default: `heads`).
+    pub kv_heads: Option<Count>,
+    /// MLP intermediate size of dense layers.
+    pub ffn: Count,
+    /// MLP activation.
+    pub ffn_type: FfnType,
+    /// Vocabulary (padded).
+    pub vocab: Count,
+    /// Training context length.
+    pub seq_len: Count,
+    /// Attention variant.
+    #[serde(default)]
+    pub attention: AttentionKind,
+    /// MLA: query low-rank dimension.
+    pub q_lora_rank: Option<Count>,
+    /// MLA: compressed key/value dimension.
+    pub kv_lora_rank: Option<Count>,
+    /// MLA: per-head non-rotary query/key dimension.
+    pub qk_nope_head_dim: Option<Count>,
+    /// MLA: per-head rotary query/key dimension.
+    pub qk_rope_head_dim: Option<Count>,
+    /// MLA: per-head value dimension.
+    pub v_head_dim: Option<Count>,
+    /// Routed experts (absent: dense).
+    pub experts: Option<Count>,
+    /// Experts per token.
+    pub top_k: Option<Count>,
+    /// Always-active shared experts.
+    pub shared_experts: Option<Count>,
+    /// Intermediate size of one expert.
+    pub expert_ffn: Option<Count>,
+    /// Leading dense layers in a MoE model.
+    pub dense_layers: Option<Count>,
+    /// Citation.
+    pub source: Source,
+    /// Date of the source.
+    pub date: SourceDate,
+    /// Caveats.
+    pub notes: Option<String>,
+}

@@ -1,6 +1,6 @@
 //! Parsing catalog files, merging them by id, and checking cross-references.
 
-use super::entries::{Accelerator, Fabric, FabricTier, Offer, Site, System, Tariff};
+use super::entries::{Accelerator, AttentionKind, Fabric, FabricTier, Model, Offer, Site, System, Tariff};
 use super::figure::{Figure, fmt_num};
 use super::{Catalog, CatalogError, Entry, Kind, Table};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -10,12 +10,13 @@ use std::ops::Range;
 use toml::Spanned;
 
 /// The built-in catalog files, compiled in: `(path, text)`.
-pub const BUILTIN_FILES: [(&str, &str); 5] = [
+pub const BUILTIN_FILES: [(&str, &str); 6] = [
     ("data/catalog/accelerators.toml", include_str!("../../data/catalog/accelerators.toml")),
     ("data/catalog/systems.toml", include_str!("../../data/catalog/systems.toml")),
     ("data/catalog/fabrics.toml", include_str!("../../data/catalog/fabrics.toml")),
     ("data/catalog/sites.toml", include_str!("../../data/catalog/sites.toml")),
     ("data/catalog/offers.toml", include_str!("../../data/catalog/offers.toml")),
+    ("data/models/models.toml", include_str!("../../data/models/models.toml")),
 ];
 
 /// One catalog file: any mix of entry kinds, as arrays of tables.
@@ -34,6 +35,8 @@ struct CatalogFile {
     electricity: Vec<Tariff>,
     #[serde(default)]
     offer: Vec<Offer>,
+    #[serde(default)]
+    model: Vec<Model>,
 }
 
 /// Which file an entry came from: its index in the loader's file list.
@@ -49,6 +52,7 @@ struct Loader {
     sites: Table<(Origin, Site)>,
     tariffs: Table<(Origin, Tariff)>,
     offers: Table<(Origin, Offer)>,
+    models: Table<(Origin, Model)>,
 }
 
 impl Catalog {
@@ -95,6 +99,7 @@ impl Loader {
             sites: Table::default(),
             tariffs: Table::default(),
             offers: Table::default(),
+            models: Table::default(),
         }
     }
 
@@ -113,6 +118,7 @@ impl Loader {
         insert_all(&mut self.sites, file.site, origin, overrides, problems);
         insert_all(&mut self.tariffs, file.electricity, origin, overrides, problems);
         insert_all(&mut self.offers, file.offer, origin, overrides, problems);
+        insert_all(&mut self.models, file.model, origin, overrides, problems);
     }
 
     /// Every reference names an existing entry; every value is coherent.
@@ -133,6 +139,9 @@ impl Loader {
         for (o, s) in self.sites.entries.values() {
             found.extend(check_ref(&self.tariffs, &s.tariff).map(|d| (*o, d)));
             found.extend(check_coordinates(s).into_iter().map(|d| (*o, d)));
+        }
+        for (o, m) in self.models.entries.values() {
+            found.extend(check_model(m).into_iter().map(|d| (*o, d)));
         }
         for (o, offer) in self.offers.entries.values() {
             found.extend(check_ref(&self.gpus, &offer.accelerator).map(|d| (*o, d)));
@@ -160,6 +169,7 @@ impl Loader {
             sites: strip(self.sites),
             tariffs: strip(self.tariffs),
             offers: strip(self.offers),
+            models: strip(self.models),
         })
     }
 }
@@ -261,6 +271,40 @@ fn check_domain(s: &System) -> Option<Diagnostic> {
     })
 }
 
+/// Heads divide hidden and kv heads divide heads; MoE and MLA fields come together.
+fn check_model(m: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let id = m.id.get_ref();
+    let at = || m.id.span();
+    let (h, a) = (m.hidden.get(), m.heads.get());
+    if m.attention == AttentionKind::Gqa && h % a != 0 {
+        out.push(Diagnostic::at(at(), format!("model `{id}`: hidden {h} is not divisible by {a} heads")));
+    }
+    if let Some(kv) = m.kv_heads.filter(|kv| a % kv.get() != 0) {
+        out.push(Diagnostic::at(at(), format!("model `{id}`: {a} heads are not divisible by {kv} kv heads")));
+    }
+    let moe = [m.experts.is_some(), m.top_k.is_some(), m.expert_ffn.is_some()];
+    if moe.iter().any(|&x| x) && !moe.iter().all(|&x| x) {
+        out.push(
+            Diagnostic::at(at(), format!("model `{id}` is partly MoE"))
+                .with_help("a MoE model needs `experts`, `top_k` and `expert_ffn`"),
+        );
+    }
+    if let (Some(e), Some(k)) = (m.experts, m.top_k)
+        && k > e
+    {
+        out.push(Diagnostic::at(at(), format!("model `{id}`: top_k {k} exceeds {e} experts")));
+    }
+    let mla = [m.q_lora_rank, m.kv_lora_rank, m.qk_nope_head_dim, m.qk_rope_head_dim, m.v_head_dim];
+    if m.attention == AttentionKind::Mla && mla.iter().any(Option::is_none) {
+        out.push(
+            Diagnostic::at(at(), format!("model `{id}` uses MLA without all its dimensions"))
+                .with_help("MLA needs q_lora_rank, kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim and v_head_dim"),
+        );
+    }
+    out
+}
+
 fn check_coordinates(s: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if !(-90.0..=90.0).contains(s.latitude_deg.get_ref()) {
@@ -299,6 +343,7 @@ entry_common!(Fabric);
 entry_common!(Site);
 entry_common!(Tariff);
 entry_common!(Offer);
+entry_common!(Model);
 
 /// The accessors every entry type has in the same shape.
 macro_rules! entry_fields {
@@ -473,5 +518,26 @@ impl Entry for Offer {
     }
     fn has_estimate(&self) -> bool {
         self.usd_per_gpu_hour.is_estimate()
+    }
+}
+
+impl Entry for Model {
+    const KIND: Kind = Kind::Model;
+    entry_fields!();
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+    fn maker(&self) -> &str {
+        ""
+    }
+    fn summary(&self) -> String {
+        let moe = match (self.experts, self.top_k) {
+            (Some(e), Some(k)) => format!(", MoE {e} experts top-{k}"),
+            _ => String::new(),
+        };
+        format!("{} layers, hidden {}, {} heads{moe}, seq {}", self.layers, self.hidden, self.heads, self.seq_len)
+    }
+    fn has_estimate(&self) -> bool {
+        false
     }
 }

@@ -17,7 +17,8 @@ mod load;
 mod tests;
 
 pub use entries::{
-    Accelerator, Cooling, Fabric, FabricTier, Offer, PowerRating, Precision, Pricing, Site, System, Tariff,
+    Accelerator, AttentionKind, Cooling, Fabric, FabricTier, FfnType, Model, Offer, PowerRating, Precision, Pricing,
+    Site, System, Tariff,
 };
 pub use fields::{Count, Source, SourceDate};
 pub use figure::{Figure, fmt_num};
@@ -46,11 +47,14 @@ pub enum Kind {
     Electricity,
     /// Cloud offers.
     Offer,
+    /// Transformer models.
+    Model,
 }
 
 impl Kind {
     /// All kinds in listing order.
-    pub const ALL: [Kind; 6] = [Self::Gpu, Self::System, Self::Fabric, Self::Site, Self::Electricity, Self::Offer];
+    pub const ALL: [Kind; 7] =
+        [Self::Gpu, Self::System, Self::Fabric, Self::Site, Self::Electricity, Self::Offer, Self::Model];
 
     /// Name as on the command line and in output.
     pub fn name(self) -> &'static str {
@@ -61,6 +65,7 @@ impl Kind {
             Self::Site => "site",
             Self::Electricity => "electricity",
             Self::Offer => "offer",
+            Self::Model => "model",
         }
     }
 }
@@ -236,6 +241,8 @@ pub struct Catalog {
     pub tariffs: Table<Tariff>,
     /// Cloud offers.
     pub offers: Table<Offer>,
+    /// Transformer models.
+    pub models: Table<Model>,
 }
 
 fn row<E: Entry>(e: &E) -> CatalogRow {
@@ -264,6 +271,7 @@ impl Catalog {
                 Kind::Site => rows.extend(self.sites.iter().map(row)),
                 Kind::Electricity => rows.extend(self.tariffs.iter().map(row)),
                 Kind::Offer => rows.extend(self.offers.iter().map(row)),
+                Kind::Model => rows.extend(self.models.iter().map(row)),
             }
         }
         rows
@@ -284,13 +292,15 @@ impl Catalog {
             .or_else(|| self.fabrics.find(query).map(json))
             .or_else(|| self.sites.find(query).map(json))
             .or_else(|| self.tariffs.find(query).map(json))
-            .or_else(|| self.offers.find(query).map(json));
+            .or_else(|| self.offers.find(query).map(json))
+            .or_else(|| self.models.find(query).map(json));
         hit.ok_or_else(|| CatalogError::NoSuchEntry { query: query.to_owned(), suggestions: self.similar_any(query) })
     }
 
     fn similar_any(&self, query: &str) -> Vec<String> {
         let names = self.gpus.names().chain(self.systems.names()).chain(self.fabrics.names());
         let names = names.chain(self.sites.names()).chain(self.tariffs.names()).chain(self.offers.names());
+        let names = names.chain(self.models.names());
         similar_ids(query, names)
     }
 
@@ -306,6 +316,7 @@ impl Catalog {
             hit(&self.sites, query),
             hit(&self.tariffs, query),
             hit(&self.offers, query),
+            hit(&self.models, query),
         ]
         .into_iter()
         .flatten()
