@@ -54,6 +54,12 @@ fn collective(g: &Global, a: &CollectiveArgs) -> Result<()> {
             let alg = force.map_or_else(|| "any algorithm".to_owned(), |f| format!("algorithm `{f}`"));
             UsageError(format!("{alg} cannot run {op} on this group; {}", applicable(op, &levels, &params)))
         })?;
+        if !e.time.get().is_finite() || e.time.get() <= 0.0 {
+            return Err(UsageError(format!(
+                "a {size}-byte {op} takes no finite time on this topology; check its bandwidths"
+            ))
+            .into());
+        }
         let algbw = size as f64 / e.time.get() / 1e9;
         rows.push(CollectiveRow {
             size_bytes: size,

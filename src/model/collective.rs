@@ -104,6 +104,7 @@ pub enum Op {
     /// One rank's buffer to all.
     Broadcast,
     /// Each rank sends to the next (nccl-tests `sendrecv`).
+    #[serde(rename = "sendrecv")]
     SendRecv,
 }
 
@@ -200,6 +201,8 @@ pub struct Efficiency {
     pub sharp: f64,
     /// Point-to-point (all-to-all, send/recv).
     pub direct: f64,
+    /// Fraction of a NIC's line rate that ring-type transfers reach.
+    pub network: f64,
 }
 
 /// Base latency per algorithm and protocol \[µs\].
@@ -278,65 +281,101 @@ pub fn estimate(
     best
 }
 
+/// A phase's cost: latency, and time moving bytes. Phases that NCCL
+/// pipelines (NVLS across domains, SHARP) overlap their transfers.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cost {
+    lat: f64,
+    xfer: f64,
+}
+
+impl Cost {
+    fn total(self) -> f64 {
+        self.lat + self.xfer
+    }
+    /// One phase after the other.
+    fn then(self, o: Cost) -> Cost {
+        Cost { lat: self.lat + o.lat, xfer: self.xfer + o.xfer }
+    }
+    /// Phases streaming chunks through each other: latencies add, transfers overlap.
+    fn pipelined(self, o: Cost) -> Cost {
+        Cost { lat: self.lat + o.lat, xfer: self.xfer.max(o.xfer) }
+    }
+    fn min(self, o: Cost) -> Cost {
+        if o.total() < self.total() { o } else { self }
+    }
+}
+
 /// Time of one (algorithm, protocol) without the launch cost, or `None`
 /// where it does not apply.
 fn cost(op: Op, alg: Algorithm, proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Option<Seconds> {
     let multi = levels.len() > 1;
-    match (alg, op) {
+    let reducing = matches!(op, Op::AllReduce | Op::ReduceScatter | Op::AllGather);
+    let c = match (alg, op) {
         (Algorithm::Ring, Op::AllReduce | Op::ReduceScatter | Op::AllGather | Op::Broadcast) => {
-            Some(ring(op, proto, s, levels, p))
+            ring(op, proto, s, levels, p, p.efficiency.ring)
         }
-        (Algorithm::Tree, Op::AllReduce) if multi => Some(tree(proto, s, levels, p)),
-        (Algorithm::Nvls, Op::AllReduce | Op::ReduceScatter | Op::AllGather) if levels[0].reduction => {
-            if proto != Protocol::Simple {
-                return None;
-            }
-            let inner = nvls(op, s, &levels[0], p);
+        (Algorithm::Tree, Op::AllReduce) if multi => tree(proto, s, levels, p),
+        (Algorithm::Nvls, _) if reducing && levels[0].reduction && proto == Protocol::Simple => {
             if !multi {
-                return Some(inner);
+                nvls(op, s, &levels[0], p)
+            } else {
+                // NCCL's NVLS-tree: reduce in the switch, across domains by ring or
+                // tree, broadcast in the switch; chunks stream through all three.
+                let d = f64::from(levels[0].size);
+                let outer = best_outer(op, s / d, &levels[1..], p, false);
+                inner_phases(op, s, &levels[0], p, true).pipelined(outer)
             }
-            let d = f64::from(levels[0].size);
-            let outer = best_outer(op, s / d, &levels[1..], p, false)?;
-            let halves = if op == Op::AllReduce { nvls(Op::ReduceScatter, s, &levels[0], p) * 2.0 } else { inner };
-            Some(halves + outer)
         }
-        (Algorithm::Sharp | Algorithm::Hierarchical, Op::AllReduce | Op::ReduceScatter | Op::AllGather)
-            if multi && proto == Protocol::Simple =>
-        {
-            let in_network = alg == Algorithm::Sharp;
-            if in_network && (op != Op::AllReduce || !levels[1..].iter().all(|l| l.reduction)) {
+        (Algorithm::Sharp, Op::AllReduce) if multi && proto == Protocol::Simple => {
+            if !levels[1..].iter().all(|l| l.reduction) {
                 return None;
             }
             let d = f64::from(levels[0].size);
-            let outer = best_outer(op, s / d, &levels[1..], p, in_network)?;
-            let inner_op = if op == Op::AllGather { Op::AllGather } else { Op::ReduceScatter };
-            let inner = ring(inner_op, Protocol::Simple, s, &levels[..1], p);
-            let phases = if op == Op::AllReduce { 2.0 } else { 1.0 };
-            Some(inner * phases + outer)
+            let inner = inner_phases(op, s, &levels[0], p, levels[0].reduction);
+            inner.pipelined(sharp(s / d, &levels[1..], p))
         }
-        (Algorithm::Direct, Op::AllToAll) => Some(all_to_all(proto, s, levels, p)),
-        (Algorithm::Direct, Op::SendRecv) => Some(send_recv(proto, s, levels, p)),
-        _ => None,
+        (Algorithm::Hierarchical, _) if reducing && multi && proto == Protocol::Simple => {
+            let d = f64::from(levels[0].size);
+            let outer = best_outer(op, s / d, &levels[1..], p, false);
+            inner_phases(op, s, &levels[0], p, false).then(outer)
+        }
+        (Algorithm::Direct, Op::AllToAll) => all_to_all(proto, s, levels, p),
+        (Algorithm::Direct, Op::SendRecv) => send_recv(proto, s, levels, p),
+        _ => return None,
+    };
+    Some(Seconds(c.total()))
+}
+
+/// The in-domain phases of a two-level collective: reduce-scatter (and
+/// all-gather back, for all-reduce) over the first level, by NVLS if asked.
+fn inner_phases(op: Op, s: f64, l: &Level, p: &CollectiveParams, use_nvls: bool) -> Cost {
+    let phase = |inner: Op| {
+        let by_ring = ring(inner, Protocol::Simple, s, std::slice::from_ref(l), p, p.efficiency.ring);
+        if use_nvls && l.reduction { nvls(inner, s, l, p).min(by_ring) } else { by_ring }
+    };
+    match op {
+        Op::AllReduce => phase(Op::ReduceScatter).then(phase(Op::AllGather)),
+        Op::AllGather => phase(Op::AllGather),
+        _ => phase(Op::ReduceScatter),
     }
 }
 
 /// The outer phase of a hierarchical collective on `s` bytes per GPU:
 /// fastest of ring, tree, and (if asked) SHARP, over the outer levels.
-fn best_outer(op: Op, s: f64, outer: &[Level], p: &CollectiveParams, in_network: bool) -> Option<Seconds> {
+fn best_outer(op: Op, s: f64, outer: &[Level], p: &CollectiveParams, in_network: bool) -> Cost {
     if in_network {
-        return Some(sharp(s, outer, p));
+        return sharp(s, outer, p);
     }
-    let mut best = ring(op, Protocol::Simple, s, outer, p);
+    let mut best = ring(op, Protocol::Simple, s, outer, p, p.efficiency.ring);
     for proto in [Protocol::Ll, Protocol::Simple] {
-        best = best.min(ring(op, proto, s, outer, p));
-        if op == Op::AllReduce && outer.len() > 1 {
-            best = best.min(tree(proto, s, outer, p));
-        }
-        if op == Op::AllReduce && outer.len() == 1 {
-            best = best.min(tree(proto, s, &single_tree(outer[0]), p));
+        best = best.min(ring(op, proto, s, outer, p, p.efficiency.ring));
+        if op == Op::AllReduce {
+            let t = if outer.len() > 1 { tree(proto, s, outer, p) } else { tree(proto, s, &single_tree(outer[0]), p) };
+            best = best.min(t);
         }
     }
-    Some(best)
+    best
 }
 
 /// A single outer level seen as a tree of one-GPU "domains".
@@ -345,40 +384,47 @@ fn single_tree(l: Level) -> [Level; 2] {
     [one, l]
 }
 
-/// Bottleneck bandwidth of a flat ring over the levels.
-fn ring_bw(levels: &[Level]) -> BytesPerSec {
+/// Achieved bandwidth of a flat ring over the levels: every ring crosses a
+/// domain boundary once per channel, so level `i` offers its per-GPU
+/// bandwidth times the GPUs below it. Scale-up links reach the algorithm's
+/// efficiency `eta`; network links the network efficiency, scaled alike.
+fn ring_bw(levels: &[Level], eta: f64, p: &CollectiveParams) -> BytesPerSec {
     let mut below = 1.0;
     let mut bw = f64::INFINITY;
     for l in levels {
-        bw = bw.min(l.per_gpu().get() * below);
+        let e = match l.class {
+            LinkClass::ScaleUp => eta,
+            LinkClass::Network => p.efficiency.network * eta / p.efficiency.ring,
+        };
+        bw = bw.min(l.per_gpu().get() * below * e);
         below *= f64::from(l.size);
     }
     BytesPerSec(bw)
 }
 
-fn step(l: &Level, proto: Protocol, p: &CollectiveParams) -> Seconds {
+fn step(l: &Level, proto: Protocol, p: &CollectiveParams) -> f64 {
     let us = match (l.class, proto) {
         (LinkClass::ScaleUp, Protocol::Ll) => p.step_us.scaleup_ll,
         (LinkClass::ScaleUp, Protocol::Simple) => p.step_us.scaleup_simple,
         (LinkClass::Network, Protocol::Ll) => p.step_us.network_ll,
         (LinkClass::Network, Protocol::Simple) => p.step_us.network_simple,
     };
-    Seconds(us * 1e-6) + l.latency
+    us * 1e-6 + l.latency.get()
 }
 
-/// Time to move `w` bytes at `bw x eta`, with the protocol's bandwidth
-/// factor and, for Simple, the pipeline fill.
-fn transfer(w: f64, bw: BytesPerSec, eta: f64, proto: Protocol, p: &CollectiveParams) -> Seconds {
+/// Time to move `w` bytes at an achieved bandwidth `bw`, with the
+/// protocol's bandwidth factor and, for Simple, the pipeline fill.
+fn transfer(w: f64, bw: BytesPerSec, proto: Protocol, p: &CollectiveParams) -> f64 {
     match proto {
-        Protocol::Ll => Seconds(w / (bw.get() * eta * p.ll_bandwidth_factor)),
+        Protocol::Ll => w / (bw.get() * p.ll_bandwidth_factor),
         Protocol::Simple => {
-            let t = w / (bw.get() * eta);
-            Seconds(t + 2.0 * (p.pipeline_fill_us * 1e-6 * t).sqrt())
+            let t = w / bw.get();
+            t + 2.0 * (p.pipeline_fill_us * 1e-6 * t).sqrt()
         }
     }
 }
 
-fn ring(op: Op, proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Seconds {
+fn ring(op: Op, proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams, eta: f64) -> Cost {
     let n = ranks(levels) as f64;
     let inner = f64::from(levels[0].size);
     let outer = n / inner;
@@ -391,67 +437,73 @@ fn ring(op: Op, proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams)
         Protocol::Ll => p.base_us.ring_ll,
         Protocol::Simple => p.base_us.ring_simple,
     };
-    let top = levels.last().unwrap_or(&levels[0]);
-    let lat = Seconds(base * 1e-6) + step(&levels[0], proto, p) * (steps - inter) + step(top, proto, p) * inter;
-    lat + transfer(w, ring_bw(levels), p.efficiency.ring, proto, p)
+    let top = &levels[levels.len() - 1];
+    let lat = base * 1e-6 + step(&levels[0], proto, p) * (steps - inter) + step(top, proto, p) * inter;
+    Cost { lat, xfer: transfer(w, ring_bw(levels, eta, p), proto, p) }
 }
 
-fn tree(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Seconds {
+fn tree(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Cost {
     let inner = f64::from(levels[0].size);
     let outer = ranks(levels) as f64 / inner;
     let base = match proto {
         Protocol::Ll => p.base_us.tree_ll,
         Protocol::Simple => p.base_us.tree_simple,
     };
-    let top = levels.last().unwrap_or(&levels[0]);
+    let top = &levels[levels.len() - 1];
     let depth = outer.log2().ceil().max(1.0);
-    let lat = Seconds(base * 1e-6) + (step(&levels[0], proto, p) * (inner - 1.0) + step(top, proto, p) * depth) * 2.0;
-    lat + transfer(2.0 * s, ring_bw(levels), p.efficiency.tree, proto, p)
+    let lat = base * 1e-6 + (step(&levels[0], proto, p) * (inner - 1.0) + step(top, proto, p) * depth) * 2.0;
+    Cost { lat, xfer: transfer(2.0 * s, ring_bw(levels, p.efficiency.tree, p), proto, p) }
 }
 
-/// NVLS inside one switch: all-reduce moves `(d+1)/d` of the buffer each
-/// way (reduce-load of every slice, multicast store of one); reduce-scatter
-/// and all-gather move `(d-1)/d`.
-fn nvls(op: Op, s: f64, l: &Level, p: &CollectiveParams) -> Seconds {
+/// NVLS inside one switch. All-reduce moves `(d+1)/d` of the buffer each way
+/// (reduce-load of every slice, multicast store of one); reduce-scatter and
+/// all-gather move the whole buffer through the switch once.
+fn nvls(op: Op, s: f64, l: &Level, p: &CollectiveParams) -> Cost {
     let d = f64::from(l.size);
     let w = match op {
         Op::AllReduce => (d + 1.0) / d * s,
-        _ => (d - 1.0) / d * s,
+        _ => s,
     };
-    let lat = Seconds(p.base_us.nvls * 1e-6) + step(l, Protocol::Simple, p) * 2.0;
-    lat + transfer(w, l.per_gpu(), p.efficiency.nvls, Protocol::Simple, p)
+    let lat = p.base_us.nvls * 1e-6 + step(l, Protocol::Simple, p) * 2.0;
+    Cost { lat, xfer: transfer(w, l.per_gpu() * p.efficiency.nvls, Protocol::Simple, p) }
 }
 
 /// In-network all-reduce across the outer levels: each GPU sends its share
 /// once and receives the sum once.
-fn sharp(s: f64, outer: &[Level], p: &CollectiveParams) -> Seconds {
-    let top = outer.last().unwrap_or(&outer[0]);
-    let lat = Seconds(p.base_us.sharp * 1e-6) + step(top, Protocol::Simple, p) * 2.0;
-    lat + transfer(s, ring_bw(outer), p.efficiency.sharp, Protocol::Simple, p)
+fn sharp(s: f64, outer: &[Level], p: &CollectiveParams) -> Cost {
+    let top = &outer[outer.len() - 1];
+    let lat = p.base_us.sharp * 1e-6 + step(top, Protocol::Simple, p) * 2.0;
+    let bw = ring_bw(outer, p.efficiency.sharp, p);
+    Cost { lat, xfer: transfer(s, bw, Protocol::Simple, p) }
 }
 
-fn all_to_all(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Seconds {
+fn all_to_all(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Cost {
     let n = ranks(levels) as f64;
     let d = f64::from(levels[0].size);
-    let intra = s * (d - 1.0) / n / levels[0].per_gpu().get();
+    let up = levels[0].per_gpu().get() * p.efficiency.direct;
+    let intra = s * (d - 1.0) / n / up;
     let inter = match levels.get(1..).filter(|o| !o.is_empty()) {
-        Some(outer) => s * (n - d) / n / outer.iter().map(|l| l.any_bw.get()).fold(f64::INFINITY, f64::min),
+        Some(outer) => {
+            let net = outer.iter().map(|l| l.any_bw.get()).fold(f64::INFINITY, f64::min) * p.efficiency.network;
+            s * (n - d) / n / net
+        }
         None => 0.0,
     };
-    let top = levels.last().unwrap_or(&levels[0]);
+    let top = &levels[levels.len() - 1];
+    let lat = p.base_us.ring_simple * 1e-6 + step(top, proto, p) * 2.0;
+    // Both pipes run at once; the slower one sets the time.
     let t = intra.max(inter);
-    let lat = Seconds(p.base_us.ring_simple * 1e-6) + step(top, proto, p) * 2.0;
-    lat + transfer(t, BytesPerSec(1.0), p.efficiency.direct, proto, p)
+    Cost { lat, xfer: transfer(t, BytesPerSec(1.0), proto, p) }
 }
 
-fn send_recv(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Seconds {
-    let (l, bw) = match levels {
-        [only] => (only, only.bw),
-        [.., top] => (top, top.bw),
-        [] => unreachable!("estimate() rejects empty groups"),
+fn send_recv(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Cost {
+    let top = &levels[levels.len() - 1];
+    let eta = match top.class {
+        LinkClass::ScaleUp => p.efficiency.direct,
+        LinkClass::Network => p.efficiency.network,
     };
-    let lat = Seconds(p.base_us.ring_simple * 1e-6) + step(l, proto, p);
-    lat + transfer(s, bw, p.efficiency.direct, proto, p)
+    let lat = p.base_us.ring_simple * 1e-6 + step(top, proto, p);
+    Cost { lat, xfer: transfer(s, top.bw * eta, proto, p) }
 }
 
 #[cfg(test)]

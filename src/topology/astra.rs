@@ -41,7 +41,7 @@ pub struct AstraTopology {
 }
 
 impl AstraTopology {
-    /// NPUs in total.
+    /// NPUs in total (checked at parse time to fit in 32 bits).
     pub fn npus(&self) -> u64 {
         self.dims.iter().map(|d| u64::from(d.npus)).product()
     }
@@ -52,6 +52,7 @@ impl AstraTopology {
     pub fn levels(&self) -> Vec<Level> {
         self.dims
             .iter()
+            .filter(|d| d.npus > 1)
             .enumerate()
             .map(|(i, d)| {
                 let class = if i == 0 { LinkClass::ScaleUp } else { LinkClass::Network };
@@ -66,7 +67,10 @@ impl AstraTopology {
         let entries = read_entries(text).map_err(|d| fail(vec![d]))?;
         let mut problems = Vec::new();
         let find = |key: &str| entries.iter().find(|e| e.key == key);
-        for e in &entries {
+        for (i, e) in entries.iter().enumerate() {
+            if entries[..i].iter().any(|f| f.key == e.key) {
+                problems.push(Diagnostic::at(e.key_span.clone(), format!("`{}` is given twice", e.key)));
+            }
             if !KEYS.contains(&e.key.as_str()) {
                 let help = suggest::did_you_mean(&suggest::similar(&e.key, KEYS))
                     .unwrap_or_else(|| format!("the keys are {}", KEYS.join(", ")));
@@ -97,12 +101,21 @@ impl AstraTopology {
         let dims: Vec<Option<Dim>> = (0..n.min(npus.items.len()).min(bw.items.len()).min(lat.items.len()))
             .map(|i| dim(&kinds.items[i], &npus.items[i], &bw.items[i], &lat.items[i], &mut problems))
             .collect();
+        let dims: Vec<Dim> = dims.into_iter().flatten().collect();
+        let total = dims.iter().try_fold(1u64, |acc, d| acc.checked_mul(u64::from(d.npus)));
+        if total.is_none_or(|t| t > u64::from(u32::MAX)) {
+            problems
+                .push(Diagnostic::at(npus.key_span.clone(), "`npus_count` multiplies to more than 4,294,967,295 NPUs"));
+        }
         if !problems.is_empty() {
             return Err(fail(problems));
         }
-        Ok(AstraTopology { dims: dims.into_iter().flatten().collect() })
+        Ok(AstraTopology { dims })
     }
 }
+
+/// Slowest link accepted \[GB/s\]: below it times overflow to infinity.
+const MIN_BANDWIDTH_GB: f64 = 1e-6;
 
 const KEYS: [&str; 4] = ["topology", "npus_count", "bandwidth", "latency"];
 const TEMPLATE_HELP: &str = "an ASTRA-sim network file has `topology: [Ring]`, `npus_count: [8]`, `bandwidth: [50.0]` (GB/s), `latency: [500.0]` (ns)";
@@ -131,6 +144,16 @@ fn dim(kind: &Item, npus: &Item, bw: &Item, lat: &Item, problems: &mut Vec<Diagn
         }
     };
     let bandwidth = positive(bw, "bandwidth", "GB/s", problems).map(|g| BytesPerSec(g * GIB));
+    let bandwidth = bandwidth.filter(|b| {
+        let ok = b.get() >= MIN_BANDWIDTH_GB * GIB;
+        if !ok {
+            problems.push(Diagnostic::at(
+                bw.span.clone(),
+                format!("`bandwidth` entry `{}` is below {MIN_BANDWIDTH_GB} GB/s", bw.text),
+            ));
+        }
+        ok
+    });
     let latency = match lat.text.parse::<f64>() {
         Ok(ns) if ns >= 0.0 && ns.is_finite() => Some(Seconds(ns / 1e9)),
         _ => {
@@ -265,6 +288,22 @@ mod tests {
         assert!(e.contains("unknown key `topologies`"), "{e}");
         assert!(e.contains("did you mean `topology`?"), "{e}");
         assert!(e.contains("missing `bandwidth`"), "{e}");
+    }
+
+    #[test]
+    fn degenerate_files() {
+        let big = "topology: [Ring, Ring, Ring]\nnpus_count: [4294967295, 4294967295, 2]\nbandwidth: [1, 1, 1]\nlatency: [1, 1, 1]\n";
+        assert!(AstraTopology::parse("t.yml", big).unwrap_err().to_string().contains("multiplies to more than"));
+        let slow = "topology: [Ring]\nnpus_count: [8]\nbandwidth: [1e-320]\nlatency: [1]\n";
+        assert!(AstraTopology::parse("t.yml", slow).unwrap_err().to_string().contains("is below"));
+        let twice = "topology: [Ring]\nnpus_count: [8]\nbandwidth: [1]\nlatency: [1]\nlatency: [2]\n";
+        assert!(AstraTopology::parse("t.yml", twice).unwrap_err().to_string().contains("`latency` is given twice"));
+        let unit = AstraTopology::parse(
+            "t.yml",
+            "topology: [Switch, Switch]\nnpus_count: [8, 1]\nbandwidth: [1, 1]\nlatency: [1, 1]\n",
+        )
+        .unwrap();
+        assert_eq!(unit.levels().len(), 1, "a 1-NPU dimension adds no level");
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub struct FatTree {
     pub cores: u64,
     /// Pods per plane (3-tier).
     pub pods: u64,
+    /// Rails sharing one leaf (1 once a rail fills leaves of its own).
+    pub rails_per_leaf: u64,
 }
 
 /// Switch, link and optics counts of a fabric, all planes together.
@@ -144,8 +146,16 @@ impl FatTree {
         let e = spec.endpoints.max(1);
         // Rail-optimized: a leaf holds one rail (local NIC index) of up to
         // `leaf_down` scale-up domains, so every rail gets its own leaves.
+        // A small cluster packs several rails onto one leaf.
         let rails = u64::from(spec.rails.max(1)).min(e);
-        let leaves = rails * e.div_ceil(rails).div_ceil(u64::from(leaf_down));
+        let domains = e.div_ceil(rails);
+        let down = u64::from(leaf_down);
+        let (rails_per_leaf, leaves) = if domains >= down {
+            (1, rails * domains.div_ceil(down))
+        } else {
+            let per = (down / domains).clamp(1, rails);
+            (per, rails.div_ceil(per))
+        };
         let pods = leaves.div_ceil(u64::from(spine_down));
         // One switch; leaves each reaching every spine; pods each reaching every core.
         let fits = |tiers: u8| match tiers {
@@ -174,7 +184,19 @@ impl FatTree {
                 (spines, (spines * u64::from(spine_up)).div_ceil(r), pods)
             }
         };
-        Ok(FatTree { spec, tiers, leaf_down, leaf_up, spine_down, spine_up, leaves, spines, cores, pods })
+        Ok(FatTree {
+            spec,
+            tiers,
+            leaf_down,
+            leaf_up,
+            spine_down,
+            spine_up,
+            leaves,
+            spines,
+            cores,
+            pods,
+            rails_per_leaf,
+        })
     }
 
     /// Counts over all planes.
@@ -211,8 +233,26 @@ impl FatTree {
         if self.tiers == 1 {
             return 0;
         }
-        let rails = u64::from(self.spec.rails.max(1)).min(self.spec.endpoints);
-        (g / rails / u64::from(self.leaf_down)) * rails + g % rails
+        let rails = self.rails();
+        let (rail, domain) = (g % rails, g / rails);
+        if self.rails_per_leaf > 1 {
+            rail / self.rails_per_leaf
+        } else {
+            (domain / u64::from(self.leaf_down)) * rails + rail
+        }
+    }
+
+    fn rails(&self) -> u64 {
+        u64::from(self.spec.rails.max(1)).min(self.spec.endpoints.max(1))
+    }
+
+    /// Leaves holding every rail of `domains` consecutive scale-up domains.
+    fn leaves_for(&self, domains: u64) -> u64 {
+        if self.rails_per_leaf > 1 {
+            self.rails().div_ceil(self.rails_per_leaf)
+        } else {
+            self.rails() * domains.div_ceil(u64::from(self.leaf_down))
+        }
     }
 
     /// Links (one plane) from endpoint `a` to endpoint `b`, spreading over
@@ -245,17 +285,16 @@ impl FatTree {
 
     /// Scale-up domains whose same-rail NICs share one leaf.
     pub fn domains_per_leaf(&self) -> u64 {
-        u64::from(self.leaf_down)
+        if self.rails_per_leaf > 1 { u64::MAX } else { u64::from(self.leaf_down) }
     }
 
-    /// Scale-up domains under one pod (2-tier: the whole tree).
+    /// Scale-up domains whose same-rail NICs share one pod (2-tier: the whole tree).
     pub fn domains_per_pod(&self) -> u64 {
         match self.tiers {
             1 | 2 => u64::MAX,
             _ => {
-                let leaves_per_rail_group = u64::from(self.spec.rails.max(1));
-                let groups = (u64::from(self.spine_down) / leaves_per_rail_group).max(1);
-                groups * self.domains_per_leaf()
+                let groups = u64::from(self.spine_down) / self.rails();
+                if groups == 0 { self.domains_per_leaf() } else { groups.saturating_mul(self.domains_per_leaf()) }
             }
         }
     }
@@ -271,11 +310,12 @@ impl FatTree {
         }
     }
 
-    /// How high any-to-any traffic among `endpoints` NIC ports climbs.
-    pub fn any_reach(&self, endpoints: u64) -> Reach {
-        if self.tiers == 1 || endpoints <= u64::from(self.leaf_down) {
+    /// How high any-to-any traffic among every NIC of `domains` domains climbs.
+    pub fn any_reach(&self, domains: u64) -> Reach {
+        let leaves = self.leaves_for(domains);
+        if self.tiers == 1 || leaves <= 1 {
             Reach::Leaf
-        } else if self.tiers == 2 || endpoints <= u64::from(self.leaf_down) * u64::from(self.spine_down) {
+        } else if self.tiers == 2 || leaves <= u64::from(self.spine_down) {
             Reach::Spine
         } else {
             Reach::Core

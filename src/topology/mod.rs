@@ -17,6 +17,7 @@ pub mod fattree;
 
 use crate::catalog::{Accelerator, Catalog, CatalogError, Entry, Fabric, FabricTier, System};
 use crate::model::collective::{Level, LevelKind, LinkClass};
+use crate::model::contention::{Flow, max_min_fair};
 use crate::units::{BytesPerSec, Seconds};
 use fattree::{FatTree, FatTreeError, FatTreeSpec, Reach};
 use serde::Serialize;
@@ -76,6 +77,9 @@ pub enum TopologyError {
     /// Planes must be at least 1.
     #[error("--planes must be 1 or more")]
     ZeroPlanes,
+    /// Too many planes.
+    #[error("--planes {0} is more than the 16 planes modelled")]
+    TooManyPlanes(u32),
 }
 
 /// The scale-up domain.
@@ -116,6 +120,8 @@ pub struct Topology {
     pub tree: FatTree,
     /// SHARP-style in-network reduction in the scale-out switches.
     pub sharp: bool,
+    /// Scale-out NICs (or NIC ports) per GPU.
+    pub nics_per_gpu: f64,
 }
 
 /// What a topology is made of, for pricing and power.
@@ -161,6 +167,7 @@ impl Topology {
             nic_bw_per_gpu,
             tree,
             sharp,
+            nics_per_gpu: f64::from(sys.nics_per_node.get()) / f64::from(sys.gpus_per_node.get()),
         })
     }
 
@@ -172,7 +179,7 @@ impl Topology {
             nodes: self.gpus.div_ceil(u64::from(self.gpus_per_node)),
             domains,
             scaleup_switches: domains * u64::from(self.scale_up.switches),
-            nics: self.gpus,
+            nics: (self.gpus as f64 * self.nics_per_gpu).round() as u64,
             fabric: self.tree.counts(),
         }
     }
@@ -188,22 +195,90 @@ impl Topology {
                 why: group_hint(n, per, self.gpus),
             });
         }
-        let d = n.min(per) as u32;
-        let m = n / u64::from(d);
+        self.group_strided(n, 1)
+    }
+
+    /// The levels of a group of `n` GPUs whose ranks are `stride` apart
+    /// (Megatron order: TP contiguous, then CP, DP, PP): a DP group's members
+    /// are `tp x cp` apart. A group of one GPU has no levels.
+    pub fn group_strided(&self, n: u64, stride: u64) -> Result<Vec<Level>, TopologyError> {
+        let per = u64::from(self.scale_up.gpus_per_domain);
+        let stride = stride.max(1);
+        let last = (n.max(1) - 1).saturating_mul(stride);
+        if n == 0 || last >= self.gpus {
+            return Err(TopologyError::BadGpuCount {
+                system: self.system.clone(),
+                gpus: n.saturating_mul(stride),
+                why: format!("the cluster has only {}", self.gpus),
+            });
+        }
+        if n == 1 {
+            return Ok(Vec::new());
+        }
+        let k = if stride >= per { 1 } else { (per / stride).min(n) };
+        let m = n.div_ceil(k);
         let up = &self.scale_up;
-        let mut levels =
-            vec![Level::new(up.kind, d, up.bw, up.hop_latency, LinkClass::ScaleUp).with_reduction(up.nvls)];
+        let mut levels = Vec::with_capacity(2);
+        levels.push(Level::new(up.kind, k as u32, up.bw, up.hop_latency, LinkClass::ScaleUp).with_reduction(up.nvls));
         if m > 1 {
-            let reach = self.tree.rail_reach(m);
-            let a2a = self.tree.any_reach(n);
+            let span = last / per + 1;
+            let reach = self.tree.rail_reach(span);
+            let any = self.tree.any_reach(span);
             let oversub = |r: Reach| self.tree.spec.port_bw / self.tree.bw_at(r);
             let bw = self.nic_bw_per_gpu / oversub(reach);
-            let level = Level::new(LevelKind::Switch, m as u32, bw, self.tree.latency(reach), LinkClass::Network)
-                .with_reduction(self.sharp)
-                .with_any_to_any(self.nic_bw_per_gpu / oversub(a2a));
-            levels.push(level);
+            levels.push(
+                Level::new(LevelKind::Switch, m as u32, bw, self.tree.latency(reach), LinkClass::Network)
+                    .with_reduction(self.sharp)
+                    .with_any_to_any(self.nic_bw_per_gpu / oversub(any)),
+            );
         }
         Ok(levels)
+    }
+}
+
+/// A job's GPUs on the cluster: whole scale-up domains, listed by index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// Domain indices the job occupies, in ring order.
+    pub domains: Vec<u64>,
+}
+
+impl Topology {
+    /// The network flows of one job's rail-aligned ring: on every rail, each
+    /// of its domains sends to the next (plane 0; planes are identical).
+    pub fn ring_flows(&self, job: &Placement) -> Vec<Flow> {
+        let per = u64::from(self.scale_up.gpus_per_domain);
+        let d = &job.domains;
+        if d.len() < 2 {
+            return Vec::new();
+        }
+        let mut flows = Vec::with_capacity(d.len() * per as usize);
+        for rail in 0..per {
+            for (i, &from) in d.iter().enumerate() {
+                let to = d[(i + 1) % d.len()];
+                flows.push(Flow { links: self.tree.path(from * per + rail, to * per + rail), demand: None });
+            }
+        }
+        flows
+    }
+
+    /// The share of its NICs' line rate each job's ring gets when all jobs
+    /// run at once and share leaf, spine and core links max-min fairly
+    /// (1 = uncontended). Scale a job's network level bandwidth by it.
+    pub fn shared_bandwidth(&self, jobs: &[Placement]) -> Vec<f64> {
+        let capacity = vec![self.tree.spec.port_bw.get(); self.tree.link_count()];
+        let per_job: Vec<Vec<Flow>> = jobs.iter().map(|j| self.ring_flows(j)).collect();
+        let flows: Vec<Flow> = per_job.iter().flatten().cloned().collect();
+        let rates = max_min_fair(&capacity, &flows);
+        let mut at = 0;
+        per_job
+            .iter()
+            .map(|f| {
+                let slowest = rates[at..at + f.len()].iter().copied().fold(f64::INFINITY, f64::min);
+                at += f.len();
+                if f.is_empty() { 1.0 } else { (slowest / self.tree.spec.port_bw.get()).min(1.0) }
+            })
+            .collect()
     }
 }
 
@@ -259,8 +334,13 @@ fn scale_up(sys: &System, gpu: &Accelerator, fabric: &Fabric) -> ScaleUp {
     }
 }
 
-/// Planes and port speed: a NIC faster than a port uses several planes; a NIC
-/// slower than a port uses breakout, which multiplies the radix.
+/// Most planes a fabric may have, and most ports a switch port may break out into.
+const MAX_PLANES: u32 = 16;
+const MAX_BREAKOUT: u32 = 8;
+
+/// Planes and port speed. Each NIC port of a GPU goes to its own plane (rail
+/// planes); a port faster than the fabric's is split over several planes; a
+/// slower one uses breakout, which multiplies the switch radix.
 fn tree_spec(
     sys: &System,
     fabric: &Fabric,
@@ -269,13 +349,16 @@ fn tree_spec(
     opt: &FabricOptions,
 ) -> Result<FatTreeSpec, TopologyError> {
     let port = fabric.port_bw();
+    let nic_port = BytesPerSec::from_gbit_per_s(sys.nic_gbps.value);
+    let ports_per_gpu = (f64::from(sys.nics_per_node.get()) / f64::from(sys.gpus_per_node.get())).max(1.0);
     let planes = match opt.planes {
         Some(0) => return Err(TopologyError::ZeroPlanes),
+        Some(p) if p > MAX_PLANES => return Err(TopologyError::TooManyPlanes(p)),
         Some(p) => p,
-        None => (nic.get() / port.get()).ceil().max(1.0) as u32,
+        None => (ports_per_gpu.round() * (nic_port.get() / port.get()).ceil()).clamp(1.0, f64::from(MAX_PLANES)) as u32,
     };
     let per_plane = nic / f64::from(planes);
-    let breakout = (port.get() / per_plane.get()).floor().max(1.0) as u32;
+    let breakout = ((port.get() / per_plane.get()).floor() as u32).clamp(1, MAX_BREAKOUT);
     let radix = fabric.switch_radix.map_or(64, |r| r.get()) * breakout;
     let latency = fabric.switch_latency_ns.as_ref().map_or(DEFAULT_SCALEOUT_HOP, |l| Seconds(l.value / 1e9));
     Ok(FatTreeSpec {
@@ -344,6 +427,23 @@ mod tests {
         );
         assert!(t.group(1).is_err());
         assert!(t.group(2048).unwrap_err().to_string().contains("the cluster has only 1024"));
+    }
+
+    #[test]
+    fn jobs_sharing_oversubscribed_spines_slow_each_other() {
+        let c = Catalog::builtin().unwrap();
+        let opt = FabricOptions { leaf_oversubscription: 3.0, ..FabricOptions::default() };
+        let t = Topology::build(&c, "hgx-h100", 8 * 256, &opt).unwrap();
+        // Leaves hold one rail of 48 domains: a job on domains 0..48 stays under its leaves.
+        let near = Placement { domains: (0..48).collect() };
+        assert_eq!(t.shared_bandwidth(&[near]), vec![1.0]);
+        // Two jobs alternating across two leaf groups push every ring hop through the spines.
+        let a = Placement { domains: (0..96).step_by(2).collect() };
+        let b = Placement { domains: (48..144).step_by(2).collect() };
+        let alone = t.shared_bandwidth(std::slice::from_ref(&a))[0];
+        let shared = t.shared_bandwidth(&[a, b]);
+        assert!(alone <= 1.0 && shared[0] < alone, "{alone} vs {shared:?}");
+        assert!((shared[0] - shared[1]).abs() < 1e-9, "symmetric jobs get equal shares: {shared:?}");
     }
 
     #[test]

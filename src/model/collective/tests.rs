@@ -30,7 +30,7 @@ fn multi_node_ring_is_bound_by_the_nodes_nics() {
     // 8 GPUs per node with 50 GB/s NICs: the node has 400 GB/s out; a ring sees min(450, 8 x 50).
     let levels = [nvswitch(8).with_reduction(false), fabric(16, 50.0)];
     let b = busbw(Op::AllReduce, 8.0 * (1u64 << 30) as f64, &levels, Some(Algorithm::Ring));
-    let eta = collective_params().efficiency.ring;
+    let eta = collective_params().efficiency.network;
     assert!(b < 400.0 * eta && b > 400.0 * eta * 0.9, "{b}");
 }
 
