@@ -2,15 +2,102 @@
 //! and the published measurements the models are validated against.
 
 use crate::model::collective::CollectiveParams;
+use crate::model::training::Profile;
 use serde::Deserialize;
 
 const COLLECTIVES: &str = include_str!("../data/collectives.toml");
+const PROFILE: &str = include_str!("../data/calibration/default.toml");
+const TRAINING_VALIDATION: &str = include_str!("../data/validation/training.toml");
 const COLLECTIVE_VALIDATION: &str = include_str!("../data/validation/collectives.toml");
 
 /// The built-in collective parameters. The file is part of the binary and
 /// checked by a unit test, so a failure here is a build defect.
 pub fn collective_params() -> CollectiveParams {
     toml::from_str(COLLECTIVES).expect("data/collectives.toml is valid (unit-tested)")
+}
+
+/// The default compute-efficiency profile (`data/calibration/default.toml`).
+pub fn default_profile() -> Profile {
+    toml::from_str(PROFILE).expect("data/calibration/default.toml is valid (unit-tested)")
+}
+
+/// One published training run with its plan.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredRun {
+    /// Row id in the source table.
+    pub id: String,
+    /// Catalog model id.
+    pub model: String,
+    /// Catalog system id.
+    pub system: String,
+    /// GPUs.
+    pub gpus: u64,
+    /// Tensor parallel.
+    pub tp: u32,
+    /// Pipeline parallel.
+    pub pp: u32,
+    /// Virtual stages.
+    #[serde(default = "one")]
+    pub vp: u32,
+    /// Context parallel.
+    #[serde(default = "one")]
+    pub cp: u32,
+    /// Micro-batch.
+    pub micro_batch: u32,
+    /// Global batch (sequences).
+    pub global_batch: u32,
+    /// Sequence length.
+    pub seq_len: u32,
+    /// Precision: bf16, fp8.
+    pub precision: String,
+    /// none, selective, full.
+    pub recompute: String,
+    /// ZeRO stage.
+    #[serde(default = "one_u8")]
+    pub zero: u8,
+    /// Sequence parallelism.
+    #[serde(default)]
+    pub sequence_parallel: bool,
+    /// LoRA rank.
+    pub lora_rank: Option<u32>,
+    /// Fused flash attention (false for runs before FlashAttention, 2022).
+    #[serde(default = "yes")]
+    pub flash_attention: bool,
+    /// `step_time_s`, or `megatron_tflops` (per GPU, counted by Megatron-LM's Eq. 3 with recompute).
+    pub metric: String,
+    /// Published value of the metric.
+    pub value: f64,
+    /// Whether model parameters were fitted to this row.
+    #[serde(default)]
+    pub fit: bool,
+    /// Plan details the source does not give and we assumed.
+    pub assumed: Option<String>,
+    /// Where the row comes from.
+    pub source: String,
+}
+
+fn yes() -> bool {
+    true
+}
+fn one() -> u32 {
+    1
+}
+fn one_u8() -> u8 {
+    1
+}
+
+/// `data/validation/training.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingValidation {
+    /// The runs.
+    pub run: Vec<MeasuredRun>,
+}
+
+/// The built-in training measurements.
+pub fn training_validation() -> TrainingValidation {
+    toml::from_str(TRAINING_VALIDATION).expect("data/validation/training.toml is valid (unit-tested)")
 }
 
 /// One published collective measurement.
@@ -62,5 +149,7 @@ mod tests {
         let p = super::collective_params();
         assert!(p.efficiency.ring > 0.0 && p.efficiency.ring <= 1.0);
         assert!(super::collective_validation().row.len() >= 30);
+        assert!(super::default_profile().device.len() >= 12);
+        assert!(super::training_validation().run.len() >= 20);
     }
 }

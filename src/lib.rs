@@ -23,6 +23,7 @@ pub mod data;
 pub mod diag;
 pub mod engine;
 pub mod error;
+pub mod estimate;
 pub mod fsutil;
 pub mod ids;
 pub mod model;

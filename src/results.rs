@@ -177,3 +177,43 @@ pub struct ValidationReport {
     /// Errors by role and size class.
     pub summary: Vec<ErrorSummary>,
 }
+
+/// One published training run next to its prediction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingValidationRow {
+    /// Row id in the source.
+    pub id: String,
+    /// Model id.
+    pub model: String,
+    /// System id.
+    pub system: String,
+    /// GPUs.
+    pub gpus: u64,
+    /// The plan, short.
+    pub plan: String,
+    /// `step_time_s` or `megatron_tflops`.
+    pub metric: String,
+    /// Published value.
+    pub measured: f64,
+    /// Predicted value.
+    pub predicted: f64,
+    /// (predicted - measured) / measured.
+    pub error: f64,
+    /// `fit` or `check`.
+    pub role: String,
+    /// Predicted MFU.
+    pub mfu: f64,
+    /// Predicted to fit in memory.
+    pub fits: bool,
+    /// Plan details assumed.
+    pub assumed: String,
+}
+
+/// Training validation: rows and error statistics.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingValidationReport {
+    /// Every row.
+    pub rows: Vec<TrainingValidationRow>,
+    /// Errors by role.
+    pub summary: Vec<ErrorSummary>,
+}

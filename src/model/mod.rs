@@ -3,3 +3,4 @@
 pub mod cluster;
 pub mod collective;
 pub mod contention;
+pub mod training;

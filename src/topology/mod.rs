@@ -198,6 +198,19 @@ impl Topology {
         self.group_strided(n, 1)
     }
 
+    /// A group of `n` contiguous GPUs that talk only through their own NICs
+    /// (no scale-up fan-out): one network level.
+    pub fn nic_group(&self, n: u64) -> Vec<Level> {
+        if n < 2 {
+            return Vec::new();
+        }
+        let per = u64::from(self.scale_up.gpus_per_domain);
+        let reach = self.tree.any_reach(n.div_ceil(per));
+        let bw = self.nic_bw_per_gpu / (self.tree.spec.port_bw / self.tree.bw_at(reach));
+        let size = u32::try_from(n).unwrap_or(u32::MAX);
+        vec![Level::new(LevelKind::Switch, size, bw, self.tree.latency(reach), LinkClass::Network)]
+    }
+
     /// The levels of a group of `n` GPUs whose ranks are `stride` apart
     /// (Megatron order: TP contiguous, then CP, DP, PP): a DP group's members
     /// are `tp x cp` apart. A group of one GPU has no levels.

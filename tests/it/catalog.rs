@@ -29,7 +29,7 @@ fn lists_the_twelve_accelerators_with_sources() {
 }
 
 #[test]
-fn lists_the_eleven_systems() {
+fn lists_the_eleven_systems_and_a100() {
     let v = json(&["catalog", "list", "--kind", "system", "--format", "json"]);
     let mut got = ids(&v);
     got.sort_unstable();
@@ -40,6 +40,7 @@ fn lists_the_eleven_systems() {
             "gaudi3-8",
             "gb200-nvl72",
             "gb300-nvl72",
+            "hgx-a100",
             "hgx-b200",
             "hgx-b300",
             "hgx-h100",

@@ -1,0 +1,19 @@
+//! Training performance: step time, FLOP utilisation and memory of a
+//! transformer under a parallelism plan, and the search over plans.
+//!
+//! ```text
+//!  catalog Model ──► Shape (params, FLOPs per token per op)
+//!  Plan (tp pp vp cp ep dp, batches, precision, recompute, ZeRO, LoRA) ──► check()
+//!  Shape + Plan + Accelerator + Topology + collectives + Profile ──► evaluate() ──► Step
+//! ```
+
+pub mod plan;
+pub mod profile;
+pub mod search;
+pub mod shape;
+pub mod step;
+
+pub use plan::{Plan, PlanError, Recompute};
+pub use profile::Profile;
+pub use shape::Shape;
+pub use step::{Breakdown, Memory, Step, StepInput, evaluate};

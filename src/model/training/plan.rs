@@ -1,0 +1,220 @@
+//! A parallelism plan and the rules it must obey.
+
+use super::shape::Shape;
+use crate::catalog::Precision;
+use serde::Serialize;
+use std::fmt;
+
+/// Activation recomputation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Recompute {
+    /// Keep every activation.
+    None,
+    /// Recompute attention's softmax and dropout only (Korthikanti et al.).
+    Selective,
+    /// Keep only each layer's input; rerun the forward pass in backward.
+    Full,
+}
+
+/// How one training job is split over GPUs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Plan {
+    /// Tensor parallel degree.
+    pub tp: u32,
+    /// Pipeline stages.
+    pub pp: u32,
+    /// Virtual stages per pipeline stage (interleaved 1F1B).
+    pub vp: u32,
+    /// Context parallel degree.
+    pub cp: u32,
+    /// Expert parallel degree (carved out of data parallelism).
+    pub ep: u32,
+    /// Data parallel degree.
+    pub dp: u32,
+    /// Sequences per micro-batch.
+    pub micro_batch: u32,
+    /// Sequences per step.
+    pub global_batch: u32,
+    /// Tokens per sequence.
+    pub seq_len: u32,
+    /// GEMM precision.
+    pub precision: Precision,
+    /// Activation recomputation.
+    pub recompute: Recompute,
+    /// ZeRO stage (1 = optimizer states sharded, the distributed optimizer; 3 = FSDP).
+    pub zero: u8,
+    /// Sequence parallelism with TP (norms and dropout split over TP ranks).
+    pub sequence_parallel: bool,
+    /// LoRA adapter rank; base weights frozen.
+    pub lora_rank: Option<u32>,
+    /// Allow TP groups to span scale-up domains.
+    pub tp_across_domains: bool,
+    /// Fused flash attention (FlashAttention, 2022 on); `false` models the
+    /// unfused attention of earlier frameworks (batched GEMMs and a softmax over
+    /// the whole score matrix).
+    pub flash_attention: bool,
+}
+
+impl Plan {
+    /// Micro-batches per step per pipeline.
+    pub fn micro_batches(&self) -> u32 {
+        self.global_batch / (self.micro_batch * self.dp)
+    }
+
+    /// GPUs the plan uses.
+    pub fn gpus(&self) -> u64 {
+        u64::from(self.tp) * u64::from(self.pp) * u64::from(self.cp) * u64::from(self.dp)
+    }
+}
+
+/// A rule a plan broke. Fatal: bad input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// The degrees do not multiply to the GPU count.
+    #[error("tp x pp x cp x dp = {tp} x {pp} x {cp} x {dp} = {product}, but there are {gpus} GPUs")]
+    Product {
+        /// TP.
+        tp: u32,
+        /// PP.
+        pp: u32,
+        /// CP.
+        cp: u32,
+        /// DP.
+        dp: u32,
+        /// Their product.
+        product: u64,
+        /// GPUs.
+        gpus: u64,
+    },
+    /// A quantity is not divisible as the rule needs.
+    #[error("{rule}: {detail}")]
+    Divisibility {
+        /// The rule, e.g. `layers divisible by pp x vp`.
+        rule: &'static str,
+        /// The numbers.
+        detail: String,
+    },
+    /// A count of zero.
+    #[error("{0} must be at least 1")]
+    Zero(&'static str),
+    /// TP spans scale-up domains without permission.
+    #[error(
+        "tp {tp} exceeds the {domain}-GPU scale-up domain; TP runs inside NVLink/xGMI (allow it explicitly to model TP over the network)"
+    )]
+    TpOutsideDomain {
+        /// TP.
+        tp: u32,
+        /// Domain size.
+        domain: u32,
+    },
+    /// The accelerator has no peak at that precision.
+    #[error("{gpu} has no {precision} tensor cores; use {supported}")]
+    Precision {
+        /// Accelerator.
+        gpu: String,
+        /// Precision asked for.
+        precision: String,
+        /// Precisions it has.
+        supported: String,
+    },
+    /// ZeRO stage out of range.
+    #[error("zero stage {0} does not exist; use 0, 1, 2 or 3")]
+    Zero3(u8),
+}
+
+fn div(rule: &'static str, ok: bool, detail: impl FnOnce() -> String) -> Result<(), PlanError> {
+    if ok { Ok(()) } else { Err(PlanError::Divisibility { rule, detail: detail() }) }
+}
+
+impl Plan {
+    /// Checks every rule; the first broken one is the error.
+    pub fn check(&self, s: &Shape, gpus: u64, domain: u32) -> Result<(), PlanError> {
+        for (name, v) in [
+            ("tp", self.tp),
+            ("pp", self.pp),
+            ("vp", self.vp),
+            ("cp", self.cp),
+            ("ep", self.ep),
+            ("dp", self.dp),
+            ("micro-batch", self.micro_batch),
+            ("global batch", self.global_batch),
+            ("sequence length", self.seq_len),
+        ] {
+            if v == 0 {
+                return Err(PlanError::Zero(name));
+            }
+        }
+        if self.lora_rank == Some(0) {
+            return Err(PlanError::Zero("lora rank"));
+        }
+        if self.zero > 3 {
+            return Err(PlanError::Zero3(self.zero));
+        }
+        if self.gpus() != gpus {
+            let (tp, pp, cp, dp) = (self.tp, self.pp, self.cp, self.dp);
+            return Err(PlanError::Product { tp, pp, cp, dp, product: self.gpus(), gpus });
+        }
+        let (l, stages) = (s.layers, self.pp * self.vp);
+        div("layers divisible by pp x vp", l % stages == 0, || {
+            format!("{l} layers over {} x {} = {stages} stages", self.pp, self.vp)
+        })?;
+        div("heads divisible by tp", s.heads.is_multiple_of(self.tp), || {
+            format!("{} heads over tp {}", s.heads, self.tp)
+        })?;
+        let kv = s.kv_heads;
+        div(
+            "kv heads divisible by tp (or tp by kv heads)",
+            kv.is_multiple_of(self.tp) || self.tp.is_multiple_of(kv),
+            || format!("{kv} kv heads and tp {}", self.tp),
+        )?;
+        div("sequence divisible by 2 x cp", self.seq_len.is_multiple_of(2 * self.cp) || self.cp == 1, || {
+            format!("sequence {} over cp {}", self.seq_len, self.cp)
+        })?;
+        div(
+            "global batch divisible by micro-batch x dp",
+            self.global_batch.is_multiple_of(self.micro_batch * self.dp),
+            || format!("{} sequences over {} x {}", self.global_batch, self.micro_batch, self.dp),
+        )?;
+        if self.vp > 1 {
+            div("vp > 1 needs pp > 1", self.pp > 1, || format!("vp {} with pp 1", self.vp))?;
+            let m = self.micro_batches();
+            div("micro-batches divisible by pp with vp > 1 (interleaved 1F1B)", m.is_multiple_of(self.pp), || {
+                format!("{m} micro-batches over pp {}", self.pp)
+            })?;
+        }
+        if s.experts == 0 {
+            div("ep is 1 for a dense model", self.ep == 1, || format!("ep {}", self.ep))?;
+        } else {
+            div("experts divisible by ep", s.experts.is_multiple_of(self.ep), || {
+                format!("{} experts over ep {}", s.experts, self.ep)
+            })?;
+            div(
+                "dp divisible by ep (experts are spread over data-parallel ranks)",
+                self.dp.is_multiple_of(self.ep),
+                || format!("dp {} over ep {}", self.dp, self.ep),
+            )?;
+        }
+        if !self.tp_across_domains && (self.tp > domain || !domain.is_multiple_of(self.tp)) {
+            return Err(PlanError::TpOutsideDomain { tp: self.tp, domain });
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "tp{} pp{}", self.tp, self.pp)?;
+        if self.vp > 1 {
+            write!(f, " vp{}", self.vp)?;
+        }
+        if self.cp > 1 {
+            write!(f, " cp{}", self.cp)?;
+        }
+        if self.ep > 1 {
+            write!(f, " ep{}", self.ep)?;
+        }
+        write!(f, " dp{} mb{}", self.dp, self.micro_batch)
+    }
+}

@@ -1,0 +1,1 @@
+//! Plan search (filled in below).

@@ -1,0 +1,428 @@
+//! One training step: time, breakdown, FLOP utilisation and memory per GPU.
+//!
+//! ```text
+//!  per micro-batch, per pipeline stage (the busiest: first or last):
+//!    layers/pp x [ GEMMs (roofline x efficiency + kernel overhead)
+//!                + flash attention (causal half)  + element-wise (HBM-bound)
+//!                + exposed TP / CP / EP communication ]   forward, backward (2x), recompute
+//!  step = (m + (pp-1)/vp) x micro  +  pipeline fill/drain p2p  +  exposed DP  +  optimizer
+//! ```
+//!
+//! Communication comes from the collective model on the real placement of
+//! each group (Megatron rank order: TP innermost, then CP, DP, PP).
+
+use super::plan::{Plan, Recompute};
+use super::profile::Profile;
+use super::shape::Shape;
+use crate::catalog::{Accelerator, Precision};
+use crate::model::collective::{self, CollectiveParams, Level, Op};
+use crate::topology::{Topology, TopologyError};
+use crate::units::{Bytes, FlopsPerSec, Seconds};
+use serde::Serialize;
+
+/// Bytes per element of activations and communicated tensors (bf16).
+const ACT_BYTES: f64 = 2.0;
+/// HBM passes over the attention score matrix of unfused attention (fused
+/// scale-mask-softmax writes and reads it, dropout reads and writes it).
+/// ASSUMED from the kernel sequence of Megatron-LM 2021.
+const UNFUSED_SOFTMAX_PASSES: f64 = 4.0;
+/// Share of 16-bit activation memory left when GEMM inputs are saved in fp8.
+/// ASSUMED: Transformer Engine keeps fp8 copies of linear-layer inputs.
+const FP8_ACTIVATION_FACTOR: f64 = 0.6;
+/// Bytes per parameter read and written by an Adam step with fp32 master
+/// weights and moments, plus the bf16 copy written back.
+const OPTIMIZER_BYTES_PER_PARAM: f64 = 30.0;
+
+/// Everything a step evaluation needs.
+#[derive(Debug, Clone, Copy)]
+pub struct StepInput<'a> {
+    /// Model shape.
+    pub shape: &'a Shape,
+    /// The plan (checked).
+    pub plan: &'a Plan,
+    /// The accelerator.
+    pub gpu: &'a Accelerator,
+    /// The cluster the plan runs on.
+    pub topology: &'a Topology,
+    /// Collective parameters.
+    pub collectives: &'a CollectiveParams,
+    /// Compute efficiency profile.
+    pub profile: &'a Profile,
+}
+
+/// Where the step's time goes \[s\]. Communication is what is left exposed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Breakdown {
+    /// GEMMs, attention, element-wise work and recompute of every micro-batch.
+    pub compute_s: f64,
+    /// Exposed tensor-parallel collectives.
+    pub tp_s: f64,
+    /// Pipeline send/recv while the pipeline fills and drains.
+    pub pp_s: f64,
+    /// Exposed data-parallel gradient and parameter collectives.
+    pub dp_s: f64,
+    /// Exposed context-parallel KV exchange.
+    pub cp_s: f64,
+    /// Expert-parallel all-to-all.
+    pub ep_s: f64,
+    /// Pipeline bubble.
+    pub bubble_s: f64,
+    /// Optimizer step.
+    pub optimizer_s: f64,
+}
+
+/// Memory per GPU \[B\] on the busiest stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Memory {
+    /// Weights (bf16).
+    pub weights: f64,
+    /// Gradients (fp32 main gradients) of trainable weights.
+    pub gradients: f64,
+    /// Optimizer states (fp32 master, two moments) of trainable weights.
+    pub optimizer: f64,
+    /// Activations kept for backward.
+    pub activations: f64,
+    /// Logits, framework, communication buffers.
+    pub other: f64,
+}
+
+impl Memory {
+    /// Sum.
+    pub fn total(&self) -> f64 {
+        self.weights + self.gradients + self.optimizer + self.activations + self.other
+    }
+}
+
+/// The result of one step evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Step {
+    /// Time of one optimizer step.
+    pub step_time_s: f64,
+    /// Tokens trained per second, whole job.
+    pub tokens_per_s: f64,
+    /// Model FLOP/s per GPU (no recompute) \[TFLOP/s\].
+    pub model_tflops_per_gpu: f64,
+    /// Model FLOP/s over the dense peak at the plan's precision.
+    pub mfu: f64,
+    /// Executed FLOP/s (with recompute) over the same peak.
+    pub hfu: f64,
+    /// Memory per GPU \[B\].
+    pub memory_per_gpu_bytes: f64,
+    /// Whether it fits in HBM.
+    pub fits: bool,
+    /// HBM left (negative: short by) \[B\].
+    pub memory_margin_bytes: f64,
+    /// Time by cause.
+    pub breakdown: Breakdown,
+    /// Memory by cause.
+    pub memory: Memory,
+}
+
+/// Per micro-batch, per stage timings \[s\].
+#[derive(Debug, Default, Clone, Copy)]
+struct Micro {
+    fwd: f64,
+    bwd: f64,
+    recompute: f64,
+    tp: f64,
+    cp: f64,
+    ep: f64,
+}
+
+/// Evaluates one step of a checked plan.
+pub fn evaluate(x: &StepInput<'_>) -> Result<Step, TopologyError> {
+    let (s, p) = (x.shape, x.plan);
+    let peak = x.gpu.peak(p.precision).unwrap_or(FlopsPerSec(f64::NAN));
+    let micro = micro_batch(x, peak)?;
+    let m = f64::from(p.micro_batches());
+    let v = f64::from(p.vp);
+    let pp = f64::from(p.pp);
+    let compute = micro.fwd + micro.bwd + micro.recompute;
+    let per_micro = compute + micro.tp + micro.cp + micro.ep;
+    let p2p = pipeline_p2p(x)?;
+    let memory = memory(x);
+    let dp = data_parallel(x, &memory, micro.fwd + micro.bwd, m * per_micro)?;
+    let optimizer = optimizer(x, &memory);
+    let breakdown = Breakdown {
+        compute_s: m * compute,
+        tp_s: m * micro.tp,
+        pp_s: 2.0 * (pp - 1.0) * p2p,
+        dp_s: dp,
+        cp_s: m * micro.cp,
+        ep_s: m * micro.ep,
+        bubble_s: (pp - 1.0) / v * per_micro,
+        optimizer_s: optimizer,
+    };
+    let b = &breakdown;
+    let step = b.compute_s + b.tp_s + b.pp_s + b.dp_s + b.cp_s + b.ep_s + b.bubble_s + b.optimizer_s;
+    let tokens = f64::from(p.global_batch) * f64::from(p.seq_len);
+    let gpus = p.gpus() as f64;
+    let model_flops = s.model_flops_per_token(f64::from(p.seq_len)) * tokens;
+    let hw_flops = model_flops + recompute_flops(s, p) * tokens;
+    let capacity = x.gpu.hbm().get();
+    let total = memory.total();
+    Ok(Step {
+        step_time_s: step,
+        tokens_per_s: tokens / step,
+        model_tflops_per_gpu: model_flops / step / gpus / 1e12,
+        mfu: model_flops / step / gpus / peak.get(),
+        hfu: hw_flops / step / gpus / peak.get(),
+        memory_per_gpu_bytes: total,
+        fits: total <= capacity,
+        memory_margin_bytes: capacity - total,
+        breakdown,
+        memory,
+    })
+}
+
+/// Extra forward FLOPs per token that recomputation executes.
+fn recompute_flops(s: &Shape, p: &Plan) -> f64 {
+    let seq = f64::from(p.seq_len);
+    match p.recompute {
+        Recompute::None => 0.0,
+        Recompute::Selective => f64::from(s.layers) * s.attn_core_flops_per_ctx * seq,
+        Recompute::Full => s.forward_flops_per_token(seq) - s.head_flops,
+    }
+}
+
+fn micro_batch(x: &StepInput<'_>, peak: FlopsPerSec) -> Result<Micro, TopologyError> {
+    let (s, p, prof) = (x.shape, x.plan, x.profile);
+    let t = f64::from(p.tp);
+    let tokens = f64::from(p.micro_batch) * f64::from(p.seq_len) / f64::from(p.cp);
+    let eff = prof.gemm(x.gpu.id.get_ref(), p.precision);
+    let overhead = prof.kernel_overhead_us * 1e-6;
+    let gemm = |flops: f64, kernels: f64| flops / (peak.get() * eff) + kernels * overhead;
+    let bf16 = x.gpu.peak(Precision::Bf16).map_or(f64::NAN, |f| f.get());
+    let seq = f64::from(p.seq_len);
+    let hbm = x.gpu.hbm_bw().get() * prof.memory_efficiency;
+    let (attn_fwd, attn_bwd) = if p.flash_attention {
+        // Causal attention: flash kernels skip the masked half.
+        let flops = s.attn_core_flops_per_ctx * seq * tokens / t * 0.5;
+        (
+            flops / (bf16 * prof.attention_forward_efficiency) + overhead,
+            2.5 * flops / (bf16 * prof.attention_backward_efficiency) + overhead,
+        )
+    } else {
+        // Two batched GEMMs over the full score matrix, and softmax, mask and
+        // dropout passes over it in HBM.
+        let flops = s.attn_core_flops_per_ctx * seq * tokens / t;
+        let scores = f64::from(s.heads) / t * tokens * seq * ACT_BYTES;
+        let gemm_bf16 = |f: f64| f / (bf16 * prof.gemm(x.gpu.id.get_ref(), Precision::Bf16)) + 2.0 * overhead;
+        (
+            gemm_bf16(flops) + UNFUSED_SOFTMAX_PASSES * scores / hbm,
+            2.0 * gemm_bf16(flops) + 2.0 * UNFUSED_SOFTMAX_PASSES * scores / hbm,
+        )
+    };
+    let ew_tokens = if p.sequence_parallel { tokens / t } else { tokens };
+    let ew = prof.elementwise_passes * ew_tokens * s.hidden * ACT_BYTES / hbm;
+    // GEMM work of one dense and one MoE layer (forward; flops / tp).
+    let proj = gemm(s.attn_proj_flops * tokens / t, 2.0);
+    let dense_mlp = gemm(s.mlp_flops * tokens / t, 2.0);
+    let moe_mlp = gemm(s.moe_flops * tokens / t, 3.0);
+    let lora = p.lora_rank.is_some();
+    // Frozen base weights need only the input gradient in backward.
+    let bwd_gemm = if lora { 1.0 } else { 2.0 };
+    let layer = |mlp: f64| {
+        let fwd = proj + mlp + attn_fwd + ew;
+        let bwd = bwd_gemm * (proj + mlp) + attn_bwd + 2.0 * ew;
+        let rc = match p.recompute {
+            Recompute::None => 0.0,
+            Recompute::Selective => attn_fwd,
+            Recompute::Full => fwd,
+        };
+        (fwd, bwd, rc)
+    };
+    let per_stage = |n: u32| f64::from(n) / f64::from(p.pp);
+    let (dense_n, moe_n) = (per_stage(s.dense_layers), per_stage(s.moe_layers()));
+    let (df, db, dr) = layer(dense_mlp);
+    let (mf, mb, mr) = layer(moe_mlp);
+    let head = gemm(s.head_flops * tokens / t, 1.0);
+    let loss = 4.0 * tokens * s.vocab / t * 4.0 / hbm;
+    let mut micro = Micro {
+        fwd: dense_n * df + moe_n * mf + head + loss,
+        bwd: dense_n * db + moe_n * mb + bwd_gemm * head + loss,
+        recompute: dense_n * dr + moe_n * mr,
+        ..Micro::default()
+    };
+    let layers = dense_n + moe_n;
+    micro.tp = layers * tensor_parallel(x, tokens)?;
+    micro.cp = layers * context_parallel(x, tokens, attn_fwd, attn_bwd)?;
+    micro.ep = moe_n * expert_parallel(x, tokens)?;
+    Ok(micro)
+}
+
+fn cost(op: Op, bytes: f64, levels: &[Level], c: &CollectiveParams) -> f64 {
+    if levels.is_empty() || bytes <= 0.0 {
+        return 0.0;
+    }
+    collective::estimate(op, Bytes(bytes), levels, c, None).map_or(0.0, |e| e.time.get())
+}
+
+/// Exposed TP communication of one layer, forward and backward.
+fn tensor_parallel(x: &StepInput<'_>, tokens: f64) -> Result<f64, TopologyError> {
+    let p = x.plan;
+    if p.tp == 1 {
+        return Ok(0.0);
+    }
+    let group = x.topology.group_strided(u64::from(p.tp), 1)?;
+    let bytes = tokens * x.shape.hidden * ACT_BYTES;
+    let c = x.collectives;
+    let per_pass = if p.sequence_parallel {
+        2.0 * (cost(Op::AllGather, bytes, &group, c) + cost(Op::ReduceScatter, bytes, &group, c))
+    } else {
+        2.0 * cost(Op::AllReduce, bytes, &group, c)
+    };
+    let overlap = match p.precision {
+        Precision::Fp8 | Precision::Fp4 => x.profile.tp_overlap_low_precision,
+        _ => 0.0,
+    };
+    Ok(2.0 * per_pass * (1.0 - overlap))
+}
+
+/// Exposed KV ring exchange of one layer (overlapped with attention).
+fn context_parallel(x: &StepInput<'_>, tokens: f64, attn_fwd: f64, attn_bwd: f64) -> Result<f64, TopologyError> {
+    let p = x.plan;
+    if p.cp == 1 {
+        return Ok(0.0);
+    }
+    let pair = x.topology.group_strided(2, u64::from(p.tp))?;
+    let kv_split = if x.shape.kv_heads >= p.tp { f64::from(p.tp) } else { 1.0 };
+    let bytes = tokens * x.shape.kv_elems * ACT_BYTES / kv_split;
+    let step = cost(Op::SendRecv, bytes, &pair, x.collectives);
+    let ring = f64::from(p.cp - 1) * step;
+    Ok((ring - attn_fwd).max(0.0) + (2.0 * ring - attn_bwd).max(0.0))
+}
+
+/// All-to-all dispatch and combine of one MoE layer, forward and backward.
+fn expert_parallel(x: &StepInput<'_>, tokens: f64) -> Result<f64, TopologyError> {
+    let p = x.plan;
+    if p.ep == 1 || x.shape.experts == 0 {
+        return Ok(0.0);
+    }
+    let group = x.topology.group_strided(u64::from(p.ep), u64::from(p.tp) * u64::from(p.cp))?;
+    let local = if p.sequence_parallel { tokens / f64::from(p.tp) } else { tokens };
+    let bytes = local * f64::from(x.shape.top_k) * x.shape.hidden * ACT_BYTES;
+    Ok(4.0 * cost(Op::AllToAll, bytes, &group, x.collectives))
+}
+
+/// One pipeline send/recv of a micro-batch's activations between stages.
+fn pipeline_p2p(x: &StepInput<'_>) -> Result<f64, TopologyError> {
+    let p = x.plan;
+    if p.pp == 1 {
+        return Ok(0.0);
+    }
+    let stride = u64::from(p.tp) * u64::from(p.cp) * u64::from(p.dp);
+    let pair = x.topology.group_strided(2, stride)?;
+    let tokens = f64::from(p.micro_batch) * f64::from(p.seq_len) / f64::from(p.cp);
+    let split = if p.sequence_parallel { f64::from(p.tp) } else { 1.0 };
+    Ok(cost(Op::SendRecv, tokens * x.shape.hidden * ACT_BYTES / split, &pair, x.collectives))
+}
+
+/// Exposed data-parallel time: gradient reduce(-scatter) and parameter
+/// all-gather, overlapped with one micro-batch's compute (ZeRO-3: the step's).
+fn data_parallel(x: &StepInput<'_>, mem: &Memory, one_micro: f64, all: f64) -> Result<f64, TopologyError> {
+    let p = x.plan;
+    if p.dp == 1 {
+        return Ok(0.0);
+    }
+    let group = x.topology.group_strided(u64::from(p.dp), u64::from(p.tp) * u64::from(p.cp))?;
+    let trainable = trainable_params_per_gpu(x);
+    let grads = trainable * ACT_BYTES;
+    let c = x.collectives;
+    let _ = all;
+    match p.zero {
+        0 => Ok((cost(Op::AllReduce, grads, &group, c) - one_micro).max(0.0)),
+        1 | 2 => {
+            let t = cost(Op::ReduceScatter, grads, &group, c) + cost(Op::AllGather, grads, &group, c);
+            // Gradients reduce while the last micro-batch runs backward.
+            Ok((t - one_micro).max(0.0))
+        }
+        _ => {
+            // ZeRO-3 gathers every layer's parameters in forward and backward and
+            // scatters its gradients, each rank through its own NIC, on the
+            // critical path: DeepSpeed's 2021 runs (Megatron-LM SC'21 Table 2)
+            // lose half their throughput when GPUs double at a fixed batch, which
+            // is what a per-GPU-NIC-bound, unoverlapped exchange gives.
+            let nic = x.topology.nic_group(u64::from(p.dp));
+            let weights = mem.weights * f64::from(p.dp);
+            Ok(cost(Op::ReduceScatter, grads, &nic, c) + 2.0 * cost(Op::AllGather, weights, &nic, c))
+        }
+    }
+}
+
+fn optimizer(x: &StepInput<'_>, mem: &Memory) -> f64 {
+    let shard = mem.optimizer / 12.0;
+    let hbm = x.gpu.hbm_bw().get() * x.profile.memory_efficiency;
+    shard * OPTIMIZER_BYTES_PER_PARAM / hbm
+}
+
+/// Parameters held by one GPU of the busiest stage, before ZeRO sharding.
+fn params_per_gpu(x: &StepInput<'_>) -> f64 {
+    let (s, p) = (x.shape, x.plan);
+    let t = f64::from(p.tp);
+    let per_stage = |n: u32| f64::from(n) / f64::from(p.pp);
+    let experts_local = f64::from(s.experts) / f64::from(p.ep);
+    let dense = per_stage(s.dense_layers) * (s.attn_params + s.mlp_params) / t;
+    let moe = per_stage(s.moe_layers()) * (s.attn_params + s.moe_shared_params + experts_local * s.expert_params) / t;
+    let embeddings = if p.pp == 1 { s.embed_params } else { s.embed_params / 2.0 };
+    dense + moe + embeddings / t
+}
+
+fn trainable_params_per_gpu(x: &StepInput<'_>) -> f64 {
+    match x.plan.lora_rank {
+        None => params_per_gpu(x),
+        Some(r) => lora_params_per_gpu(x, r),
+    }
+}
+
+/// LoRA adapters on the four attention projections: rank r, in and out.
+fn lora_params_per_gpu(x: &StepInput<'_>, rank: u32) -> f64 {
+    let (s, p) = (x.shape, x.plan);
+    let layers = f64::from(s.layers) / f64::from(p.pp);
+    layers * 4.0 * 2.0 * s.hidden * f64::from(rank) / f64::from(p.tp)
+}
+
+/// Memory of the busiest stage (Korthikanti et al., arXiv:2205.05198, for activations).
+fn memory(x: &StepInput<'_>) -> Memory {
+    let (s, p) = (x.shape, x.plan);
+    let dp = f64::from(p.dp);
+    let params = params_per_gpu(x);
+    let trainable = trainable_params_per_gpu(x);
+    let shard = |stage: u8| if p.zero >= stage { dp } else { 1.0 };
+    let weights = params * ACT_BYTES / shard(3);
+    let gradients = trainable * 4.0 / shard(2);
+    let optimizer = trainable * 12.0 / shard(1);
+    let (b, seq, h, t) = (f64::from(p.micro_batch), f64::from(p.seq_len), s.hidden, f64::from(p.tp));
+    let sbh = seq * b * h / f64::from(p.cp);
+    let a = f64::from(s.heads);
+    let per_layer = match (p.recompute, p.sequence_parallel) {
+        (Recompute::Full, true) => 2.0 * sbh / t,
+        (Recompute::Full, false) => 2.0 * sbh,
+        (Recompute::Selective, true) => 34.0 * sbh / t,
+        (Recompute::Selective, false) => sbh * (10.0 + 24.0 / t),
+        (Recompute::None, true) => sbh * (34.0 + 5.0 * a * seq / h) / t,
+        (Recompute::None, false) => sbh * (10.0 + 24.0 / t + 5.0 * a * seq / (h * t)),
+    };
+    let layers = f64::from(s.layers) / f64::from(p.pp);
+    let in_flight = f64::from(p.micro_batches().min(p.pp));
+    let interleave = if p.vp > 1 { 1.0 + (f64::from(p.pp) - 1.0) / (f64::from(p.pp) * f64::from(p.vp)) } else { 1.0 };
+    let precision_factor = match p.precision {
+        Precision::Fp8 | Precision::Fp4 => FP8_ACTIVATION_FACTOR,
+        _ => 1.0,
+    };
+    let mut activations = per_layer * layers * in_flight * interleave * precision_factor;
+    if p.recompute == Recompute::Full {
+        activations += 34.0 * sbh / t;
+    }
+    let logits = if p.pp == 1 { 2.0 * b * seq / f64::from(p.cp) * s.vocab / t * 4.0 } else { 0.0 };
+    let other = logits + x.profile.reserved_memory_gb * 1e9;
+    Memory { weights, gradients, optimizer, activations, other }
+}
+
+/// Convenience: seconds of a step.
+impl Step {
+    /// Step time.
+    pub fn time(&self) -> Seconds {
+        Seconds(self.step_time_s)
+    }
+}
