@@ -1,15 +1,25 @@
 //! One function per subcommand: load, compute, report. Nothing else.
 
-use crate::cli::{AlgorithmArg, CatalogCommand, Cli, CollectiveArgs, Command, FormatArg, Global, KindArg, OpArg};
+use crate::cli::{
+    AlgorithmArg, CatalogCommand, Cli, CollectiveArgs, Command, FormatArg, Global, JobArgs, KindArg, OpArg, PlanArgs,
+    PrecisionArg, RecomputeArg, StepArgs, ValidateWhat,
+};
 use anyhow::{Context, Result};
+use rackscale::catalog::Precision;
 use rackscale::catalog::{Catalog, Kind};
 use rackscale::data;
 use rackscale::error::{InvalidFile, UsageError};
+use rackscale::estimate::Setup;
 use rackscale::fsutil::write_atomic;
 use rackscale::model::cluster;
 use rackscale::model::collective::{self, Algorithm, CollectiveParams, Level, Op};
+use rackscale::model::training::search::Space;
+use rackscale::model::training::{Plan, Profile, Recompute};
 use rackscale::report::{self, Format, Report};
-use rackscale::results::{CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, ScenarioSummary};
+use rackscale::results::{
+    CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, PlanReport, PlanRow, ScenarioSummary, SizingRow,
+    StepReport,
+};
 use rackscale::scenario::{Scenario, TEMPLATE};
 use rackscale::sizes::parse_sizes;
 use rackscale::topology::astra::AstraTopology;
@@ -18,6 +28,12 @@ use rackscale::units::Bytes;
 use rackscale::validation;
 use std::io::Write;
 use std::path::Path;
+
+/// Sequences per step when none is given.
+const DEFAULT_GLOBAL_BATCH: u32 = 1024;
+/// Cluster sizes tried for a deadline, in scale-up domains.
+const SIZING_STEPS: [u64; 24] =
+    [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
 
 /// The flagship scenario, run when no command is given.
 const FLAGSHIP: (&str, &str) = ("scenarios/azure-gb300.toml", include_str!("../scenarios/azure-gb300.toml"));
@@ -35,7 +51,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Init { path, force }) => init(&path, force),
         Some(Command::Check { scenario }) => check(g, &scenario),
         Some(Command::Collective(args)) => collective(g, &args),
-        Some(Command::Validate) => validate(g),
+        Some(Command::Validate { what }) => validate(g, what),
+        Some(Command::Step(args)) => step(g, &args),
+        Some(Command::Plan(args)) => plan(g, &args),
     }
 }
 
@@ -129,10 +147,199 @@ fn astra_levels(path: &Path, gpus: Option<u64>) -> Result<(Vec<Level>, u64)> {
     Ok((topo.levels(), n))
 }
 
-fn validate(g: &Global) -> Result<()> {
+fn validate(g: &Global, what: ValidateWhat) -> Result<()> {
     let catalog = load_catalog(g)?;
-    let report = validation::collectives(&catalog, &data::collective_params())?;
-    emit(g, "validation-collectives", &report)
+    if matches!(what, ValidateWhat::All | ValidateWhat::Collectives) {
+        let report = validation::collectives(&catalog, &data::collective_params())?;
+        emit(g, "validation-collectives", &report)?;
+    }
+    if what == ValidateWhat::All && g.format == FormatArg::Table {
+        println!();
+    }
+    if matches!(what, ValidateWhat::All | ValidateWhat::Training) {
+        let report = validation::training(&catalog, &data::collective_params(), &data::default_profile())?;
+        emit(g, "validation-training", &report)?;
+    }
+    Ok(())
+}
+
+/// The model, cluster and efficiency profile of a job.
+fn job_setup(g: &Global, j: &JobArgs) -> Result<(Setup, Profile)> {
+    let catalog = load_catalog(g)?;
+    let fabric = FabricOptions { fabric: j.fabric.clone(), ..FabricOptions::default() };
+    let setup = Setup::new(&catalog, &j.model, &j.system, j.gpus, &fabric)?;
+    let profile = match &j.calibration {
+        Some(path) => load_profile(path)?,
+        None => data::default_profile(),
+    };
+    if !(j.goodput > 0.0 && j.goodput <= 1.0) {
+        return Err(UsageError(format!("--goodput {} is not a fraction in (0, 1]", j.goodput)).into());
+    }
+    if let Some(t) = j.tokens.filter(|t| !(t.is_finite() && *t > 0.0)) {
+        return Err(UsageError(format!("--tokens {t} must be a positive number of tokens")).into());
+    }
+    Ok((setup, profile))
+}
+
+fn load_profile(path: &Path) -> Result<Profile> {
+    let shown = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read calibration `{shown}`: {e}")))?;
+    let parsed = if shown.ends_with(".json") {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    } else {
+        toml::from_str(&text).map_err(|e| e.to_string())
+    };
+    parsed.map_err(|e| UsageError(format!("calibration `{shown}` is not an efficiency profile: {e}")).into())
+}
+
+fn days(j: &JobArgs, tokens_per_s: f64) -> Option<f64> {
+    j.tokens.map(|t| t / (tokens_per_s * j.goodput) / 86_400.0)
+}
+
+fn step(g: &Global, a: &StepArgs) -> Result<()> {
+    let (setup, profile) = job_setup(g, &a.job)?;
+    let j = &a.job;
+    let mp = u64::from(a.tp) * u64::from(a.pp) * u64::from(a.cp);
+    let dp = match a.dp {
+        Some(d) => d,
+        None => u32::try_from(j.gpus / mp.max(1)).unwrap_or(0),
+    };
+    let plan = Plan {
+        tp: a.tp,
+        pp: a.pp,
+        vp: a.vp,
+        cp: a.cp,
+        ep: a.ep,
+        dp,
+        micro_batch: a.micro_batch,
+        global_batch: j.global_batch.unwrap_or(DEFAULT_GLOBAL_BATCH),
+        seq_len: j.seq_len.unwrap_or(setup.shape_seq()),
+        precision: precision_of(j.precision),
+        recompute: recompute_of(a.recompute),
+        zero: a.zero,
+        sequence_parallel: a.tp > 1 && !a.no_sequence_parallel,
+        lora_rank: j.lora_rank,
+        tp_across_domains: a.allow_tp_across_domains,
+        flash_attention: !a.no_flash_attention,
+    };
+    let s = setup.step(&plan, &data::collective_params(), &profile)?;
+    let report = StepReport {
+        model: setup.model.clone(),
+        system: setup.topology.system.clone(),
+        gpus: j.gpus,
+        plan,
+        time_to_train_days: days(j, s.tokens_per_s),
+        step: s,
+    };
+    emit(g, &format!("step-{}", setup.model), &report)
+}
+
+fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
+    let (setup, profile) = job_setup(g, &a.job)?;
+    let j = &a.job;
+    let params = data::collective_params();
+    let space = |gpus: u64| Space {
+        gpus,
+        domain: setup.domain,
+        global_batch: j.global_batch.unwrap_or(DEFAULT_GLOBAL_BATCH),
+        seq_len: j.seq_len.unwrap_or(setup.shape_seq()),
+        precision: precision_of(j.precision),
+        lora_rank: j.lora_rank,
+    };
+    if setup.gpu.peak(space(j.gpus).precision).is_none() {
+        let plan_probe = setup.check(&probe_plan(&space(j.gpus)));
+        plan_probe?;
+    }
+    let found = setup.search(&space(j.gpus), &params, &profile, a.top);
+    let plans = found
+        .best
+        .iter()
+        .enumerate()
+        .map(|(i, (p, s))| PlanRow {
+            rank: i + 1,
+            plan: *p,
+            step_time_s: s.step_time_s,
+            tokens_per_s: s.tokens_per_s,
+            mfu: s.mfu,
+            memory_per_gpu_bytes: s.memory_per_gpu_bytes,
+            time_to_train_days: days(j, s.tokens_per_s),
+        })
+        .collect();
+    let (sizing, gpus_for_deadline) = match a.deadline_days {
+        Some(deadline) => size_for_deadline(g, a, deadline, &params, &profile)?,
+        None => (Vec::new(), None),
+    };
+    let report = PlanReport {
+        model: setup.model.clone(),
+        system: setup.topology.system.clone(),
+        gpus: j.gpus,
+        evaluated: found.evaluated,
+        fitting: found.fitting,
+        plans,
+        sizing,
+        gpus_for_deadline,
+    };
+    emit(g, &format!("plan-{}", setup.model), &report)
+}
+
+/// A plan only used to report a precision the accelerator lacks.
+fn probe_plan(space: &Space) -> Plan {
+    Plan {
+        tp: 1,
+        pp: 1,
+        vp: 1,
+        cp: 1,
+        ep: 1,
+        dp: 1,
+        micro_batch: 1,
+        global_batch: 1,
+        seq_len: space.seq_len,
+        precision: space.precision,
+        recompute: rackscale::model::training::Recompute::Full,
+        zero: 1,
+        sequence_parallel: false,
+        lora_rank: None,
+        tp_across_domains: false,
+        flash_attention: true,
+    }
+}
+
+/// The fewest GPUs, in whole scale-up domains, whose best plan meets the deadline.
+fn size_for_deadline(
+    g: &Global,
+    a: &PlanArgs,
+    deadline: f64,
+    params: &CollectiveParams,
+    profile: &Profile,
+) -> Result<(Vec<SizingRow>, Option<u64>)> {
+    let j = &a.job;
+    if !(deadline.is_finite() && deadline > 0.0) {
+        return Err(UsageError(format!("--deadline-days {deadline} must be a positive number of days")).into());
+    }
+    let catalog = load_catalog(g)?;
+    let per = u64::from(catalog.systems.get(&j.system)?.gpus_per_domain.get());
+    let mut rows = Vec::new();
+    for k in SIZING_STEPS.iter().map(|&k| k * per).take_while(|&n| n <= j.gpus) {
+        let fabric = FabricOptions { fabric: j.fabric.clone(), ..FabricOptions::default() };
+        let setup = Setup::new(&catalog, &j.model, &j.system, k, &fabric)?;
+        let space = Space {
+            gpus: k,
+            domain: setup.domain,
+            global_batch: j.global_batch.unwrap_or(DEFAULT_GLOBAL_BATCH),
+            seq_len: j.seq_len.unwrap_or(setup.shape_seq()),
+            precision: precision_of(j.precision),
+            lora_rank: j.lora_rank,
+        };
+        let best = setup.search(&space, params, profile, 1).best.into_iter().next();
+        let d = best.as_ref().and_then(|(_, s)| days(j, s.tokens_per_s));
+        let meets = d.is_some_and(|d| d <= deadline);
+        rows.push(SizingRow { gpus: k, plan: best.map(|(p, _)| p), time_to_train_days: d, meets_deadline: meets });
+        if meets {
+            return Ok((rows, Some(k)));
+        }
+    }
+    Ok((rows, None))
 }
 
 fn catalog_list(g: &Global, kind: Option<Kind>) -> Result<()> {
@@ -256,6 +463,22 @@ fn format_of(f: FormatArg) -> Format {
         FormatArg::Table => Format::Table,
         FormatArg::Csv => Format::Csv,
         FormatArg::Json => Format::Json,
+    }
+}
+
+fn precision_of(p: PrecisionArg) -> Precision {
+    match p {
+        PrecisionArg::Bf16 => Precision::Bf16,
+        PrecisionArg::Fp8 => Precision::Fp8,
+        PrecisionArg::Fp4 => Precision::Fp4,
+    }
+}
+
+fn recompute_of(r: RecomputeArg) -> Recompute {
+    match r {
+        RecomputeArg::None => Recompute::None,
+        RecomputeArg::Selective => Recompute::Selective,
+        RecomputeArg::Full => Recompute::Full,
     }
 }
 

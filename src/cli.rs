@@ -69,8 +69,145 @@ pub enum Command {
     },
     /// Cost of a collective over message sizes, in nccl-tests' terms (algbw, busbw).
     Collective(CollectiveArgs),
+    /// One training step of a model on a system with a parallelism plan: time, MFU, memory.
+    Step(StepArgs),
+    /// Search parallelism plans; size a cluster for a token budget and deadline.
+    Plan(PlanArgs),
     /// Compare predictions with the published measurements shipped in data/.
-    Validate,
+    Validate {
+        /// Which tables.
+        #[arg(long, value_enum, default_value_t = ValidateWhat::All)]
+        what: ValidateWhat,
+    },
+}
+
+/// Validation tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateWhat {
+    /// Both tables.
+    All,
+    /// nccl-tests collectives.
+    Collectives,
+    /// Published training runs.
+    Training,
+}
+
+/// What `step` and `plan` share: the job and where it runs.
+#[derive(Debug, Args)]
+pub struct JobArgs {
+    /// Model id (see `catalog list --kind model`).
+    #[arg(long)]
+    pub model: String,
+    /// System id.
+    #[arg(long)]
+    pub system: String,
+    /// GPUs.
+    #[arg(long)]
+    pub gpus: u64,
+    /// Sequences per step (default: 1,024).
+    #[arg(long)]
+    pub global_batch: Option<u32>,
+    /// Tokens per sequence (default: the model's training context).
+    #[arg(long)]
+    pub seq_len: Option<u32>,
+    /// GEMM precision.
+    #[arg(long, value_enum, default_value_t = PrecisionArg::Bf16)]
+    pub precision: PrecisionArg,
+    /// LoRA fine-tuning with adapters of this rank (base weights frozen).
+    #[arg(long)]
+    pub lora_rank: Option<u32>,
+    /// Scale-out fabric id (default: the system's usual one).
+    #[arg(long)]
+    pub fabric: Option<String>,
+    /// Efficiency profile (JSON or TOML) from `rackscale calibrate` instead of the default.
+    #[arg(long, value_name = "FILE")]
+    pub calibration: Option<PathBuf>,
+    /// Tokens to train on: adds time-to-train.
+    #[arg(long)]
+    pub tokens: Option<f64>,
+    /// Share of wall-clock time spent making progress (failures, restarts, checkpoints).
+    #[arg(long, default_value_t = 1.0)]
+    pub goodput: f64,
+}
+
+/// `step` arguments.
+#[derive(Debug, Args)]
+pub struct StepArgs {
+    /// The job.
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// Tensor parallel degree.
+    #[arg(long, default_value_t = 1)]
+    pub tp: u32,
+    /// Pipeline stages.
+    #[arg(long, default_value_t = 1)]
+    pub pp: u32,
+    /// Virtual stages per pipeline stage (interleaved 1F1B).
+    #[arg(long, default_value_t = 1)]
+    pub vp: u32,
+    /// Context parallel degree.
+    #[arg(long, default_value_t = 1)]
+    pub cp: u32,
+    /// Expert parallel degree.
+    #[arg(long, default_value_t = 1)]
+    pub ep: u32,
+    /// Data parallel degree (default: GPUs / (tp x pp x cp)).
+    #[arg(long)]
+    pub dp: Option<u32>,
+    /// Sequences per micro-batch.
+    #[arg(long, default_value_t = 1)]
+    pub micro_batch: u32,
+    /// Activation recomputation.
+    #[arg(long, value_enum, default_value_t = RecomputeArg::Selective)]
+    pub recompute: RecomputeArg,
+    /// ZeRO stage: 0 none, 1 optimizer states (distributed optimizer), 2 + gradients, 3 + weights.
+    #[arg(long, default_value_t = 1)]
+    pub zero: u8,
+    /// Turn off sequence parallelism.
+    #[arg(long)]
+    pub no_sequence_parallel: bool,
+    /// Model attention without fused flash kernels (frameworks before 2022).
+    #[arg(long)]
+    pub no_flash_attention: bool,
+    /// Let TP groups span scale-up domains.
+    #[arg(long)]
+    pub allow_tp_across_domains: bool,
+}
+
+/// `plan` arguments.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The job.
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// How many plans to show.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Size the cluster: the fewest GPUs (up to --gpus) that train --tokens within this many days.
+    #[arg(long, requires = "tokens")]
+    pub deadline_days: Option<f64>,
+}
+
+/// Precisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrecisionArg {
+    /// bfloat16.
+    Bf16,
+    /// 8-bit floating point.
+    Fp8,
+    /// 4-bit floating point.
+    Fp4,
+}
+
+/// Recompute modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecomputeArg {
+    /// Keep every activation.
+    None,
+    /// Recompute attention only.
+    Selective,
+    /// Recompute whole layers.
+    Full,
 }
 
 /// `collective` arguments.

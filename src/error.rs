@@ -36,6 +36,8 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
             || e.is::<InvalidFile>()
             || e.is::<crate::topology::TopologyError>()
             || e.is::<crate::sizes::SizeError>()
+            || e.is::<crate::estimate::StepError>()
+            || e.is::<crate::model::training::PlanError>()
             || is_user_io(e)
     });
     if user { Exit::BadInput } else { Exit::Internal }

@@ -16,9 +16,15 @@ pub enum StepError {
     /// The cluster cannot be built.
     #[error(transparent)]
     Topology(#[from] TopologyError),
-    /// The plan breaks a rule.
+    /// The plan breaks a rule (its message is the rule; no source, so it prints once).
     #[error("invalid plan: {0}")]
-    Plan(#[from] PlanError),
+    Plan(PlanError),
+}
+
+impl From<PlanError> for StepError {
+    fn from(e: PlanError) -> Self {
+        Self::Plan(e)
+    }
 }
 
 /// A model on a cluster: everything a plan is evaluated against.
@@ -34,6 +40,8 @@ pub struct Setup {
     pub topology: Topology,
     /// GPUs per scale-up domain.
     pub domain: u32,
+    /// The model's training context.
+    pub seq_len: u32,
 }
 
 impl Setup {
@@ -49,7 +57,19 @@ impl Setup {
         let sys = catalog.systems.get(system)?;
         let gpu = catalog.gpus.get(sys.accelerator.get_ref())?.clone();
         let topology = Topology::build(catalog, system, gpus, fabric)?;
-        Ok(Setup { model: m.id().to_owned(), shape: Shape::of(m), gpu, topology, domain: sys.gpus_per_domain.get() })
+        Ok(Setup {
+            model: m.id().to_owned(),
+            shape: Shape::of(m),
+            gpu,
+            topology,
+            domain: sys.gpus_per_domain.get(),
+            seq_len: m.seq_len.get(),
+        })
+    }
+
+    /// The model's training context length.
+    pub fn shape_seq(&self) -> u32 {
+        self.seq_len
     }
 
     /// Checks `plan` and evaluates one step.
@@ -88,4 +108,52 @@ pub fn recompute(name: &str) -> Option<Recompute> {
 /// Parses a precision name.
 pub fn precision(name: &str) -> Option<Precision> {
     Precision::ALL.into_iter().find(|p| p.name() == name)
+}
+
+/// The outcome of a plan search.
+#[derive(Debug, Clone)]
+pub struct Searched {
+    /// Valid plans evaluated.
+    pub evaluated: usize,
+    /// Of those, plans that fit in memory.
+    pub fitting: usize,
+    /// The fastest fitting plans, best first.
+    pub best: Vec<(Plan, Step)>,
+}
+
+impl Setup {
+    /// Evaluates every valid plan in parallel and keeps the `top` fastest that fit.
+    pub fn search(
+        &self,
+        space: &training::search::Space,
+        collectives: &CollectiveParams,
+        profile: &Profile,
+        top: usize,
+    ) -> Searched {
+        use rayon::prelude::*;
+        let plans = training::search::candidates(&self.shape, space);
+        let evaluated = plans.len();
+        let mut ok: Vec<(Plan, Step)> = plans
+            .par_iter()
+            .filter_map(|plan| {
+                let input = StepInput {
+                    shape: &self.shape,
+                    plan,
+                    gpu: &self.gpu,
+                    topology: &self.topology,
+                    collectives,
+                    profile,
+                };
+                training::evaluate(&input).ok().filter(|s| s.fits && s.step_time_s.is_finite()).map(|s| (*plan, s))
+            })
+            .collect();
+        let fitting = ok.len();
+        ok.sort_by(|a, b| {
+            a.1.step_time_s
+                .total_cmp(&b.1.step_time_s)
+                .then_with(|| training::search::plan_key(&a.0).cmp(&training::search::plan_key(&b.0)))
+        });
+        ok.truncate(top);
+        Searched { evaluated, fitting, best: ok }
+    }
 }

@@ -217,3 +217,74 @@ pub struct TrainingValidationReport {
     /// Errors by role.
     pub summary: Vec<ErrorSummary>,
 }
+
+/// `step`: one plan's step on a cluster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepReport {
+    /// Model id.
+    pub model: String,
+    /// System id.
+    pub system: String,
+    /// GPUs.
+    pub gpus: u64,
+    /// The plan.
+    pub plan: crate::model::training::Plan,
+    /// The step.
+    #[serde(flatten)]
+    pub step: crate::model::training::Step,
+    /// Days to train the given tokens at the given goodput.
+    pub time_to_train_days: Option<f64>,
+}
+
+/// One ranked plan of `plan`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanRow {
+    /// Rank, 1 = fastest.
+    pub rank: usize,
+    /// The plan.
+    pub plan: crate::model::training::Plan,
+    /// Step time \[s\].
+    pub step_time_s: f64,
+    /// Tokens per second.
+    pub tokens_per_s: f64,
+    /// MFU.
+    pub mfu: f64,
+    /// Memory per GPU \[B\].
+    pub memory_per_gpu_bytes: f64,
+    /// Days to train the given tokens.
+    pub time_to_train_days: Option<f64>,
+}
+
+/// One GPU count tried when sizing a cluster for a deadline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SizingRow {
+    /// GPUs.
+    pub gpus: u64,
+    /// Fastest plan, if any fits.
+    pub plan: Option<crate::model::training::Plan>,
+    /// Its days to train.
+    pub time_to_train_days: Option<f64>,
+    /// Whether it meets the deadline.
+    pub meets_deadline: bool,
+}
+
+/// `plan`: ranked plans, and the sizing search if a deadline was given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanReport {
+    /// Model id.
+    pub model: String,
+    /// System id.
+    pub system: String,
+    /// GPUs.
+    pub gpus: u64,
+    /// Valid plans evaluated.
+    pub evaluated: usize,
+    /// Of those, plans that fit in memory.
+    pub fitting: usize,
+    /// The best plans.
+    pub plans: Vec<PlanRow>,
+    /// GPU counts tried for the deadline, fewest first.
+    pub sizing: Vec<SizingRow>,
+    /// Fewest GPUs that meet the deadline.
+    pub gpus_for_deadline: Option<u64>,
+}

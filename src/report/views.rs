@@ -2,7 +2,10 @@
 
 use super::Report;
 use crate::catalog::fmt_num;
-use crate::results::{CatalogList, CollectiveSweep, EntryDetail, ScenarioSummary, ValidationReport};
+use crate::results::{
+    CatalogList, CollectiveSweep, EntryDetail, PlanReport, ScenarioSummary, StepReport, TrainingValidationReport,
+    ValidationReport,
+};
 use serde_json::Value;
 
 impl Report for CatalogList {
@@ -194,6 +197,140 @@ impl Report for ValidationReport {
                 "{} rows {}: {} rows, median |error| {:.1}%, max {:.1}%",
                 s.role,
                 s.sizes,
+                s.rows,
+                s.median_abs_error * 100.0,
+                s.max_abs_error * 100.0
+            )
+        }));
+        lines
+    }
+}
+
+impl Report for StepReport {
+    fn columns(&self) -> Vec<&'static str> {
+        vec!["metric", "value", "unit"]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        let (s, b, m) = (&self.step, &self.step.breakdown, &self.step.memory);
+        let mut r = Rows::default();
+        r.push("model", &self.model, "");
+        r.push("system", format!("{} x {}", self.gpus, self.system), "GPUs");
+        r.push("plan", self.plan, "");
+        r.push("step time", sig(s.step_time_s), "s");
+        r.push("tokens per second", format!("{:.0}", s.tokens_per_s), "tokens/s");
+        r.push("model TFLOP/s per GPU", sig(s.model_tflops_per_gpu), "TFLOP/s");
+        r.push("MFU", format!("{:.1}%", s.mfu * 100.0), "");
+        r.push("HFU", format!("{:.1}%", s.hfu * 100.0), "");
+        for (name, v) in [
+            ("compute", b.compute_s),
+            ("exposed TP", b.tp_s),
+            ("exposed CP", b.cp_s),
+            ("EP all-to-all", b.ep_s),
+            ("pipeline bubble", b.bubble_s),
+            ("pipeline p2p", b.pp_s),
+            ("exposed DP", b.dp_s),
+            ("optimizer", b.optimizer_s),
+        ] {
+            r.push(format!("  {name}"), sig(v), "s");
+        }
+        for (name, v) in [
+            ("weights", m.weights),
+            ("gradients", m.gradients),
+            ("optimizer states", m.optimizer),
+            ("activations", m.activations),
+            ("other", m.other),
+        ] {
+            r.push(format!("  memory: {name}"), sig(v / 1e9), "GB");
+        }
+        r.push("memory per GPU", sig(s.memory_per_gpu_bytes / 1e9), "GB");
+        let margin = if s.fits { "fits" } else { "does NOT fit" };
+        r.push(margin, format!("{} GB margin", sig(s.memory_margin_bytes / 1e9)), "");
+        r.opt("time to train", self.time_to_train_days.map(sig), "days");
+        r.0
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+impl Report for PlanReport {
+    fn columns(&self) -> Vec<&'static str> {
+        vec!["rank", "plan", "recompute", "zero", "step_time_s", "tokens_per_s", "mfu", "memory_gb", "days"]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.plans
+            .iter()
+            .map(|p| {
+                vec![
+                    p.rank.to_string(),
+                    p.plan.to_string(),
+                    format!("{:?}", p.plan.recompute).to_lowercase(),
+                    p.plan.zero.to_string(),
+                    sig(p.step_time_s),
+                    format!("{:.0}", p.tokens_per_s),
+                    format!("{:.1}%", p.mfu * 100.0),
+                    sig(p.memory_per_gpu_bytes / 1e9),
+                    p.time_to_train_days.map_or_else(String::new, sig),
+                ]
+            })
+            .collect()
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+    fn footer(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "{} on {} x {}: {} valid plans evaluated, {} fit in memory",
+            self.model, self.gpus, self.system, self.evaluated, self.fitting
+        )];
+        for s in &self.sizing {
+            let plan = s.plan.map_or_else(|| "no plan fits".to_owned(), |p| p.to_string());
+            let days = s.time_to_train_days.map_or_else(String::new, |d| format!(", {} days", sig(d)));
+            let mark = if s.meets_deadline { " <- meets the deadline" } else { "" };
+            lines.push(format!("sizing: {} GPUs: {plan}{days}{mark}", s.gpus));
+        }
+        if let Some(g) = self.gpus_for_deadline {
+            lines.push(format!("fewest GPUs meeting the deadline: {g}"));
+        }
+        lines
+    }
+}
+
+impl Report for TrainingValidationReport {
+    fn columns(&self) -> Vec<&'static str> {
+        vec!["id", "model", "system", "gpus", "plan", "metric", "measured", "predicted", "error", "role"]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.model.clone(),
+                    r.system.clone(),
+                    r.gpus.to_string(),
+                    r.plan.clone(),
+                    r.metric.clone(),
+                    sig(r.measured),
+                    sig(r.predicted),
+                    format!("{:+.1}%", r.error * 100.0),
+                    r.role.clone(),
+                ]
+            })
+            .collect()
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+    fn footer(&self) -> Vec<String> {
+        let mut lines = vec![
+            "megatron_tflops: TFLOP/s per GPU counted by Megatron-LM's Eq. 3 (with recompute); step_time_s: seconds"
+                .to_owned(),
+        ];
+        lines.extend(self.summary.iter().map(|s| {
+            format!(
+                "{} rows: {} rows, median |error| {:.1}%, max {:.1}%",
+                s.role,
                 s.rows,
                 s.median_abs_error * 100.0,
                 s.max_abs_error * 100.0

@@ -6,6 +6,7 @@ mod check;
 mod collective;
 mod errors;
 mod init;
+mod training;
 
 use std::path::PathBuf;
 

@@ -12,6 +12,8 @@ pub mod profile;
 pub mod search;
 pub mod shape;
 pub mod step;
+#[cfg(test)]
+mod tests;
 
 pub use plan::{Plan, PlanError, Recompute};
 pub use profile::Profile;

@@ -1,0 +1,140 @@
+//! Properties of the step model over random valid plans.
+
+use super::search::{Space, candidates};
+use super::{Plan, Recompute, Shape, StepInput, evaluate};
+use crate::catalog::{Catalog, Figure, Precision};
+use crate::data::{collective_params, default_profile};
+use crate::estimate::Setup;
+use crate::topology::FabricOptions;
+use proptest::prelude::*;
+
+fn setup(model: &str, system: &str, gpus: u64) -> Setup {
+    Setup::new(&Catalog::builtin().unwrap(), model, system, gpus, &FabricOptions::default()).unwrap()
+}
+
+fn plans(s: &Setup, gb: u32, seq: u32) -> Vec<Plan> {
+    let space = Space {
+        gpus: s.topology.gpus,
+        domain: s.domain,
+        global_batch: gb,
+        seq_len: seq,
+        precision: Precision::Bf16,
+        lora_rank: None,
+    };
+    candidates(&s.shape, &space)
+}
+
+fn time(s: &Setup, plan: &Plan) -> f64 {
+    s.step(plan, &collective_params(), &default_profile()).unwrap().step_time_s
+}
+
+fn scaled(f: &Option<Figure>, k: f64) -> Option<Figure> {
+    f.as_ref().map(|f| Figure::exact(f.value * k))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn faster_compute_never_slows_a_step(i in any::<prop::sample::Index>(), k in 1.0f64..4.0) {
+        let s = setup("llama3-70b", "hgx-h100", 256);
+        let all = plans(&s, 512, 8192);
+        let plan = all[i.index(all.len())];
+        let mut fast = s.clone();
+        fast.gpu.bf16_tflops = Figure::exact(s.gpu.bf16_tflops.value * k);
+        fast.gpu.fp8_tflops = scaled(&s.gpu.fp8_tflops, k);
+        fast.gpu.hbm_tb_per_s = Figure::exact(s.gpu.hbm_tb_per_s.value * k);
+        prop_assert!(time(&fast, &plan) <= time(&s, &plan) * (1.0 + 1e-12), "{plan}");
+    }
+
+    #[test]
+    fn faster_links_never_slow_a_step(i in any::<prop::sample::Index>(), k in 1.0f64..4.0) {
+        let s = setup("gpt3-175b", "hgx-h100", 1024);
+        let all = plans(&s, 1536, 2048);
+        let plan = all[i.index(all.len())];
+        let mut fast = s.clone();
+        fast.topology.scale_up.bw = s.topology.scale_up.bw * k;
+        fast.topology.nic_bw_per_gpu = s.topology.nic_bw_per_gpu * k;
+        fast.topology.tree.spec.port_bw = s.topology.tree.spec.port_bw * k;
+        prop_assert!(time(&fast, &plan) <= time(&s, &plan) * (1.0 + 1e-12), "{plan}");
+    }
+}
+
+#[test]
+fn memory_grows_with_micro_batch_and_falls_with_zero() {
+    let s = setup("llama3-70b", "hgx-h100", 64);
+    let base = Plan {
+        tp: 8,
+        pp: 2,
+        vp: 1,
+        cp: 1,
+        ep: 1,
+        dp: 4,
+        micro_batch: 1,
+        global_batch: 64,
+        seq_len: 8192,
+        precision: Precision::Bf16,
+        recompute: Recompute::Selective,
+        zero: 0,
+        sequence_parallel: true,
+        lora_rank: None,
+        tp_across_domains: false,
+        flash_attention: true,
+    };
+    let mem = |p: Plan| s.step(&p, &collective_params(), &default_profile()).unwrap().memory_per_gpu_bytes;
+    let mut last = 0.0;
+    for mb in [1, 2, 4, 8] {
+        let m = mem(Plan { micro_batch: mb, ..base });
+        assert!(m > last, "micro-batch {mb}: {m} <= {last}");
+        last = m;
+    }
+    let mut last = f64::INFINITY;
+    for zero in 0..=3 {
+        let m = mem(Plan { zero, ..base });
+        assert!(m < last, "zero {zero}: {m} >= {last}");
+        last = m;
+    }
+    let lora = mem(Plan { lora_rank: Some(16), ..base });
+    assert!(lora < mem(base) * 0.5, "LoRA keeps no gradients or optimizer states for frozen weights");
+}
+
+#[test]
+fn recompute_trades_time_for_memory() {
+    let s = setup("gpt3-175b", "hgx-h100", 512);
+    let base =
+        plans(&s, 2048, 2048).into_iter().find(|p| p.tp == 8 && p.pp == 8 && p.recompute == Recompute::None).unwrap();
+    let run = |r| s.step(&Plan { recompute: r, ..base }, &collective_params(), &default_profile()).unwrap();
+    let (none, full) = (run(Recompute::None), run(Recompute::Full));
+    assert!(full.step_time_s > none.step_time_s && full.memory_per_gpu_bytes < none.memory_per_gpu_bytes);
+    assert!(full.hfu > full.mfu, "recompute is hardware work, not model work");
+}
+
+#[test]
+fn mfu_is_model_flops_over_peak() {
+    let s = setup("megatron-18.4b", "hgx-a100", 256);
+    let plan = plans(&s, 1024, 2048).into_iter().find(|p| p.tp == 8 && p.pp == 1 && p.micro_batch == 4).unwrap();
+    let step = s.step(&plan, &collective_params(), &default_profile()).unwrap();
+    let flops = s.shape.model_flops_per_token(2048.0) * 1024.0 * 2048.0;
+    let mfu = flops / step.step_time_s / 256.0 / 312e12;
+    assert!((step.mfu - mfu).abs() < 1e-12);
+    assert!((step.model_tflops_per_gpu - step.mfu * 312.0).abs() < 1e-9);
+}
+
+#[test]
+fn step_input_is_what_evaluate_reads() {
+    // evaluate() is pure: the same input twice gives the same step, bit for bit.
+    let s = setup("mixtral-8x7b", "hgx-h100", 64);
+    let plan = plans(&s, 256, 4096).into_iter().find(|p| p.ep > 1).expect("a plan with expert parallelism");
+    let input = StepInput {
+        shape: &s.shape,
+        plan: &plan,
+        gpu: &s.gpu,
+        topology: &s.topology,
+        collectives: &collective_params(),
+        profile: &default_profile(),
+    };
+    let a = evaluate(&input).unwrap();
+    assert_eq!(a, evaluate(&input).unwrap());
+    assert!(a.breakdown.ep_s > 0.0, "MoE with ep > 1 pays all-to-all");
+    let _: &Shape = &s.shape;
+}
