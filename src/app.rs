@@ -18,7 +18,7 @@ use rackscale::model::training::{Plan, Profile, Recompute};
 use rackscale::report::{self, Format, Report};
 use rackscale::results::{
     CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, PlanReport, PlanRow, ScenarioSummary, SizingRow,
-    StepReport,
+    StepReport, ValidationAll,
 };
 use rackscale::scenario::{Scenario, TEMPLATE};
 use rackscale::sizes::parse_sizes;
@@ -149,18 +149,23 @@ fn astra_levels(path: &Path, gpus: Option<u64>) -> Result<(Vec<Level>, u64)> {
 
 fn validate(g: &Global, what: ValidateWhat) -> Result<()> {
     let catalog = load_catalog(g)?;
-    if matches!(what, ValidateWhat::All | ValidateWhat::Collectives) {
-        let report = validation::collectives(&catalog, &data::collective_params())?;
-        emit(g, "validation-collectives", &report)?;
+    let collectives = || validation::collectives(&catalog, &data::collective_params());
+    let training = || validation::training(&catalog, &data::collective_params(), &data::default_profile());
+    match (what, g.format) {
+        (ValidateWhat::Collectives, _) => emit(g, "validation-collectives", &collectives()?),
+        (ValidateWhat::Training, _) => emit(g, "validation-training", &training()?),
+        (ValidateWhat::All, FormatArg::Table) => {
+            emit(g, "validation-collectives", &collectives()?)?;
+            println!();
+            emit(g, "validation-training", &training()?)
+        }
+        (ValidateWhat::All, FormatArg::Json) => {
+            emit(g, "validation", &ValidationAll { collectives: collectives()?, training: training()? })
+        }
+        (ValidateWhat::All, FormatArg::Csv) => {
+            Err(UsageError("CSV holds one table: add --what collectives or --what training".into()).into())
+        }
     }
-    if what == ValidateWhat::All && g.format == FormatArg::Table {
-        println!();
-    }
-    if matches!(what, ValidateWhat::All | ValidateWhat::Training) {
-        let report = validation::training(&catalog, &data::collective_params(), &data::default_profile())?;
-        emit(g, "validation-training", &report)?;
-    }
-    Ok(())
 }
 
 /// The model, cluster and efficiency profile of a job.

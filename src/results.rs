@@ -288,3 +288,12 @@ pub struct PlanReport {
     /// Fewest GPUs that meet the deadline.
     pub gpus_for_deadline: Option<u64>,
 }
+
+/// `validate --format json`: both tables in one document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidationAll {
+    /// Collectives.
+    pub collectives: ValidationReport,
+    /// Training runs.
+    pub training: TrainingValidationReport,
+}

@@ -296,6 +296,18 @@ impl Report for PlanReport {
     }
 }
 
+impl Report for crate::results::ValidationAll {
+    fn columns(&self) -> Vec<&'static str> {
+        self.training.columns()
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.training.rows()
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
 impl Report for TrainingValidationReport {
     fn columns(&self) -> Vec<&'static str> {
         vec!["id", "model", "system", "gpus", "plan", "metric", "measured", "predicted", "error", "role"]

@@ -36,7 +36,8 @@ const RECOMPUTE: [Recompute; 3] = [Recompute::None, Recompute::Selective, Recomp
 const ZERO: [u8; 2] = [1, 3];
 
 fn divisors(n: u64) -> Vec<u64> {
-    let mut d: Vec<u64> = (1..).take_while(|i| i * i <= n).filter(|i| n % i == 0).flat_map(|i| [i, n / i]).collect();
+    let mut d: Vec<u64> =
+        (1..).take_while(|i| i * i <= n).filter(|i| n.is_multiple_of(*i)).flat_map(|i| [i, n / i]).collect();
     d.sort_unstable();
     d.dedup();
     d
@@ -49,7 +50,9 @@ pub fn candidates(shape: &Shape, space: &Space) -> Vec<Plan> {
     let experts = u64::from(shape.experts.max(1));
     for tp in divisors(u64::from(space.domain)) {
         for cp in CONTEXT.map(u64::from) {
-            let Some(rest) = space.gpus.checked_div(tp * cp).filter(|_| space.gpus % (tp * cp) == 0) else { continue };
+            let Some(rest) = space.gpus.checked_div(tp * cp).filter(|_| space.gpus.is_multiple_of(tp * cp)) else {
+                continue;
+            };
             for pp in divisors(layers).into_iter().filter(|pp| rest % pp == 0) {
                 let dp = rest / pp;
                 for ep in divisors(experts).into_iter().filter(|e| dp % e == 0) {
