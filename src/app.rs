@@ -336,10 +336,18 @@ fn size_for_deadline(
             precision: precision_of(j.precision),
             lora_rank: j.lora_rank,
         };
-        let best = setup.search(&space, params, profile, 1).best.into_iter().next();
+        let found = setup.search(&space, params, profile, 1);
+        let valid_plans = found.evaluated;
+        let best = found.best.into_iter().next();
         let d = best.as_ref().and_then(|(_, s)| days(j, s.tokens_per_s));
         let meets = d.is_some_and(|d| d <= deadline);
-        rows.push(SizingRow { gpus: k, plan: best.map(|(p, _)| p), time_to_train_days: d, meets_deadline: meets });
+        rows.push(SizingRow {
+            gpus: k,
+            valid_plans,
+            plan: best.map(|(p, _)| p),
+            time_to_train_days: d,
+            meets_deadline: meets,
+        });
         if meets {
             return Ok((rows, Some(k)));
         }

@@ -260,6 +260,8 @@ pub struct PlanRow {
 pub struct SizingRow {
     /// GPUs.
     pub gpus: u64,
+    /// Valid plans at this size (0: batch, layers or heads do not divide).
+    pub valid_plans: usize,
     /// Fastest plan, if any fits.
     pub plan: Option<crate::model::training::Plan>,
     /// Its days to train.

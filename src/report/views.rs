@@ -284,7 +284,11 @@ impl Report for PlanReport {
             self.model, self.gpus, self.system, self.evaluated, self.fitting
         )];
         for s in &self.sizing {
-            let plan = s.plan.map_or_else(|| "no plan fits".to_owned(), |p| p.to_string());
+            let plan = match (s.plan, s.valid_plans) {
+                (Some(p), _) => p.to_string(),
+                (None, 0) => "no valid plan (batch, layers or heads do not divide)".to_owned(),
+                (None, _) => "no plan fits in memory".to_owned(),
+            };
             let days = s.time_to_train_days.map_or_else(String::new, |d| format!(", {} days", sig(d)));
             let mark = if s.meets_deadline { " <- meets the deadline" } else { "" };
             lines.push(format!("sizing: {} GPUs: {plan}{days}{mark}", s.gpus));
