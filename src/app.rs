@@ -18,7 +18,7 @@ use rackscale::model::training::{Plan, Profile, Recompute};
 use rackscale::report::{self, Format, Report};
 use rackscale::results::{
     CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, PlanReport, PlanRow, ScenarioSummary, SizingRow,
-    StepReport, ValidationAll,
+    StepReport, TrainingSummary, ValidationAll,
 };
 use rackscale::scenario::{Scenario, TEMPLATE};
 use rackscale::sizes::parse_sizes;
@@ -441,8 +441,29 @@ fn summarise(s: &Scenario, catalog: &Catalog) -> Result<ScenarioSummary> {
         energy_usd_per_year_upper_bound: bill,
         utilization: s.workload.utilization.get(),
         inventory,
+        training: training_summary(s, catalog)?,
         warnings: s.warnings.iter().map(ToString::to_string).collect(),
     })
+}
+
+/// The step of a scenario's `[training]` job on its cluster.
+fn training_summary(s: &Scenario, catalog: &Catalog) -> Result<Option<TrainingSummary>> {
+    let Some(t) = &s.training else { return Ok(None) };
+    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
+    let setup = Setup::new(catalog, &t.model, s.cluster.system.as_str(), u64::from(s.cluster.gpus), &fabric)?;
+    let step = setup.step(&t.plan, &data::collective_params(), &data::default_profile())?;
+    let gpus = f64::from(s.cluster.gpus);
+    Ok(Some(TrainingSummary {
+        model: t.model.clone(),
+        plan: t.plan,
+        step_time_s: step.step_time_s,
+        tokens_per_s: step.tokens_per_s,
+        mfu: step.mfu,
+        sustained_model_eflops: step.model_tflops_per_gpu * gpus / 1e6,
+        memory_per_gpu_bytes: step.memory_per_gpu_bytes,
+        fits: step.fits,
+        time_to_train_days: t.tokens.map(|tok| tok / (step.tokens_per_s * t.goodput) / 86_400.0),
+    }))
 }
 
 fn load_catalog(g: &Global) -> Result<Catalog> {

@@ -93,6 +93,8 @@ pub struct ScenarioSummary {
     pub utilization: f64,
     /// What the cluster and its fabric are made of.
     pub inventory: crate::topology::Inventory,
+    /// The `[training]` job's step, if the scenario has one.
+    pub training: Option<TrainingSummary>,
     /// Non-fatal remarks on the scenario.
     pub warnings: Vec<String>,
 }
@@ -298,4 +300,27 @@ pub struct ValidationAll {
     pub collectives: ValidationReport,
     /// Training runs.
     pub training: TrainingValidationReport,
+}
+
+/// A scenario's training job, evaluated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingSummary {
+    /// Model id.
+    pub model: String,
+    /// The plan.
+    pub plan: crate::model::training::Plan,
+    /// Step time \[s\].
+    pub step_time_s: f64,
+    /// Tokens per second.
+    pub tokens_per_s: f64,
+    /// MFU.
+    pub mfu: f64,
+    /// Sustained model FLOP/s of the whole cluster \[EFLOP/s\].
+    pub sustained_model_eflops: f64,
+    /// Memory per GPU \[B\].
+    pub memory_per_gpu_bytes: f64,
+    /// Fits in HBM.
+    pub fits: bool,
+    /// Days to train the scenario's tokens at its goodput.
+    pub time_to_train_days: Option<f64>,
 }

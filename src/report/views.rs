@@ -116,6 +116,16 @@ impl Report for ScenarioSummary {
             "",
         );
         r.push("fabric links (optical transceivers)", format!("{} ({})", f.cables, f.transceivers), "");
+        if let Some(t) = &self.training {
+            let fits = if t.fits { "fits" } else { "does NOT fit" };
+            r.push("training model", &t.model, "");
+            r.push("training plan", format!("{} {:?}", t.plan, t.plan.recompute).to_lowercase(), "");
+            r.push("step time", sig(t.step_time_s), "s");
+            r.push("MFU", format!("{:.1}%", t.mfu * 100.0), "");
+            r.push("sustained model FLOP/s", sig(t.sustained_model_eflops), "EFLOP/s");
+            r.push("memory per GPU", format!("{} ({fits})", sig(t.memory_per_gpu_bytes / 1e9)), "GB");
+            r.opt("time to train", t.time_to_train_days.map(sig), "days");
+        }
         r.0
     }
     fn json(&self) -> Value {

@@ -7,11 +7,13 @@
 //! ```
 
 mod template;
+mod training;
 mod validate;
 mod warning;
 mod wire;
 
 pub use template::TEMPLATE;
+pub use training::Training;
 pub use warning::Warning;
 
 use crate::catalog::Catalog;
@@ -53,6 +55,8 @@ pub struct Scenario {
     pub facility: Facility,
     /// Load.
     pub workload: Workload,
+    /// A training job on the cluster, if given.
+    pub training: Option<Training>,
     /// Things that are allowed but probably not meant.
     pub warnings: Vec<Warning>,
 }

@@ -20,6 +20,12 @@ pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -
     let cluster = v.cluster(w.cluster);
     let facility = v.facility(w.facility);
     let workload = v.workload(w.workload);
+    let training = w.training.and_then(|t| {
+        let system = cluster.as_ref().and_then(|c| catalog.systems.find(c.system.as_str()));
+        let domain = system.map_or(1, |s| s.gpus_per_domain.get());
+        let gpu = system.and_then(|s| catalog.gpus.find(s.accelerator.get_ref()));
+        v.training(t, cluster.as_ref().map(|c| c.gpus), domain, gpu)
+    });
     let (Some(cluster), Some(facility), Some(workload)) = (cluster, facility, workload) else {
         debug_assert!(!v.problems.is_empty(), "a section failed without saying why");
         return Err(v.problems);
@@ -34,12 +40,13 @@ pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -
         cluster,
         facility,
         workload,
+        training,
         warnings: v.warnings,
     })
 }
 
-struct Validator<'a> {
-    catalog: &'a Catalog,
+pub(super) struct Validator<'a> {
+    pub(super) catalog: &'a Catalog,
     problems: Vec<Diagnostic>,
     warnings: Vec<Warning>,
 }
@@ -225,7 +232,12 @@ impl Validator<'_> {
     }
 
     /// Looks up an id of some kind, reporting an unknown one with suggestions.
-    fn reference<'c, E: Entry>(&mut self, table: &'c Table<E>, id: &Spanned<String>, field: &str) -> Option<&'c E> {
+    pub(super) fn reference<'c, E: Entry>(
+        &mut self,
+        table: &'c Table<E>,
+        id: &Spanned<String>,
+        field: &str,
+    ) -> Option<&'c E> {
         match table.get(id.get_ref()) {
             Ok(e) => Some(e),
             Err(CatalogError::Unknown { kind, query, suggestions }) => {
@@ -243,7 +255,7 @@ impl Validator<'_> {
         }
     }
 
-    fn count(&mut self, n: &Spanned<i64>, field: &str) -> Option<u32> {
+    pub(super) fn count(&mut self, n: &Spanned<i64>, field: &str) -> Option<u32> {
         match u32::try_from(*n.get_ref()) {
             Ok(v) if v > 0 => Some(v),
             Err(_) if *n.get_ref() > 0 => {
@@ -264,7 +276,7 @@ impl Validator<'_> {
         }
     }
 
-    fn positive(&mut self, x: &Spanned<f64>, field: &str, unit: &str) -> Option<f64> {
+    pub(super) fn positive(&mut self, x: &Spanned<f64>, field: &str, unit: &str) -> Option<f64> {
         let v = *x.get_ref();
         if v > 0.0 && v.is_finite() {
             return Some(v);
@@ -282,7 +294,7 @@ impl Validator<'_> {
         None
     }
 
-    fn problem(&mut self, d: Diagnostic) {
+    pub(super) fn problem(&mut self, d: Diagnostic) {
         self.problems.push(d);
     }
 }

@@ -16,6 +16,28 @@ pub struct ScenarioWire {
     pub facility: FacilityWire,
     #[serde(default)]
     pub workload: WorkloadWire,
+    pub training: Option<Spanned<TrainingWire>>,
+}
+
+/// `[training]`: a training job on the cluster.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingWire {
+    pub model: Spanned<String>,
+    pub tp: Option<Spanned<i64>>,
+    pub pp: Option<Spanned<i64>>,
+    pub vp: Option<Spanned<i64>>,
+    pub cp: Option<Spanned<i64>>,
+    pub ep: Option<Spanned<i64>>,
+    pub micro_batch: Option<Spanned<i64>>,
+    pub global_batch: Option<Spanned<i64>>,
+    pub seq_len: Option<Spanned<i64>>,
+    pub precision: Option<Spanned<String>>,
+    pub recompute: Option<Spanned<String>>,
+    pub zero: Option<Spanned<i64>>,
+    pub lora_rank: Option<Spanned<i64>>,
+    pub tokens: Option<Spanned<f64>>,
+    pub goodput: Option<Spanned<f64>>,
 }
 
 /// `[cluster]`: what hardware, and how much of it.

@@ -38,6 +38,22 @@ fn check_summarises_a_scenario_in_every_format() {
 }
 
 #[test]
+fn flagship_training_job_reports_sustained_flops() {
+    let (code, out, _) = run(&["--format", "json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let t = &v["training"];
+    assert_eq!(t["model"], "llama3-405b");
+    assert_eq!(t["fits"], true);
+    let sustained = t["sustained_model_eflops"].as_f64().unwrap();
+    let fp8_dense = v["peaks"].as_array().unwrap().iter().find(|p| p["precision"] == "fp8").unwrap()["dense_eflops"]
+        .as_f64()
+        .unwrap();
+    assert!((sustained / fp8_dense - t["mfu"].as_f64().unwrap()).abs() < 1e-9, "sustained = MFU x peak");
+    assert!(t["time_to_train_days"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
 fn seed_flag_overrides_and_is_echoed() {
     let (_, json, _) = run(&["check", "good/tiny.toml", "--format", "json", "--seed", "7"]);
     let v: Value = serde_json::from_str(&json).unwrap();

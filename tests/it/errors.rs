@@ -37,6 +37,8 @@ bad_scenario! {
     two_sizes => "`cluster.gpus` given as well as `cluster.racks`",
     cap_above_rating => "power cap 2000 W is above the gb300 rating of 1400 W",
     many_problems => "many_problems.toml has 6 problems",
+    training => "unknown model `llama3-70c` at `training.model`",
+    training_plan => "`[training]` plan does not fit the cluster: tp x pp x cp x dp = 8 x 3 x 1 x 2 = 48, but there are 64 GPUs",
 }
 
 #[test]
