@@ -9,6 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rackscale::catalog::{Catalog, Precision};
 use rackscale::data::{collective_params, default_profile};
 use rackscale::estimate::Setup;
+use rackscale::model::training::plan::Stack;
 use rackscale::model::training::search::{Space, candidates};
 use rackscale::model::training::{Plan, Recompute};
 use rackscale::topology::FabricOptions;
@@ -34,7 +35,7 @@ fn bench(c: &mut Criterion) {
         sequence_parallel: true,
         lora_rank: None,
         tp_across_domains: false,
-        flash_attention: true,
+        stack: Stack::Modern,
     };
     c.bench_function("step_gpt3_175b_512_h100", |b| {
         b.iter(|| black_box(setup.step(black_box(&plan), &params, &profile)))

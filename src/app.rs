@@ -2,7 +2,7 @@
 
 use crate::cli::{
     AlgorithmArg, CatalogCommand, Cli, CollectiveArgs, Command, FormatArg, Global, JobArgs, KindArg, OpArg, PlanArgs,
-    PrecisionArg, RecomputeArg, StepArgs, ValidateWhat,
+    PrecisionArg, RecomputeArg, StackArg, StepArgs, ValidateWhat,
 };
 use anyhow::{Context, Result};
 use rackscale::catalog::Precision;
@@ -14,7 +14,7 @@ use rackscale::fsutil::write_atomic;
 use rackscale::model::cluster;
 use rackscale::model::collective::{self, Algorithm, CollectiveParams, Level, Op};
 use rackscale::model::training::search::Space;
-use rackscale::model::training::{Plan, Profile, Recompute};
+use rackscale::model::training::{Plan, Profile, Recompute, Stack};
 use rackscale::report::{self, Format, Report};
 use rackscale::results::{
     CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, PlanReport, PlanRow, ScenarioSummary, SizingRow,
@@ -28,6 +28,11 @@ use rackscale::units::Bytes;
 use rackscale::validation;
 use std::io::Write;
 use std::path::Path;
+
+/// Smallest goodput accepted.
+const MIN_GOODPUT: f64 = 1e-3;
+/// Most tokens accepted (a thousand times any published run).
+const MAX_TOKENS: f64 = 1e17;
 
 /// Sequences per step when none is given.
 const DEFAULT_GLOBAL_BATCH: u32 = 1024;
@@ -180,8 +185,15 @@ fn job_setup(g: &Global, j: &JobArgs) -> Result<(Setup, Profile)> {
     if !(j.goodput > 0.0 && j.goodput <= 1.0) {
         return Err(UsageError(format!("--goodput {} is not a fraction in (0, 1]", j.goodput)).into());
     }
-    if let Some(t) = j.tokens.filter(|t| !(t.is_finite() && *t > 0.0)) {
-        return Err(UsageError(format!("--tokens {t} must be a positive number of tokens")).into());
+    if !(j.goodput >= MIN_GOODPUT) {
+        return Err(UsageError(format!(
+            "--goodput {} is below {MIN_GOODPUT}: no job makes progress that slowly",
+            j.goodput
+        ))
+        .into());
+    }
+    if let Some(t) = j.tokens.filter(|t| !(t.is_finite() && *t > 0.0 && *t <= MAX_TOKENS)) {
+        return Err(UsageError(format!("--tokens {t} must be a positive number of tokens up to {MAX_TOKENS:e}")).into());
     }
     Ok((setup, profile))
 }
@@ -226,7 +238,7 @@ fn step(g: &Global, a: &StepArgs) -> Result<()> {
         sequence_parallel: a.tp > 1 && !a.no_sequence_parallel,
         lora_rank: j.lora_rank,
         tp_across_domains: a.allow_tp_across_domains,
-        flash_attention: !a.no_flash_attention,
+        stack: stack_of(a.stack),
     };
     let s = setup.step(&plan, &data::collective_params(), &profile)?;
     let report = StepReport {
@@ -306,7 +318,7 @@ fn probe_plan(space: &Space) -> Plan {
         sequence_parallel: false,
         lora_rank: None,
         tp_across_domains: false,
-        flash_attention: true,
+        stack: Stack::Modern,
     }
 }
 
@@ -505,6 +517,13 @@ fn precision_of(p: PrecisionArg) -> Precision {
         PrecisionArg::Bf16 => Precision::Bf16,
         PrecisionArg::Fp8 => Precision::Fp8,
         PrecisionArg::Fp4 => Precision::Fp4,
+    }
+}
+
+fn stack_of(s: StackArg) -> Stack {
+    match s {
+        StackArg::Modern => Stack::Modern,
+        StackArg::Megatron2021 => Stack::Megatron2021,
     }
 }
 

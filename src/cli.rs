@@ -166,9 +166,10 @@ pub struct StepArgs {
     /// Turn off sequence parallelism.
     #[arg(long)]
     pub no_sequence_parallel: bool,
-    /// Model attention without fused flash kernels (frameworks before 2022).
-    #[arg(long)]
-    pub no_flash_attention: bool,
+    /// Software stack: modern (flash attention, TP overlap, prefetching ZeRO-3) or
+    /// megatron-2021 (unfused attention, no TP overlap, ZeRO-3 on the critical path).
+    #[arg(long, value_enum, default_value_t = StackArg::Modern)]
+    pub stack: StackArg,
     /// Let TP groups span scale-up domains.
     #[arg(long)]
     pub allow_tp_across_domains: bool,
@@ -197,6 +198,16 @@ pub enum PrecisionArg {
     Fp8,
     /// 4-bit floating point.
     Fp4,
+}
+
+/// Software stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StackArg {
+    /// Megatron-Core / Transformer Engine / FSDP.
+    Modern,
+    /// Megatron-LM and DeepSpeed as of 2021.
+    #[value(name = "megatron-2021")]
+    Megatron2021,
 }
 
 /// Recompute modes.

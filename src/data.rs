@@ -61,9 +61,9 @@ pub struct MeasuredRun {
     pub sequence_parallel: bool,
     /// LoRA rank.
     pub lora_rank: Option<u32>,
-    /// Fused flash attention (false for runs before FlashAttention, 2022).
-    #[serde(default = "yes")]
-    pub flash_attention: bool,
+    /// Software stack: `modern` (default) or `megatron-2021`.
+    #[serde(default = "modern")]
+    pub stack: String,
     /// `step_time_s`, or `megatron_tflops` (per GPU, counted by Megatron-LM's Eq. 3 with recompute).
     pub metric: String,
     /// Published value of the metric.
@@ -77,8 +77,8 @@ pub struct MeasuredRun {
     pub source: String,
 }
 
-fn yes() -> bool {
-    true
+fn modern() -> String {
+    "modern".into()
 }
 fn one() -> u32 {
     1

@@ -153,7 +153,8 @@ pub fn run_plan(r: &data::MeasuredRun) -> anyhow::Result<crate::model::training:
         sequence_parallel: r.sequence_parallel,
         lora_rank: r.lora_rank,
         tp_across_domains: false,
-        flash_attention: r.flash_attention,
+        stack: crate::model::training::Stack::parse(&r.stack)
+            .ok_or_else(|| anyhow::anyhow!("{}: unknown stack {}", r.id, r.stack))?,
     })
 }
 

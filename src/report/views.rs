@@ -293,6 +293,13 @@ impl Report for PlanReport {
             "{} on {} x {}: {} valid plans evaluated, {} fit in memory",
             self.model, self.gpus, self.system, self.evaluated, self.fitting
         )];
+        if self.evaluated == 0 {
+            lines.push(
+                "no valid plan: the GPUs must split as TP x PP x CP x DP with TP dividing the scale-up domain, \
+                 and the global batch must divide by micro-batch x DP; try another --gpus or --global-batch"
+                    .to_owned(),
+            );
+        }
         for s in &self.sizing {
             let plan = match (s.plan, s.valid_plans) {
                 (Some(p), _) => p.to_string(),

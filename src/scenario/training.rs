@@ -5,6 +5,7 @@ use super::validate::Validator;
 use super::wire::TrainingWire;
 use crate::catalog::{Entry, Precision};
 use crate::diag::Diagnostic;
+use crate::model::training::plan::Stack;
 use crate::model::training::{Plan, Recompute, Shape};
 use serde::Serialize;
 use toml::Spanned;
@@ -95,7 +96,7 @@ impl Validator<'_> {
             sequence_parallel: tp > 1,
             lora_rank,
             tp_across_domains: false,
-            flash_attention: true,
+            stack: Stack::Modern,
         };
         if let Some(g) = gpu.filter(|g| g.peak(plan.precision).is_none()) {
             let msg = format!("{} has no {} tensor cores", g.id(), plan.precision.name());

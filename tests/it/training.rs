@@ -141,8 +141,8 @@ fn bad_plans_name_the_rule() {
     );
     assert!(case(&["--tp", "8", "--pp", "5"]).contains("= 480, but there are 512 GPUs"));
     assert!(
-        case(&["--tp", "8", "--pp", "16", "--vp", "4"])
-            .contains("layers divisible by pp x vp: 96 layers over 16 x 4 = 64 stages")
+        case(&["--tp", "8", "--pp", "16", "--vp", "8"])
+            .contains("at least one layer per pipeline chunk (pp x vp <= layers): 96 layers over 16 x 8 = 128 stages")
     );
     assert!(case(&["--tp", "16", "--pp", "4"]).contains("tp 16 exceeds the 8-GPU scale-up domain"));
     assert!(

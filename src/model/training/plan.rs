@@ -50,16 +50,54 @@ pub struct Plan {
     pub lora_rank: Option<u32>,
     /// Allow TP groups to span scale-up domains.
     pub tp_across_domains: bool,
-    /// Fused flash attention (FlashAttention, 2022 on); `false` models the
-    /// unfused attention of earlier frameworks (batched GEMMs and a softmax over
-    /// the whole score matrix).
-    pub flash_attention: bool,
+    /// The software stack the job runs on.
+    pub stack: Stack,
 }
+
+/// What the training framework does for the job; it changes how kernels and
+/// communication overlap, not what is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stack {
+    /// Megatron-Core / Transformer Engine / FSDP (2023 on): fused flash
+    /// attention, TP communication overlapped with GEMMs, ZeRO-3 parameter
+    /// gathers prefetched behind compute.
+    Modern,
+    /// Megatron-LM and DeepSpeed as of 2021: unfused attention (batched GEMMs
+    /// and a softmax over the score matrix), no TP overlap, ZeRO-3 gathers on
+    /// the critical path through each rank's own NIC.
+    Megatron2021,
+}
+
+impl Stack {
+    /// Parses `modern` or `megatron-2021`.
+    pub fn parse(s: &str) -> Option<Stack> {
+        match s {
+            "modern" => Some(Self::Modern),
+            "megatron-2021" => Some(Self::Megatron2021),
+            _ => None,
+        }
+    }
+}
+
+/// Longest sequence modelled \[tokens\].
+pub const MAX_SEQ_LEN: u32 = 1 << 24;
+/// Most virtual stages per pipeline stage.
+pub const MAX_VP: u32 = 64;
 
 impl Plan {
     /// Micro-batches per step per pipeline.
     pub fn micro_batches(&self) -> u32 {
-        self.global_batch / (self.micro_batch * self.dp)
+        let per = u64::from(self.micro_batch) * u64::from(self.dp);
+        (u64::from(self.global_batch) / per.max(1)) as u32
+    }
+
+    /// Transformer layers on the busiest pipeline stage: stages may be
+    /// uneven (Megatron puts the remainder on some stages), so the slowest
+    /// holds `ceil(layers / (pp x vp))` per virtual stage.
+    pub fn layers_per_stage(&self, layers: u32) -> u32 {
+        let chunks = self.pp * self.vp;
+        layers.div_ceil(chunks.max(1)) * self.vp
     }
 
     /// GPUs the plan uses.
@@ -152,12 +190,24 @@ impl Plan {
         if self.zero > 3 {
             return Err(PlanError::Zero3(self.zero));
         }
+        if self.vp > MAX_VP || self.seq_len > MAX_SEQ_LEN {
+            return Err(PlanError::Divisibility {
+                rule: "within modelled bounds",
+                detail: format!("vp at most {MAX_VP}, sequence at most {MAX_SEQ_LEN} tokens"),
+            });
+        }
+        if let Some(r) = self.lora_rank.filter(|&r| f64::from(r) > s.hidden) {
+            return Err(PlanError::Divisibility {
+                rule: "lora rank at most the hidden size",
+                detail: format!("rank {r} over hidden {}", s.hidden),
+            });
+        }
         if self.gpus() != gpus {
             let (tp, pp, cp, dp) = (self.tp, self.pp, self.cp, self.dp);
             return Err(PlanError::Product { tp, pp, cp, dp, product: self.gpus(), gpus });
         }
-        let (l, stages) = (s.layers, self.pp * self.vp);
-        div("layers divisible by pp x vp", l % stages == 0, || {
+        let (l, stages) = (u64::from(s.layers), u64::from(self.pp) * u64::from(self.vp));
+        div("at least one layer per pipeline chunk (pp x vp <= layers)", stages <= l, || {
             format!("{l} layers over {} x {} = {stages} stages", self.pp, self.vp)
         })?;
         div("heads divisible by tp", s.heads.is_multiple_of(self.tp), || {
@@ -169,12 +219,14 @@ impl Plan {
             kv.is_multiple_of(self.tp) || self.tp.is_multiple_of(kv),
             || format!("{kv} kv heads and tp {}", self.tp),
         )?;
-        div("sequence divisible by 2 x cp", self.seq_len.is_multiple_of(2 * self.cp) || self.cp == 1, || {
-            format!("sequence {} over cp {}", self.seq_len, self.cp)
-        })?;
+        div(
+            "sequence divisible by 2 x cp",
+            u64::from(self.seq_len).is_multiple_of(2 * u64::from(self.cp)) || self.cp == 1,
+            || format!("sequence {} over cp {}", self.seq_len, self.cp),
+        )?;
         div(
             "global batch divisible by micro-batch x dp",
-            self.global_batch.is_multiple_of(self.micro_batch * self.dp),
+            u64::from(self.global_batch).is_multiple_of(u64::from(self.micro_batch) * u64::from(self.dp)),
             || format!("{} sequences over {} x {}", self.global_batch, self.micro_batch, self.dp),
         )?;
         if self.vp > 1 {

@@ -24,8 +24,8 @@ pub struct Profile {
     pub memory_efficiency: f64,
     /// Element-wise bytes per token per layer, in units of hidden x 2 bytes.
     pub elementwise_passes: f64,
-    /// Share of TP communication hidden behind GEMMs in fp8/fp4 plans.
-    pub tp_overlap_low_precision: f64,
+    /// Share of TP communication hidden behind GEMMs on a modern stack.
+    pub tp_overlap: f64,
     /// Memory the framework keeps besides the model \[GB\].
     pub reserved_memory_gb: f64,
     /// Per accelerator GEMM efficiency by precision.

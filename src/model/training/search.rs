@@ -2,12 +2,13 @@
 //! parallel and ranked by step time.
 //!
 //! The space: TP over the divisors of the scale-up domain, CP over powers of
-//! two, PP over the divisors of the layer count, interleaving, EP over the
+//! two, PP over the divisors of the remaining GPUs up to the layer count
+//! (stages may be uneven), interleaving, EP over the
 //! divisors of the expert count, micro-batches, recompute modes and ZeRO
 //! stages 1 and 3, at a fixed global batch, sequence and precision. Results
 //! are sorted by (step time, plan), so they do not depend on thread count.
 
-use super::plan::{Plan, Recompute};
+use super::plan::{Plan, Recompute, Stack};
 use super::shape::Shape;
 use crate::catalog::Precision;
 use serde::Serialize;
@@ -53,7 +54,8 @@ pub fn candidates(shape: &Shape, space: &Space) -> Vec<Plan> {
             let Some(rest) = space.gpus.checked_div(tp * cp).filter(|_| space.gpus.is_multiple_of(tp * cp)) else {
                 continue;
             };
-            for pp in divisors(layers).into_iter().filter(|pp| rest % pp == 0) {
+            // Stages may be uneven, so any PP up to the layer count that divides the GPUs.
+            for pp in divisors(rest).into_iter().filter(|&pp| pp <= layers) {
                 let dp = rest / pp;
                 for ep in divisors(experts).into_iter().filter(|e| dp % e == 0) {
                     push_variants(&mut out, shape, space, [tp, cp, pp, dp, ep]);
@@ -73,7 +75,7 @@ fn push_variants(out: &mut Vec<Plan>, shape: &Shape, space: &Space, [tp, cp, pp,
     for vp in VIRTUAL {
         for micro_batch in MICRO {
             for recompute in RECOMPUTE {
-                for zero in ZERO {
+                for zero in ZERO.into_iter().filter(|&z| z < 3 || u64::from(dp) * u64::from(cp) > 1) {
                     let plan = Plan {
                         tp,
                         pp,
@@ -90,7 +92,7 @@ fn push_variants(out: &mut Vec<Plan>, shape: &Shape, space: &Space, [tp, cp, pp,
                         sequence_parallel: tp > 1,
                         lora_rank: space.lora_rank,
                         tp_across_domains: false,
-                        flash_attention: true,
+                        stack: Stack::Modern,
                     };
                     if plan.check(shape, space.gpus, space.domain).is_ok() {
                         out.push(plan);
@@ -124,7 +126,7 @@ mod tests {
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), plans.len());
-        assert!(plans.iter().all(|p| p.gpus() == 1024 && p.tp <= 8 && 96 % (p.pp * p.vp) == 0));
+        assert!(plans.iter().all(|p| p.gpus() == 1024 && p.tp <= 8 && p.pp * p.vp <= 96));
     }
 
     #[test]

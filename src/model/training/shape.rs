@@ -50,8 +50,10 @@ pub struct Shape {
     pub embed_params: f64,
     /// Key and value elements per token (for the KV exchange of context parallelism).
     pub kv_elems: f64,
-    /// MLP intermediate width (activations).
+    /// MLP intermediate width held per token (MoE: top-k plus shared experts).
     pub ffn: f64,
+    /// Weight matrices per MLP: 2 (GeLU) or 3 (SwiGLU).
+    pub mlp_mats: f64,
 }
 
 impl Shape {
@@ -59,7 +61,8 @@ impl Shape {
     pub fn of(m: &Model) -> Shape {
         let h = f64::from(m.hidden.get());
         let heads = m.heads.get();
-        let kv = m.kv_heads.map_or(heads, |k| k.get());
+        // MLA expands keys and values to every head.
+        let kv = if m.attention == AttentionKind::Mla { heads } else { m.kv_heads.map_or(heads, |k| k.get()) };
         let (attn_proj_params, core, kv_elems) = attention(m, h, heads, kv);
         let mats = match m.ffn_type {
             FfnType::Gelu => 2.0,
@@ -97,6 +100,7 @@ impl Shape {
             embed_params: 2.0 * vocab * h,
             kv_elems,
             ffn: if experts == 0 { ffn } else { expert_ffn * (f64::from(top_k) + shared) },
+            mlp_mats: mats,
         }
     }
 
@@ -154,9 +158,10 @@ fn attention(m: &Model, h: f64, heads: u32, kv: u32) -> (f64, f64, f64) {
             let kv_down = h * (kvl + rope);
             let kv_up = kvl * a * (nope + v);
             let out = a * v * h;
-            // Scores use nope+rope per head; values v per head.
+            // Scores use nope+rope per head; values v per head. Context
+            // parallelism exchanges the expanded keys and values.
             let core = 2.0 * a * (nope + rope) + 2.0 * a * v;
-            (q + kv_down + kv_up + out, core, kvl + rope)
+            (q + kv_down + kv_up + out, core, a * (nope + rope + v))
         }
     }
 }

@@ -11,7 +11,7 @@
 //! Communication comes from the collective model on the real placement of
 //! each group (Megatron rank order: TP innermost, then CP, DP, PP).
 
-use super::plan::{Plan, Recompute};
+use super::plan::{Plan, Recompute, Stack};
 use super::profile::Profile;
 use super::shape::Shape;
 use crate::catalog::{Accelerator, Precision};
@@ -157,7 +157,7 @@ pub fn evaluate(x: &StepInput<'_>) -> Result<Step, TopologyError> {
     let step = b.compute_s + b.tp_s + b.pp_s + b.dp_s + b.cp_s + b.ep_s + b.bubble_s + b.optimizer_s;
     let tokens = f64::from(p.global_batch) * f64::from(p.seq_len);
     let gpus = p.gpus() as f64;
-    let model_flops = s.model_flops_per_token(f64::from(p.seq_len)) * tokens;
+    let model_flops = model_flops_per_token(s, p) * tokens;
     let hw_flops = model_flops + recompute_flops(s, p) * tokens;
     let capacity = x.gpu.hbm().get();
     let total = memory.total();
@@ -175,6 +175,17 @@ pub fn evaluate(x: &StepInput<'_>) -> Result<Step, TopologyError> {
     })
 }
 
+/// Model FLOPs per token: forward plus backward, 6N-style. A LoRA run's
+/// frozen weights need no weight gradient, so its backward counts one pass,
+/// not two (its MFU would otherwise exceed what the GEMMs can do).
+fn model_flops_per_token(s: &Shape, p: &Plan) -> f64 {
+    let seq = f64::from(p.seq_len);
+    match p.lora_rank {
+        None => s.model_flops_per_token(seq),
+        Some(_) => 2.0 * s.forward_flops_per_token(seq),
+    }
+}
+
 /// Extra forward FLOPs per token that recomputation executes.
 fn recompute_flops(s: &Shape, p: &Plan) -> f64 {
     let seq = f64::from(p.seq_len);
@@ -183,6 +194,13 @@ fn recompute_flops(s: &Shape, p: &Plan) -> f64 {
         Recompute::Selective => f64::from(s.layers) * s.attn_core_flops_per_ctx * seq,
         Recompute::Full => s.forward_flops_per_token(seq) - s.head_flops,
     }
+}
+
+/// Dense and MoE layers on the busiest stage.
+fn stage_layers(s: &Shape, p: &Plan) -> (f64, f64) {
+    let on_stage = f64::from(p.layers_per_stage(s.layers));
+    let moe_share = f64::from(s.moe_layers()) / f64::from(s.layers);
+    (on_stage * (1.0 - moe_share), on_stage * moe_share)
 }
 
 fn micro_batch(x: &StepInput<'_>, peak: FlopsPerSec) -> Result<Micro, TopologyError> {
@@ -195,30 +213,35 @@ fn micro_batch(x: &StepInput<'_>, peak: FlopsPerSec) -> Result<Micro, TopologyEr
     let bf16 = x.gpu.peak(Precision::Bf16).map_or(f64::NAN, |f| f.get());
     let seq = f64::from(p.seq_len);
     let hbm = x.gpu.hbm_bw().get() * prof.memory_efficiency;
-    let (attn_fwd, attn_bwd) = if p.flash_attention {
-        // Causal attention: flash kernels skip the masked half.
-        let flops = s.attn_core_flops_per_ctx * seq * tokens / t * 0.5;
-        (
-            flops / (bf16 * prof.attention_forward_efficiency) + overhead,
-            2.5 * flops / (bf16 * prof.attention_backward_efficiency) + overhead,
-        )
-    } else {
-        // Two batched GEMMs over the full score matrix, and softmax, mask and
-        // dropout passes over it in HBM.
-        let flops = s.attn_core_flops_per_ctx * seq * tokens / t;
-        let scores = f64::from(s.heads) / t * tokens * seq * ACT_BYTES;
-        let gemm_bf16 = |f: f64| f / (bf16 * prof.gemm(x.gpu.id.get_ref(), Precision::Bf16)) + 2.0 * overhead;
-        (
-            gemm_bf16(flops) + UNFUSED_SOFTMAX_PASSES * scores / hbm,
-            2.0 * gemm_bf16(flops) + 2.0 * UNFUSED_SOFTMAX_PASSES * scores / hbm,
-        )
+    let (attn_fwd, attn_bwd) = match p.stack {
+        Stack::Modern => {
+            // Causal attention: flash kernels skip the masked half.
+            let flops = s.attn_core_flops_per_ctx * seq * tokens / t * 0.5;
+            (
+                flops / (bf16 * prof.attention_forward_efficiency) + overhead,
+                2.5 * flops / (bf16 * prof.attention_backward_efficiency) + overhead,
+            )
+        }
+        Stack::Megatron2021 => {
+            // Two batched GEMMs over the full score matrix, and softmax, mask and
+            // dropout passes over it in HBM.
+            let flops = s.attn_core_flops_per_ctx * seq * tokens / t;
+            let scores = f64::from(s.heads) / t * tokens * seq * ACT_BYTES;
+            let gemm_bf16 = |f: f64| f / (bf16 * prof.gemm(x.gpu.id.get_ref(), Precision::Bf16)) + 2.0 * overhead;
+            (
+                gemm_bf16(flops) + UNFUSED_SOFTMAX_PASSES * scores / hbm,
+                2.0 * gemm_bf16(flops) + 2.0 * UNFUSED_SOFTMAX_PASSES * scores / hbm,
+            )
+        }
     };
     let ew_tokens = if p.sequence_parallel { tokens / t } else { tokens };
     let ew = prof.elementwise_passes * ew_tokens * s.hidden * ACT_BYTES / hbm;
-    // GEMM work of one dense and one MoE layer (forward; flops / tp).
+    // MoE dispatch: tokens are permuted to their experts and back (read and
+    // write each way), top-k copies of each.
+    let routing = 4.0 * (tokens / t) * f64::from(s.top_k) * s.hidden * ACT_BYTES / hbm;
     let proj = gemm(s.attn_proj_flops * tokens / t, 2.0);
     let dense_mlp = gemm(s.mlp_flops * tokens / t, 2.0);
-    let moe_mlp = gemm(s.moe_flops * tokens / t, 3.0);
+    let moe_mlp = gemm(s.moe_flops * tokens / t, 3.0) + routing;
     let lora = p.lora_rank.is_some();
     // Frozen base weights need only the input gradient in backward.
     let bwd_gemm = if lora { 1.0 } else { 2.0 };
@@ -232,8 +255,7 @@ fn micro_batch(x: &StepInput<'_>, peak: FlopsPerSec) -> Result<Micro, TopologyEr
         };
         (fwd, bwd, rc)
     };
-    let per_stage = |n: u32| f64::from(n) / f64::from(p.pp);
-    let (dense_n, moe_n) = (per_stage(s.dense_layers), per_stage(s.moe_layers()));
+    let (dense_n, moe_n) = stage_layers(s, p);
     let (df, db, dr) = layer(dense_mlp);
     let (mf, mb, mr) = layer(moe_mlp);
     let head = gemm(s.head_flops * tokens / t, 1.0);
@@ -272,9 +294,9 @@ fn tensor_parallel(x: &StepInput<'_>, tokens: f64) -> Result<f64, TopologyError>
     } else {
         2.0 * cost(Op::AllReduce, bytes, &group, c)
     };
-    let overlap = match p.precision {
-        Precision::Fp8 | Precision::Fp4 => x.profile.tp_overlap_low_precision,
-        _ => 0.0,
+    let overlap = match p.stack {
+        Stack::Modern => x.profile.tp_overlap,
+        Stack::Megatron2021 => 0.0,
     };
     Ok(2.0 * per_pass * (1.0 - overlap))
 }
@@ -318,34 +340,40 @@ fn pipeline_p2p(x: &StepInput<'_>) -> Result<f64, TopologyError> {
     Ok(cost(Op::SendRecv, tokens * x.shape.hidden * ACT_BYTES / split, &pair, x.collectives))
 }
 
-/// Exposed data-parallel time: gradient reduce(-scatter) and parameter
-/// all-gather, overlapped with one micro-batch's compute (ZeRO-3: the step's).
+/// Exposed data-parallel time. Gradients are reduced over the data and
+/// context ranks that hold the same weights (experts: over DP x CP / EP),
+/// then parameters are gathered back; this overlaps the last micro-batch's
+/// backward. ZeRO-3 also gathers every layer's weights in forward and
+/// backward: prefetched behind the whole step on a modern stack, on the
+/// critical path through each rank's own NIC on the 2021 stack (Megatron-LM
+/// SC'21 Table 2: throughput halves when GPUs double at a fixed batch).
 fn data_parallel(x: &StepInput<'_>, mem: &Memory, one_micro: f64, all: f64) -> Result<f64, TopologyError> {
     let p = x.plan;
-    if p.dp == 1 {
+    let replicas = u64::from(p.dp) * u64::from(p.cp);
+    if replicas == 1 {
         return Ok(0.0);
     }
-    let group = x.topology.group_strided(u64::from(p.dp), u64::from(p.tp) * u64::from(p.cp))?;
-    let trainable = trainable_params_per_gpu(x);
-    let grads = trainable * ACT_BYTES;
+    let (dense, experts) = trainable_split(x);
     let c = x.collectives;
-    let _ = all;
-    match p.zero {
-        0 => Ok((cost(Op::AllReduce, grads, &group, c) - one_micro).max(0.0)),
-        1 | 2 => {
-            let t = cost(Op::ReduceScatter, grads, &group, c) + cost(Op::AllGather, grads, &group, c);
-            // Gradients reduce while the last micro-batch runs backward.
-            Ok((t - one_micro).max(0.0))
+    let group = x.topology.group_strided(replicas, u64::from(p.tp))?;
+    let expert_replicas = replicas / u64::from(p.ep);
+    let expert_group = x.topology.group_strided(expert_replicas.max(1), u64::from(p.tp) * u64::from(p.ep))?;
+    let sync = |op: Op, dense_bytes: f64, expert_bytes: f64| {
+        cost(op, dense_bytes, &group, c) + cost(op, expert_bytes, &expert_group, c)
+    };
+    let (gd, ge) = (dense * ACT_BYTES, experts * ACT_BYTES);
+    match (p.zero, p.stack) {
+        (0, _) => Ok((sync(Op::AllReduce, gd, ge) - one_micro).max(0.0)),
+        (1 | 2, _) => Ok((sync(Op::ReduceScatter, gd, ge) + sync(Op::AllGather, gd, ge) - one_micro).max(0.0)),
+        (_, Stack::Modern) => {
+            let w = mem.weights * replicas as f64;
+            let t = sync(Op::ReduceScatter, gd, ge) + 2.0 * cost(Op::AllGather, w, &group, c);
+            Ok((t - all).max(0.0))
         }
-        _ => {
-            // ZeRO-3 gathers every layer's parameters in forward and backward and
-            // scatters its gradients, each rank through its own NIC, on the
-            // critical path: DeepSpeed's 2021 runs (Megatron-LM SC'21 Table 2)
-            // lose half their throughput when GPUs double at a fixed batch, which
-            // is what a per-GPU-NIC-bound, unoverlapped exchange gives.
-            let nic = x.topology.nic_group(u64::from(p.dp));
-            let weights = mem.weights * f64::from(p.dp);
-            Ok(cost(Op::ReduceScatter, grads, &nic, c) + 2.0 * cost(Op::AllGather, weights, &nic, c))
+        (_, Stack::Megatron2021) => {
+            let nic = x.topology.nic_group(replicas);
+            let w = mem.weights * replicas as f64;
+            Ok(cost(Op::ReduceScatter, gd + ge, &nic, c) + 2.0 * cost(Op::AllGather, w, &nic, c))
         }
     }
 }
@@ -356,55 +384,74 @@ fn optimizer(x: &StepInput<'_>, mem: &Memory) -> f64 {
     shard * OPTIMIZER_BYTES_PER_PARAM / hbm
 }
 
-/// Parameters held by one GPU of the busiest stage, before ZeRO sharding.
-fn params_per_gpu(x: &StepInput<'_>) -> f64 {
+/// Parameters one GPU of the busiest stage holds, before ZeRO sharding:
+/// (non-expert, expert).
+fn params_split(x: &StepInput<'_>) -> (f64, f64) {
     let (s, p) = (x.shape, x.plan);
     let t = f64::from(p.tp);
-    let per_stage = |n: u32| f64::from(n) / f64::from(p.pp);
+    let (dense_n, moe_n) = stage_layers(s, p);
     let experts_local = f64::from(s.experts) / f64::from(p.ep);
-    let dense = per_stage(s.dense_layers) * (s.attn_params + s.mlp_params) / t;
-    let moe = per_stage(s.moe_layers()) * (s.attn_params + s.moe_shared_params + experts_local * s.expert_params) / t;
+    let dense = (dense_n * (s.attn_params + s.mlp_params) + moe_n * (s.attn_params + s.moe_shared_params)) / t;
+    let experts = moe_n * experts_local * s.expert_params / t;
     let embeddings = if p.pp == 1 { s.embed_params } else { s.embed_params / 2.0 };
-    dense + moe + embeddings / t
+    (dense + embeddings / t, experts)
 }
 
-fn trainable_params_per_gpu(x: &StepInput<'_>) -> f64 {
+/// Trainable parameters (non-expert, expert) per GPU before sharding.
+fn trainable_split(x: &StepInput<'_>) -> (f64, f64) {
     match x.plan.lora_rank {
-        None => params_per_gpu(x),
-        Some(r) => lora_params_per_gpu(x, r),
+        None => params_split(x),
+        Some(r) => (lora_params_per_gpu(x, r), 0.0),
     }
 }
 
 /// LoRA adapters on the four attention projections: rank r, in and out.
 fn lora_params_per_gpu(x: &StepInput<'_>, rank: u32) -> f64 {
     let (s, p) = (x.shape, x.plan);
-    let layers = f64::from(s.layers) / f64::from(p.pp);
+    let layers = f64::from(p.layers_per_stage(s.layers));
     layers * 4.0 * 2.0 * s.hidden * f64::from(rank) / f64::from(p.tp)
 }
 
-/// Memory of the busiest stage (Korthikanti et al., arXiv:2205.05198, for activations).
+/// Bytes of activations per token per layer in units of `hidden x 2 bytes`
+/// split over TP, after Korthikanti et al. (arXiv:2205.05198) but from the
+/// model's own shape: attention keeps its input, Q, K, V (K and V at the
+/// KV-head width), output and dropout mask; the MLP its input, the
+/// intermediate tensors (two for GeLU, three for SwiGLU, top-k wide for MoE)
+/// and its mask; norms their inputs. 34 for a GPT with a 4h GeLU MLP.
+fn activation_units(s: &Shape) -> f64 {
+    let kv = f64::from(s.kv_heads) / f64::from(s.heads);
+    let attention = 2.0 + 2.0 + 4.0 * kv + 2.0 + 1.0;
+    let wide = s.ffn / s.hidden;
+    let mlp = 2.0 + 2.0 * s.mlp_mats * wide + 1.0;
+    let routing = if s.experts > 0 { 2.0 * f64::from(s.top_k) } else { 0.0 };
+    4.0 + attention + mlp + routing
+}
+
+/// Memory of the busiest stage.
 fn memory(x: &StepInput<'_>) -> Memory {
     let (s, p) = (x.shape, x.plan);
-    let dp = f64::from(p.dp);
-    let params = params_per_gpu(x);
-    let trainable = trainable_params_per_gpu(x);
-    let shard = |stage: u8| if p.zero >= stage { dp } else { 1.0 };
-    let weights = params * ACT_BYTES / shard(3);
-    let gradients = trainable * 4.0 / shard(2);
-    let optimizer = trainable * 12.0 / shard(1);
+    let replicas = f64::from(p.dp) * f64::from(p.cp);
+    let expert_replicas = (replicas / f64::from(p.ep)).max(1.0);
+    let (dense, experts) = params_split(x);
+    let (tdense, texperts) = trainable_split(x);
+    // ZeRO stage `z` shards over the replicas that hold the same weights.
+    let shard = |stage: u8, n: f64, r: f64| if p.zero >= stage { n / r } else { n };
+    let both = |stage: u8, d: f64, e: f64| shard(stage, d, replicas) + shard(stage, e, expert_replicas);
+    let weights = both(3, dense, experts) * ACT_BYTES;
+    let gradients = both(2, tdense, texperts) * 4.0;
+    let optimizer = both(1, tdense, texperts) * 12.0;
     let (b, seq, h, t) = (f64::from(p.micro_batch), f64::from(p.seq_len), s.hidden, f64::from(p.tp));
     let sbh = seq * b * h / f64::from(p.cp);
-    let a = f64::from(s.heads);
-    let per_layer = match (p.recompute, p.sequence_parallel) {
-        (Recompute::Full, true) => 2.0 * sbh / t,
-        (Recompute::Full, false) => 2.0 * sbh,
-        (Recompute::Selective, true) => 34.0 * sbh / t,
-        (Recompute::Selective, false) => sbh * (10.0 + 24.0 / t),
-        (Recompute::None, true) => sbh * (34.0 + 5.0 * a * seq / h) / t,
-        (Recompute::None, false) => sbh * (10.0 + 24.0 / t + 5.0 * a * seq / (h * t)),
+    let units = activation_units(s);
+    let scores = if p.stack == Stack::Megatron2021 { 5.0 * f64::from(s.heads) * seq / h } else { 0.0 };
+    let split = |u: f64| if p.sequence_parallel { u / t } else { REPLICATED_UNITS + (u - REPLICATED_UNITS) / t };
+    let per_layer = match p.recompute {
+        Recompute::Full => 2.0 * sbh / if p.sequence_parallel { t } else { 1.0 },
+        Recompute::Selective => sbh * split(units),
+        Recompute::None => sbh * (split(units) + scores / t),
     };
-    let layers = f64::from(s.layers) / f64::from(p.pp);
-    let in_flight = f64::from(p.micro_batches().min(p.pp));
+    let layers = f64::from(p.layers_per_stage(s.layers));
+    let in_flight = f64::from(p.micro_batches().min(p.pp).max(1));
     let interleave = if p.vp > 1 { 1.0 + (f64::from(p.pp) - 1.0) / (f64::from(p.pp) * f64::from(p.vp)) } else { 1.0 };
     let precision_factor = match p.precision {
         Precision::Fp8 | Precision::Fp4 => FP8_ACTIVATION_FACTOR,
@@ -412,12 +459,16 @@ fn memory(x: &StepInput<'_>) -> Memory {
     };
     let mut activations = per_layer * layers * in_flight * interleave * precision_factor;
     if p.recompute == Recompute::Full {
-        activations += 34.0 * sbh / t;
+        activations += sbh * split(units);
     }
     let logits = if p.pp == 1 { 2.0 * b * seq / f64::from(p.cp) * s.vocab / t * 4.0 } else { 0.0 };
     let other = logits + x.profile.reserved_memory_gb * 1e9;
     Memory { weights, gradients, optimizer, activations, other }
 }
+
+/// Activation units Korthikanti et al. find replicated across TP ranks
+/// without sequence parallelism (norm inputs, dropout masks, layer input).
+const REPLICATED_UNITS: f64 = 10.0;
 
 /// Convenience: seconds of a step.
 impl Step {

@@ -1,5 +1,6 @@
 //! Properties of the step model over random valid plans.
 
+use super::plan::Stack;
 use super::search::{Space, candidates};
 use super::{Plan, Recompute, Shape, StepInput, evaluate};
 use crate::catalog::{Catalog, Figure, Precision};
@@ -79,7 +80,7 @@ fn memory_grows_with_micro_batch_and_falls_with_zero() {
         sequence_parallel: true,
         lora_rank: None,
         tp_across_domains: false,
-        flash_attention: true,
+        stack: Stack::Modern,
     };
     let mem = |p: Plan| s.step(&p, &collective_params(), &default_profile()).unwrap().memory_per_gpu_bytes;
     let mut last = 0.0;
@@ -137,4 +138,75 @@ fn step_input_is_what_evaluate_reads() {
     assert_eq!(a, evaluate(&input).unwrap());
     assert!(a.breakdown.ep_s > 0.0, "MoE with ep > 1 pays all-to-all");
     let _: &Shape = &s.shape;
+}
+
+fn plan(tp: u32, pp: u32, cp: u32, ep: u32, dp: u32, gb: u32, seq: u32) -> Plan {
+    Plan {
+        tp,
+        pp,
+        vp: 1,
+        cp,
+        ep,
+        dp,
+        micro_batch: 1,
+        global_batch: gb,
+        seq_len: seq,
+        precision: Precision::Bf16,
+        recompute: Recompute::Full,
+        zero: 1,
+        sequence_parallel: tp > 1,
+        lora_rank: None,
+        tp_across_domains: false,
+        stack: Stack::Modern,
+    }
+}
+
+#[test]
+fn expert_states_shard_only_over_their_replicas() {
+    // Mixtral 8x7B, one expert per GPU (ep 8 = dp 8): each expert has no data-parallel copy,
+    // so ZeRO-1 cannot shard its optimizer states; ~42B expert params x 12 B / 8 GPUs ≈ 63 GB.
+    let s = setup("mixtral-8x7b", "hgx-h100", 8);
+    let step = s.step(&plan(1, 1, 1, 8, 8, 64, 4096), &collective_params(), &default_profile()).unwrap();
+    assert!(step.memory.optimizer > 55e9, "{}", step.memory.optimizer);
+    assert!(!step.fits);
+}
+
+#[test]
+fn context_parallel_ranks_reduce_gradients() {
+    let s = setup("llama3-8b", "hgx-h100", 16);
+    let step = s.step(&plan(1, 1, 16, 1, 1, 1, 65536), &collective_params(), &default_profile()).unwrap();
+    assert!(step.breakdown.dp_s > 0.0 || step.breakdown.compute_s > 10.0 * step.breakdown.dp_s);
+    let grads = step.memory.optimizer / 12.0;
+    assert!(grads < s.shape.params() / 15.0, "ZeRO-1 shards over dp x cp = 16");
+}
+
+#[test]
+fn flash_attention_keeps_no_score_matrix() {
+    let s = setup("llama3-70b", "hgx-h100", 64);
+    let mut p = plan(8, 8, 1, 1, 1, 8, 8192);
+    p.recompute = Recompute::None;
+    let modern = s.step(&p, &collective_params(), &default_profile()).unwrap();
+    p.stack = Stack::Megatron2021;
+    let legacy = s.step(&p, &collective_params(), &default_profile()).unwrap();
+    assert!(legacy.memory.activations > 3.0 * modern.memory.activations);
+}
+
+#[test]
+fn lora_utilisation_stays_below_the_gemm_ceiling() {
+    let s = setup("llama2-70b", "hgx-b200", 8);
+    let mut p = plan(1, 8, 1, 1, 1, 640, 4096);
+    p.vp = 10;
+    p.recompute = Recompute::Selective;
+    p.lora_rank = Some(16);
+    let step = s.step(&p, &collective_params(), &default_profile()).unwrap();
+    assert!(step.hfu < default_profile().gemm("b200", Precision::Bf16), "{}", step.hfu);
+}
+
+#[test]
+fn uneven_stages_are_allowed_and_slowest_sets_the_pace() {
+    // Llama 3 405B's 126 layers on 16 stages, as Meta ran it: the busiest stage holds 8.
+    let s = setup("llama3-405b", "hgx-h100", 16 * 8);
+    let p = plan(8, 16, 1, 1, 1, 16, 8192);
+    assert_eq!(p.layers_per_stage(126), 8);
+    assert!(s.step(&p, &collective_params(), &default_profile()).is_ok());
 }
