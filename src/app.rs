@@ -185,7 +185,7 @@ fn job_setup(g: &Global, j: &JobArgs) -> Result<(Setup, Profile)> {
     if !(j.goodput > 0.0 && j.goodput <= 1.0) {
         return Err(UsageError(format!("--goodput {} is not a fraction in (0, 1]", j.goodput)).into());
     }
-    if !(j.goodput >= MIN_GOODPUT) {
+    if j.goodput < MIN_GOODPUT {
         return Err(UsageError(format!(
             "--goodput {} is below {MIN_GOODPUT}: no job makes progress that slowly",
             j.goodput
