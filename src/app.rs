@@ -1,10 +1,11 @@
 //! One function per subcommand: load, compute, report. Nothing else.
 
 use crate::cli::{
-    AlgorithmArg, CatalogCommand, Cli, CollectiveArgs, Command, FormatArg, Global, JobArgs, KindArg, OpArg, PlanArgs,
-    PrecisionArg, RecomputeArg, StackArg, StepArgs, ValidateWhat,
+    AlgorithmArg, CalibrateArgs, CatalogCommand, Cli, CollectiveArgs, Command, FormatArg, Global, JobArgs, KindArg,
+    OpArg, PlanArgs, PrecisionArg, RecomputeArg, StackArg, StepArgs, ValidateWhat,
 };
 use anyhow::{Context, Result};
+use rackscale::calibrate::{self, Calibration};
 use rackscale::catalog::Precision;
 use rackscale::catalog::{Catalog, Kind};
 use rackscale::data;
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Collective(args)) => collective(g, &args),
         Some(Command::Validate { what }) => validate(g, what),
         Some(Command::Step(args)) => step(g, &args),
+        Some(Command::Calibrate(args)) => calibrate(g, &args),
         Some(Command::Plan(args)) => plan(g, &args),
     }
 }
@@ -198,8 +200,15 @@ fn job_setup(g: &Global, j: &JobArgs) -> Result<(Setup, Profile)> {
     Ok((setup, profile))
 }
 
+/// Reads a profile: a `calibrate` output (JSON) or a bare efficiency profile (JSON or TOML).
 fn load_profile(path: &Path) -> Result<Profile> {
     let shown = path.display().to_string();
+    if let Ok(c) = load_calibration(path) {
+        if let Some(note) = &c.transferred_from {
+            eprintln!("note: {note}");
+        }
+        return Ok(c.profile);
+    }
     let text =
         std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read calibration `{shown}`: {e}")))?;
     let parsed = if shown.ends_with(".json") {
@@ -208,6 +217,80 @@ fn load_profile(path: &Path) -> Result<Profile> {
         toml::from_str(&text).map_err(|e| e.to_string())
     };
     parsed.map_err(|e| UsageError(format!("calibration `{shown}` is not an efficiency profile: {e}")).into())
+}
+
+fn load_calibration(path: &Path) -> Result<Calibration> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read profile `{shown}`: {e}")))?;
+    let c: Calibration = serde_json::from_str(&text)
+        .map_err(|e| UsageError(format!("`{shown}` is not a rackscale calibration profile: {e}")))?;
+    if c.version != calibrate::PROFILE_VERSION {
+        return Err(UsageError(format!(
+            "`{shown}` is profile version {}, this rackscale reads version {}",
+            c.version,
+            calibrate::PROFILE_VERSION
+        ))
+        .into());
+    }
+    Ok(c)
+}
+
+fn calibrate(g: &Global, a: &CalibrateArgs) -> Result<()> {
+    let mut progress = |what: &str| eprintln!("calibrate: {what}");
+    if let (Some(path), Some(target)) = (&a.transfer, &a.to) {
+        let catalog = load_catalog(g)?;
+        let gpu = catalog.gpus.get(target)?;
+        let c = calibrate::transfer(&load_calibration(path)?, gpu.id.get_ref());
+        return emit_calibration(g, &c);
+    }
+    if let Some(path) = &a.validate {
+        let old = load_calibration(path)?;
+        if old.device.kind != "cpu" {
+            let kind = &old.device.kind;
+            return Err(UsageError(format!(
+                "`{}` was measured on {kind}; only CPU profiles can be re-measured here",
+                path.display()
+            ))
+            .into());
+        }
+        let mut c = old.clone();
+        c.validation = calibrate::revalidate(&old, &mut progress);
+        return emit_calibration(g, &c);
+    }
+    let cuda = calibrate::cuda::devices();
+    match (a.device.as_str(), &cuda) {
+        ("cpu", _) => {}
+        ("auto", Err(e)) => eprintln!("rackscale: {e}: running the CPU suite"),
+        ("auto", Ok(d)) => eprintln!(
+            "rackscale: found {} CUDA device(s) ({}); the CUDA suite is not built yet: running the CPU suite",
+            d.len(),
+            d.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        (dev, Err(e)) if dev.starts_with("cuda") => return Err(UsageError(format!("--device {dev}: {e}")).into()),
+        (dev, Ok(_)) if dev.starts_with("cuda") => {
+            return Err(UsageError(format!(
+                "--device {dev}: the CUDA kernel suite is not built yet (README: Calibration); use --device cpu"
+            ))
+            .into());
+        }
+        (dev, _) => return Err(UsageError(format!("unknown --device `{dev}`; use auto, cpu, cuda or cuda:N")).into()),
+    }
+    let mut c = calibrate::run_cpu(a.quick, &mut progress);
+    c.device.cuda = cuda.unwrap_or_default();
+    emit_calibration(g, &c)
+}
+
+/// Prints a calibration; `--out FILE.json` writes the profile there, `--out DIR` as usual.
+fn emit_calibration(g: &Global, c: &Calibration) -> Result<()> {
+    if let Some(path) = g.out.as_ref().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+        let text = serde_json::to_string_pretty(c)? + "\n";
+        write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))?;
+        eprintln!("wrote {}", path.display());
+        let text = report::render(c, format_of(g.format))?;
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+        return Ok(());
+    }
+    emit(g, &format!("calibration-{}", c.device.id), c)
 }
 
 fn days(j: &JobArgs, tokens_per_s: f64) -> Option<f64> {

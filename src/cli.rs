@@ -73,12 +73,34 @@ pub enum Command {
     Step(StepArgs),
     /// Search parallelism plans; size a cluster for a token budget and deadline.
     Plan(PlanArgs),
+    /// Measure kernels on this machine, fit the efficiency model, validate it, write a profile.
+    Calibrate(CalibrateArgs),
     /// Compare predictions with the published measurements shipped in data/.
     Validate {
         /// Which tables.
         #[arg(long, value_enum, default_value_t = ValidateWhat::All)]
         what: ValidateWhat,
     },
+}
+
+/// `calibrate` arguments.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Device: auto (CUDA if present, else CPU), cpu, cuda or cuda:N.
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+    /// A small grid: under a minute on 2 cores.
+    #[arg(long)]
+    pub quick: bool,
+    /// Re-measure on this machine and compare with an existing profile.
+    #[arg(long, value_name = "PROFILE", conflicts_with = "transfer")]
+    pub validate: Option<PathBuf>,
+    /// Turn an existing profile into a scaled prior for another accelerator (needs --to).
+    #[arg(long, value_name = "PROFILE", requires = "to")]
+    pub transfer: Option<PathBuf>,
+    /// Accelerator id the transferred profile is for.
+    #[arg(long, value_name = "ID")]
+    pub to: Option<String>,
 }
 
 /// Validation tables.

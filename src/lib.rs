@@ -18,6 +18,7 @@
 //! - [`units`], [`ids`]: quantities and identifiers with types.
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod catalog;
 pub mod data;
 pub mod diag;

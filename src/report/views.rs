@@ -317,6 +317,60 @@ impl Report for PlanReport {
     }
 }
 
+impl Report for crate::calibrate::Calibration {
+    fn columns(&self) -> Vec<&'static str> {
+        vec!["held_out_kernel", "threads", "measured_s", "predicted_s", "error"]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.validation
+            .kernels
+            .iter()
+            .map(|k| {
+                vec![
+                    k.kernel.clone(),
+                    k.threads.to_string(),
+                    format!("{:.4e}", k.measured_s),
+                    format!("{:.4e}", k.predicted_s),
+                    format!("{:+.1}%", k.error * 100.0),
+                ]
+            })
+            .collect()
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+    fn footer(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "device: {} ({}), {} GEMMs measured, STREAM triad {} GB/s, {}",
+            self.device.name,
+            self.device.kind,
+            self.gemms.len(),
+            sig(self.stream_triad_bytes_per_s / 1e9),
+            self.date
+        )];
+        for f in &self.fits {
+            lines.push(format!(
+                "fit {} threads, {}: efficiency {:.1}% of an estimated {} TFLOP/s peak, overhead {} us ({} kernels)",
+                f.threads,
+                f.precision,
+                f.fit.efficiency * 100.0,
+                sig(f.fit.peak_flops / 1e12),
+                sig(f.fit.overhead_us),
+                f.fitted_kernels
+            ));
+        }
+        lines.push(format!(
+            "held-out kernels: median |error| {:.1}%, max {:.1}%",
+            self.validation.median_abs_error * 100.0,
+            self.validation.max_abs_error * 100.0
+        ));
+        if let Some(t) = &self.transferred_from {
+            lines.push(t.clone());
+        }
+        lines
+    }
+}
+
 impl Report for crate::results::ValidationAll {
     fn columns(&self) -> Vec<&'static str> {
         self.training.columns()

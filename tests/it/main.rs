@@ -1,6 +1,7 @@
 //! Command-line tests: every command, its output formats, and every class of
 //! bad input with its exit code and message (snapshotted with insta).
 
+mod calibrate;
 mod catalog;
 mod check;
 mod collective;

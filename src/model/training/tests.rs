@@ -210,3 +210,23 @@ fn uneven_stages_are_allowed_and_slowest_sets_the_pace() {
     assert_eq!(p.layers_per_stage(126), 8);
     assert!(s.step(&p, &collective_params(), &default_profile()).is_ok());
 }
+
+#[test]
+fn two_profiles_give_different_sensible_times() {
+    let s = setup("gpt3-175b", "hgx-h100", 512);
+    let p = plans(&s, 1536, 2048).into_iter().find(|p| p.tp == 8 && p.pp == 8 && p.micro_batch == 1).unwrap();
+    let base = default_profile();
+    let mut slow = base.clone();
+    for d in slow.device.iter_mut().filter(|d| d.accelerator == "h100") {
+        d.bf16 = d.bf16.map(|e| e / 2.0);
+    }
+    let a = s.step(&p, &collective_params(), &base).unwrap();
+    let b = s.step(&p, &collective_params(), &slow).unwrap();
+    // Halving GEMM efficiency slows the step, by less than 2x (attention, communication unchanged).
+    assert!(
+        b.step_time_s > a.step_time_s * 1.3 && b.step_time_s < a.step_time_s * 2.0,
+        "{} vs {}",
+        a.step_time_s,
+        b.step_time_s
+    );
+}
