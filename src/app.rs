@@ -2,7 +2,7 @@
 
 use crate::cli::{
     AlgorithmArg, CalibrateArgs, CatalogCommand, Cli, CollectiveArgs, Command, FormatArg, Global, JobArgs, KindArg,
-    OpArg, PlanArgs, PrecisionArg, RecomputeArg, StackArg, StepArgs, ValidateWhat,
+    OpArg, PlanArgs, PrecisionArg, RecomputeArg, SimulateArgs, StackArg, StepArgs, ValidateWhat,
 };
 use anyhow::{Context, Result};
 use rackscale::calibrate::{self, Calibration};
@@ -18,8 +18,8 @@ use rackscale::model::training::search::Space;
 use rackscale::model::training::{Plan, Profile, Recompute, Stack};
 use rackscale::report::{self, Format, Report};
 use rackscale::results::{
-    CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, PlanReport, PlanRow, ScenarioSummary, SizingRow,
-    StepReport, TrainingSummary, ValidationAll,
+    CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, PlanReport, PlanRow, ScenarioSummary, SimReport,
+    SizingRow, StepReport, TraceComparison, TrainingSummary, ValidationAll,
 };
 use rackscale::scenario::{Scenario, TEMPLATE};
 use rackscale::sizes::parse_sizes;
@@ -61,7 +61,191 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Step(args)) => step(g, &args),
         Some(Command::Calibrate(args)) => calibrate(g, &args),
         Some(Command::Plan(args)) => plan(g, &args),
+        Some(Command::Simulate(args)) => simulate(g, &args),
     }
+}
+
+/// Most simulated days accepted (a decade).
+const MAX_SIM_DAYS: f64 = 3650.0;
+
+fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
+    let catalog = load_catalog(g)?;
+    let mut scenario = Scenario::from_path(&a.scenario, &catalog)?;
+    if let Some(seed) = g.seed {
+        scenario.seed = seed;
+    }
+    let shown = a.scenario.display().to_string();
+    let Some(mut cfg) = scenario.simulation.clone() else {
+        return Err(UsageError(format!(
+            "{shown} has no [simulation] table; add one (`rackscale init` writes a template with it)"
+        ))
+        .into());
+    };
+    if let Some(days) = a.days {
+        if !(days > 0.0 && days <= MAX_SIM_DAYS) {
+            return Err(UsageError(format!(
+                "--days is {days}; give a number of days above 0 and at most {MAX_SIM_DAYS}"
+            ))
+            .into());
+        }
+        cfg.days = days;
+    }
+    let system = catalog.systems.get(scenario.cluster.system.as_str())?;
+    let gpn = system.gpus_per_node.get();
+    let shape = rackscale::sim::ClusterShape {
+        nodes: scenario.cluster.nodes,
+        gpus_per_node: gpn,
+        nodes_per_domain: (system.gpus_per_domain.get() / gpn).max(1),
+    };
+    let gpus = scenario.cluster.gpus;
+    let streams = rackscale::engine::rng::RngStreams::new(scenario.seed);
+    let mut specs = Vec::new();
+    if let Some(m) = &cfg.mix {
+        if let Some(big) = m.gpus.iter().map(|x| x.0).find(|&x| x > gpus) {
+            return Err(UsageError(format!(
+                "{shown}: `simulation.mix.gpus` has a {big}-GPU job, larger than the cluster's {gpus} GPUs"
+            ))
+            .into());
+        }
+        specs.extend(rackscale::sim::jobs::mix(m, &streams));
+    }
+    if let Some(f) = cfg.frontier.iter().find(|f| f.gpus > gpus) {
+        return Err(UsageError(format!(
+            "{shown}: a `simulation.frontier` run has {} GPUs, more than the cluster's {gpus}",
+            f.gpus
+        ))
+        .into());
+    }
+    specs.extend(rackscale::sim::jobs::frontier(&cfg));
+    if let Some(job) = training_job(&scenario, &catalog, &cfg)? {
+        specs.push(job);
+    }
+    let trace_path = a.trace.as_ref().map(|p| p.display().to_string()).or_else(|| cfg.trace.clone());
+    let mut trace = None;
+    if let Some(path) = &trace_path {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read trace `{path}`"))?;
+        let t = rackscale::sim::trace::parse(path, &text)?;
+        if let Some((big, _, span)) = t.largest.clone().filter(|l| l.0 > gpus) {
+            let d = rackscale::diag::Diagnostic::at(
+                span,
+                format!("this job has {big} GPUs, more than the cluster's {gpus}"),
+            )
+            .with_help("give a larger cluster in the scenario, or drop the row");
+            return Err(InvalidFile(Box::new(rackscale::diag::Diagnostics::new(path.clone(), text, vec![d]))).into());
+        }
+        specs.extend(t.jobs.iter().cloned());
+        trace = Some((path.clone(), t));
+    }
+    if specs.is_empty() {
+        return Err(UsageError(format!(
+            "{shown}: the simulation has no jobs; add `[simulation.mix]`, `[[simulation.frontier]]`, a trace or a `[training]` job with tokens"
+        ))
+        .into());
+    }
+    let bar = (!a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let b = indicatif::ProgressBar::new(1000);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("simulating {bar:40} {percent}% of the days, {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let result = rackscale::sim::run_with_progress(shape, &cfg, specs, scenario.seed, &mut |share| {
+        if let Some(b) = &bar {
+            b.set_position((share * 1000.0) as u64);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let largest_job = result
+        .jobs
+        .iter()
+        .filter(|j| j.start_s.is_some())
+        .max_by_key(|j| (j.gpus, std::cmp::Reverse(j.id.clone())))
+        .cloned();
+    let trace = trace.map(|(path, t)| TraceComparison {
+        path,
+        rows: t.rows,
+        replayed: t.jobs.len(),
+        cpu_only: t.cpu_only,
+        never_ran: t.never_ran,
+        trace_queue_delay_s: t.queue_delay_s,
+        simulated_queue_delay_s: rackscale::sim::stats::percentiles(
+            result.jobs.iter().filter(|j| j.kind == "trace").filter_map(|j| j.queue_delay_s).collect(),
+        ),
+    });
+    let report = SimReport {
+        scenario: scenario.name.clone(),
+        system: system.id.get_ref().clone(),
+        gpus,
+        nodes: scenario.cluster.nodes,
+        summary: result.summary.clone(),
+        largest_job,
+        by_size: result.by_size.clone(),
+        trace,
+    };
+    if let Some(dir) = &g.out {
+        write_sim_tables(dir, &scenario.name, &result)?;
+    }
+    emit(g, &format!("{}-simulation", scenario.name), &report)
+}
+
+/// A scenario's `[training]` job as a simulated run: its time at full speed
+/// from the training model, its checkpoint from the model's parameters.
+fn training_job(
+    s: &Scenario,
+    catalog: &Catalog,
+    cfg: &rackscale::scenario::simulation::Simulation,
+) -> Result<Option<rackscale::sim::JobSpec>> {
+    let Some(t) = &s.training else { return Ok(None) };
+    let Some(tokens) = t.tokens else { return Ok(None) };
+    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
+    let setup = Setup::new(catalog, &t.model, s.cluster.system.as_str(), u64::from(s.cluster.gpus), &fabric)?;
+    let step = setup.step(&t.plan, &data::collective_params(), &data::default_profile())?;
+    Ok(Some(rackscale::sim::JobSpec {
+        id: format!("train-{}", t.model),
+        kind: "training",
+        submit_s: 0.0,
+        gpus: u32::try_from(t.plan.gpus()).unwrap_or(u32::MAX),
+        work_s: tokens / step.tokens_per_s,
+        checkpoint_bytes: setup.shape.params() * cfg.bytes_per_param,
+    }))
+}
+
+/// `--out`: every job and the hourly series as CSV, beside the summary.
+fn write_sim_tables(dir: &Path, name: &str, r: &rackscale::sim::SimResult) -> Result<()> {
+    let mut jobs =
+        String::from("job_id,kind,gpus,submit_s,start_s,end_s,state,gpu_hours,restarts,lost_gpu_hours,queue_delay_s\n");
+    let opt = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_default();
+    for j in &r.jobs {
+        let state = serde_json::to_value(j.state)?.as_str().unwrap_or_default().to_owned();
+        jobs.push_str(&format!(
+            "{},{},{},{:.3},{},{},{},{:.3},{},{:.3},{}\n",
+            j.id,
+            j.kind,
+            j.gpus,
+            j.submit_s,
+            opt(j.start_s),
+            opt(j.end_s),
+            state,
+            j.gpu_hours,
+            j.restarts,
+            j.lost_gpu_hours,
+            opt(j.queue_delay_s)
+        ));
+    }
+    let mut series = String::from("hour,allocated_gpus,down_gpus,node_failures\n");
+    let s = &r.series;
+    for h in 0..s.allocated_gpus.len() {
+        series.push_str(&format!("{h},{},{},{}\n", s.allocated_gpus[h], s.down_gpus[h], s.failures[h]));
+    }
+    for (stem, text) in [("jobs", jobs), ("series", series)] {
+        let path = dir.join(format!("{}-{stem}.csv", file_stem(name)));
+        write_atomic(&path, text.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn collective(g: &Global, a: &CollectiveArgs) -> Result<()> {

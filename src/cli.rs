@@ -75,12 +75,30 @@ pub enum Command {
     Plan(PlanArgs),
     /// Measure kernels on this machine, fit the efficiency model, validate it, write a profile.
     Calibrate(CalibrateArgs),
+    /// Run a scenario's cluster through time: job mix, scheduling, failures, checkpoints, stragglers.
+    Simulate(SimulateArgs),
     /// Compare predictions with the published measurements shipped in data/.
     Validate {
         /// Which tables.
         #[arg(long, value_enum, default_value_t = ValidateWhat::All)]
         what: ValidateWhat,
     },
+}
+
+/// `simulate` arguments.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Scenario file with a `[simulation]` table.
+    pub scenario: PathBuf,
+    /// Simulated days (overrides `simulation.days`).
+    #[arg(long)]
+    pub days: Option<f64>,
+    /// Job trace CSV to replay (overrides `simulation.trace.path`).
+    #[arg(long, value_name = "CSV")]
+    pub trace: Option<PathBuf>,
+    /// No progress bar on stderr.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// `calibrate` arguments.

@@ -31,6 +31,7 @@ pub mod model;
 pub mod report;
 pub mod results;
 pub mod scenario;
+pub mod sim;
 pub mod sizes;
 pub mod suggest;
 pub mod topology;

@@ -324,3 +324,43 @@ pub struct TrainingSummary {
     /// Days to train the scenario's tokens at its goodput.
     pub time_to_train_days: Option<f64>,
 }
+
+/// `simulate`: what the cluster did over the simulated days.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// System id.
+    pub system: String,
+    /// GPUs.
+    pub gpus: u32,
+    /// Nodes.
+    pub nodes: u32,
+    /// Cluster-wide results.
+    pub summary: crate::sim::Summary,
+    /// The largest job that started, which ETTR and MTTI describe.
+    pub largest_job: Option<crate::sim::JobRecord>,
+    /// Queueing and completion by job size.
+    pub by_size: Vec<crate::sim::Bucket>,
+    /// The replayed trace and its own queueing, if one was replayed.
+    pub trace: Option<TraceComparison>,
+}
+
+/// A replayed trace against what really happened on its cluster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceComparison {
+    /// File.
+    pub path: String,
+    /// Rows read.
+    pub rows: usize,
+    /// Jobs replayed.
+    pub replayed: usize,
+    /// Rows skipped as CPU-only (`gpus = 0`).
+    pub cpu_only: usize,
+    /// Rows skipped as never run in the trace.
+    pub never_ran: usize,
+    /// Queueing delay in the trace itself \[s\].
+    pub trace_queue_delay_s: Option<crate::sim::Percentiles>,
+    /// Queueing delay of the replayed trace jobs in the simulation \[s\].
+    pub simulated_queue_delay_s: crate::sim::Percentiles,
+}

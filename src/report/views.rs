@@ -427,6 +427,68 @@ impl Report for TrainingValidationReport {
     }
 }
 
+impl Report for crate::results::SimReport {
+    fn columns(&self) -> Vec<&'static str> {
+        vec!["metric", "value", "unit"]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        let s = &self.summary;
+        let pct = |p: &crate::sim::Percentiles| format!("{} / {} / {}", sig(p.p50), sig(p.p90), sig(p.p99));
+        let mut r = Rows::default();
+        r.push("scenario", &self.scenario, "");
+        r.push("seed", s.seed, "");
+        r.push("cluster", format!("{} GPUs in {} nodes of {}", self.gpus, self.nodes, self.system), "");
+        r.push("simulated", sig(s.days), "days");
+        r.push("jobs submitted / completed", format!("{} / {}", s.jobs_submitted, s.jobs_completed), "");
+        r.push("node failures", s.node_failures, "");
+        r.push("job interruptions (failure-caused)", s.interruptions, "");
+        r.opt("mean time to interruption", s.mtti_hours.map(sig), "h");
+        r.opt("ettr (largest job)", s.ettr.map(sig), "");
+        r.push("goodput (work kept / GPU time allocated)", sig(s.goodput), "");
+        r.push("utilization (allocated / up)", sig(s.utilization), "");
+        r.push("fragmentation (free GPUs in partly used domains)", sig(s.fragmentation), "");
+        r.push("queueing delay p50 / p90 / p99", pct(&s.queue_delay_s), "s");
+        r.push(
+            "GPU-hours allocated / idle / down",
+            format!("{} / {} / {}", sig(s.gpu_hours_allocated), sig(s.gpu_hours_idle), sig(s.gpu_hours_down)),
+            "GPU-h",
+        );
+        r.push("straggler slowdown (largest job)", sig(s.straggler_factor), "x");
+        r.opt("checkpoint interval (largest job)", s.checkpoint_minutes.map(sig), "min");
+        if let Some(j) = &self.largest_job {
+            r.push(
+                "largest job",
+                format!("{} ({} GPUs): {} restarts, {} GPU-h lost", j.id, j.gpus, j.restarts, sig(j.lost_gpu_hours)),
+                "",
+            );
+            r.opt("largest job finished at", j.end_s.map(|e| sig(e / 86_400.0)), "days");
+        }
+        for b in &self.by_size {
+            r.push(
+                format!("{} GPUs: jobs, queue p50/p90/p99", b.gpus),
+                format!("{}, {}", b.jobs, pct(&b.queue_delay_s)),
+                "s",
+            );
+        }
+        if let Some(t) = &self.trace {
+            r.push("trace rows / replayed", format!("{} / {}", t.rows, t.replayed), "");
+            r.opt("trace's own queueing p50 / p90 / p99", t.trace_queue_delay_s.as_ref().map(pct), "s");
+            r.push("replayed queueing p50 / p90 / p99", pct(&t.simulated_queue_delay_s), "s");
+        }
+        r.0
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+    fn footer(&self) -> Vec<String> {
+        let mut f = Vec::new();
+        if let Some(t) = &self.trace {
+            f.push(format!("trace: skipped {} CPU-only rows and {} rows that never ran", t.cpu_only, t.never_ran));
+        }
+        f
+    }
+}
+
 /// Four significant figures, without exponent for everyday magnitudes.
 fn sig(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {

@@ -6,6 +6,7 @@
 //!         syntax/type error: one           every value/reference problem at once
 //! ```
 
+pub mod simulation;
 mod template;
 mod training;
 mod validate;
@@ -57,6 +58,8 @@ pub struct Scenario {
     pub workload: Workload,
     /// A training job on the cluster, if given.
     pub training: Option<Training>,
+    /// The discrete-event run, if given.
+    pub simulation: Option<simulation::Simulation>,
     /// Things that are allowed but probably not meant.
     pub warnings: Vec<Warning>,
 }

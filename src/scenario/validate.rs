@@ -26,6 +26,7 @@ pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -
         let gpu = system.and_then(|s| catalog.gpus.find(s.accelerator.get_ref()));
         v.training(t, cluster.as_ref().map(|c| c.gpus), domain, gpu)
     });
+    let simulation = w.simulation.and_then(|s| v.simulation(s));
     let (Some(cluster), Some(facility), Some(workload)) = (cluster, facility, workload) else {
         debug_assert!(!v.problems.is_empty(), "a section failed without saying why");
         return Err(v.problems);
@@ -41,6 +42,7 @@ pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -
         facility,
         workload,
         training,
+        simulation,
         warnings: v.warnings,
     })
 }
@@ -292,6 +294,10 @@ impl Validator<'_> {
         }
         self.problem(Diagnostic::at(x.span(), format!("`{field}` is {v} {unit}, but it cannot be negative")));
         None
+    }
+
+    pub(super) fn problems_len(&self) -> usize {
+        self.problems.len()
     }
 
     pub(super) fn problem(&mut self, d: Diagnostic) {

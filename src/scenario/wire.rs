@@ -17,6 +17,7 @@ pub struct ScenarioWire {
     #[serde(default)]
     pub workload: WorkloadWire,
     pub training: Option<Spanned<TrainingWire>>,
+    pub simulation: Option<SimulationWire>,
 }
 
 /// `[training]`: a training job on the cluster.
@@ -66,4 +67,72 @@ pub struct FacilityWire {
 #[serde(deny_unknown_fields)]
 pub struct WorkloadWire {
     pub utilization: Option<Spanned<f64>>,
+}
+
+/// `[simulation]`: the discrete-event run.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationWire {
+    pub days: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub reliability: ReliabilityWire,
+    #[serde(default)]
+    pub checkpoint: CheckpointWire,
+    #[serde(default)]
+    pub stragglers: StragglerWire,
+    pub mix: Option<Spanned<MixWire>>,
+    #[serde(default)]
+    pub frontier: Vec<Spanned<FrontierWire>>,
+    pub trace: Option<TraceWire>,
+    pub scheduler: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReliabilityWire {
+    pub node_failures_per_1000_node_days: Option<Spanned<f64>>,
+    pub weibull_shape: Option<Spanned<f64>>,
+    pub repair_hours: Option<Spanned<f64>>,
+    pub restart_minutes: Option<Spanned<f64>>,
+    pub hot_spare_nodes: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckpointWire {
+    pub interval_minutes: Option<Spanned<f64>>,
+    pub storage_gb_per_s: Option<Spanned<f64>>,
+    pub bytes_per_param: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StragglerWire {
+    pub rank_jitter: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MixWire {
+    pub jobs: Spanned<i64>,
+    pub mean_interarrival_s: Spanned<f64>,
+    pub gpus: Spanned<Vec<i64>>,
+    pub weights: Spanned<Vec<f64>>,
+    pub median_hours: Spanned<f64>,
+    pub sigma: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontierWire {
+    pub gpus: Spanned<i64>,
+    pub hours: Spanned<f64>,
+    pub submit_hours: Option<Spanned<f64>>,
+    pub params_billions: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceWire {
+    pub path: Spanned<String>,
 }

@@ -1,0 +1,216 @@
+//! `[simulation]`: days, reliability, checkpoints, stragglers and the job
+//! sources (a synthetic mix, frontier runs, a trace), checked with spans.
+
+use super::validate::Validator;
+use super::wire::SimulationWire;
+use crate::diag::Diagnostic;
+use serde::Serialize;
+use toml::Spanned;
+
+/// Node failure rate when a scenario gives none: Meta RSC-1, 6.5 failures per
+/// 1,000 node-days (Kokolis et al., HPCA 2025, arXiv:2410.21680).
+pub const DEFAULT_FAILURES_PER_1000_NODE_DAYS: f64 = 6.5;
+/// Repair time when none is given \[h\]. ASSUMED: a node swap within two days.
+pub const DEFAULT_REPAIR_HOURS: f64 = 48.0;
+/// Restart overhead when none is given \[min\]. ASSUMED: detection, rescheduling
+/// and checkpoint load of a large job.
+pub const DEFAULT_RESTART_MINUTES: f64 = 10.0;
+/// Checkpoint storage bandwidth when none is given \[GB/s\]: Megatron-LM's 1T run
+/// wrote at 273 GB/s on Selene (SC'21 sec 5.10); ASSUMED 1 TB/s for a modern cluster.
+pub const DEFAULT_STORAGE_GB_PER_S: f64 = 1000.0;
+
+/// A synthetic multi-tenant job mix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mix {
+    /// Jobs to submit.
+    pub jobs: u32,
+    /// Mean time between arrivals (Poisson) \[s\].
+    pub mean_interarrival_s: f64,
+    /// GPU counts and their weights.
+    pub gpus: Vec<(u32, f64)>,
+    /// Median run time at full speed \[h\] (lognormal).
+    pub median_hours: f64,
+    /// Lognormal sigma.
+    pub sigma: f64,
+}
+
+/// A frontier run in the mix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Frontier {
+    /// GPUs.
+    pub gpus: u32,
+    /// Run time at full speed, without failures \[h\].
+    pub hours: f64,
+    /// Submission time \[h\].
+    pub submit_hours: f64,
+    /// Parameters, for the checkpoint size \[billions\].
+    pub params_billions: f64,
+}
+
+/// A validated `[simulation]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Simulation {
+    /// Simulated days.
+    pub days: f64,
+    /// Node failures per 1,000 node-days.
+    pub failures_per_1000_node_days: f64,
+    /// Weibull shape of time to failure (1 = exponential).
+    pub weibull_shape: f64,
+    /// Repair time \[h\].
+    pub repair_hours: f64,
+    /// Restart overhead after an interruption \[min\].
+    pub restart_minutes: f64,
+    /// Spare nodes that replace a failed one at once.
+    pub hot_spare_nodes: u32,
+    /// Checkpoint interval \[min\]; `None` = Young/Daly optimal.
+    pub checkpoint_minutes: Option<f64>,
+    /// Checkpoint storage bandwidth \[GB/s\].
+    pub storage_gb_per_s: f64,
+    /// Checkpoint bytes per parameter (bf16 weights + fp32 Adam: 14).
+    pub bytes_per_param: f64,
+    /// Coefficient of variation of each rank's step time.
+    pub rank_jitter: f64,
+    /// Synthetic mix.
+    pub mix: Option<Mix>,
+    /// Frontier runs.
+    pub frontier: Vec<Frontier>,
+    /// Trace path.
+    pub trace: Option<String>,
+    /// `fifo` or `easy` (EASY backfill).
+    pub scheduler: String,
+}
+
+impl Validator<'_> {
+    pub(super) fn simulation(&mut self, w: SimulationWire) -> Option<Simulation> {
+        let before = self.problems_len();
+        let days = self.pos_or(&w.days, "simulation.days", 30.0);
+        let r = &w.reliability;
+        let rate = self.nonneg_or(
+            &r.node_failures_per_1000_node_days,
+            "simulation.reliability.node_failures_per_1000_node_days",
+            DEFAULT_FAILURES_PER_1000_NODE_DAYS,
+        );
+        let shape = self.pos_or(&r.weibull_shape, "simulation.reliability.weibull_shape", 1.0);
+        let repair = self.pos_or(&r.repair_hours, "simulation.reliability.repair_hours", DEFAULT_REPAIR_HOURS);
+        let restart =
+            self.nonneg_or(&r.restart_minutes, "simulation.reliability.restart_minutes", DEFAULT_RESTART_MINUTES);
+        let spares = match &r.hot_spare_nodes {
+            Some(n) if *n.get_ref() < 0 => {
+                self.problem(Diagnostic::at(
+                    n.span(),
+                    format!("`simulation.reliability.hot_spare_nodes` is {}, but it cannot be negative", n.get_ref()),
+                ));
+                0
+            }
+            Some(n) => u32::try_from(*n.get_ref()).unwrap_or(u32::MAX),
+            None => 0,
+        };
+        let c = &w.checkpoint;
+        let interval = c
+            .interval_minutes
+            .as_ref()
+            .map(|v| self.pos_or(&Some(v.clone()), "simulation.checkpoint.interval_minutes", 60.0));
+        let storage =
+            self.pos_or(&c.storage_gb_per_s, "simulation.checkpoint.storage_gb_per_s", DEFAULT_STORAGE_GB_PER_S);
+        let bpp = self.pos_or(&c.bytes_per_param, "simulation.checkpoint.bytes_per_param", 14.0);
+        let jitter = self.nonneg_or(&w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0);
+        let mix = w.mix.map(|m| self.mix(m));
+        let frontier = w.frontier.into_iter().map(|f| self.frontier(f)).collect();
+        let scheduler = match &w.scheduler {
+            None => "easy".to_owned(),
+            Some(s) if matches!(s.get_ref().as_str(), "fifo" | "easy") => s.get_ref().clone(),
+            Some(s) => {
+                self.problem(
+                    Diagnostic::at(s.span(), format!("unknown scheduler `{}`", s.get_ref()))
+                        .with_help("use fifo or easy (EASY backfill)"),
+                );
+                String::new()
+            }
+        };
+        (self.problems_len() == before).then(|| Simulation {
+            days,
+            failures_per_1000_node_days: rate,
+            weibull_shape: shape,
+            repair_hours: repair,
+            restart_minutes: restart,
+            hot_spare_nodes: spares,
+            checkpoint_minutes: interval,
+            storage_gb_per_s: storage,
+            bytes_per_param: bpp,
+            rank_jitter: jitter,
+            mix: mix.flatten(),
+            frontier,
+            trace: w.trace.map(|t| t.path.into_inner()),
+            scheduler,
+        })
+    }
+
+    fn mix(&mut self, m: Spanned<super::wire::MixWire>) -> Option<Mix> {
+        let span = m.span();
+        let m = m.into_inner();
+        let jobs = self.count(&m.jobs, "simulation.mix.jobs");
+        let ia = self.pos_or(&Some(m.mean_interarrival_s.clone()), "simulation.mix.mean_interarrival_s", 1.0);
+        let median = self.pos_or(&Some(m.median_hours.clone()), "simulation.mix.median_hours", 1.0);
+        let sigma = self.nonneg_or(&m.sigma, "simulation.mix.sigma", 1.0);
+        let (g, w) = (m.gpus.get_ref(), m.weights.get_ref());
+        if g.is_empty() || g.len() != w.len() {
+            self.problem(Diagnostic::at(
+                span,
+                "`simulation.mix.gpus` and `weights` must be non-empty lists of the same length",
+            ));
+            return None;
+        }
+        if let Some(bad) = g.iter().find(|&&x| x < 1 || x > i64::from(u32::MAX)) {
+            self.problem(Diagnostic::at(
+                m.gpus.span(),
+                format!("GPU count {bad} in `simulation.mix.gpus` is not a positive whole number"),
+            ));
+            return None;
+        }
+        if let Some(bad) = w.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
+            self.problem(Diagnostic::at(
+                m.weights.span(),
+                format!("weight {bad} in `simulation.mix.weights` is not a non-negative number"),
+            ));
+            return None;
+        }
+        Some(Mix {
+            jobs: jobs?,
+            mean_interarrival_s: ia,
+            gpus: g.iter().zip(w).map(|(&g, &w)| (g as u32, w)).collect(),
+            median_hours: median,
+            sigma,
+        })
+    }
+
+    fn frontier(&mut self, f: Spanned<super::wire::FrontierWire>) -> Frontier {
+        let f = f.into_inner();
+        Frontier {
+            gpus: self.count(&f.gpus, "simulation.frontier.gpus").unwrap_or(1),
+            hours: self.pos_or(&Some(f.hours.clone()), "simulation.frontier.hours", 1.0),
+            submit_hours: self.nonneg_or(&f.submit_hours, "simulation.frontier.submit_hours", 0.0),
+            params_billions: self.nonneg_or(&f.params_billions, "simulation.frontier.params_billions", 0.0),
+        }
+    }
+
+    fn pos_or(&mut self, v: &Option<Spanned<f64>>, field: &str, default: f64) -> f64 {
+        match v {
+            None => default,
+            Some(x) => self.positive(x, field, "").unwrap_or(default),
+        }
+    }
+
+    fn nonneg_or(&mut self, v: &Option<Spanned<f64>>, field: &str, default: f64) -> f64 {
+        match v {
+            None => default,
+            Some(x) if x.get_ref().is_finite() && *x.get_ref() >= 0.0 => *x.get_ref(),
+            Some(x) => {
+                self.problem(Diagnostic::at(
+                    x.span(),
+                    format!("`{field}` is {}, but it cannot be negative", x.get_ref()),
+                ));
+                default
+            }
+        }
+    }
+}

@@ -1,0 +1,821 @@
+//! The cluster on the engine: nodes in scale-up domains, jobs from a mix,
+//! frontier runs and traces, gang scheduling (FIFO or EASY backfill), node
+//! failures and repairs, hot spares, checkpoints and stragglers.
+//!
+//! ```text
+//!  Arrival ──► queue ──► place (whole domains first, best fit) ──► End
+//!                ▲                                        │ NodeFail in footprint
+//!                └──── requeue at the front, lose work since the last checkpoint
+//! ```
+//!
+//! Job progress is integrated between events, not stepped: a run of length
+//! `w` at straggler-slowed rate `f`, checkpointing every `τ` at cost `δ`,
+//! ends after `restart + w / (f τ / (τ + δ))`. The expected slowest-rank
+//! factor comes from order statistics of the ranks' jitter, never one draw
+//! per rank per step.
+
+pub mod jobs;
+pub mod stats;
+pub mod trace;
+
+use crate::engine::queue::EventQueue;
+use crate::engine::rng::{RngStreams, StreamRng};
+use crate::engine::time::SimTime;
+use crate::scenario::simulation::Simulation;
+use rand::RngExt;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// A job to simulate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobSpec {
+    /// Name.
+    pub id: String,
+    /// `mix`, `frontier`, `trace` or `training`.
+    pub kind: &'static str,
+    /// Submission time \[s\].
+    pub submit_s: f64,
+    /// GPUs.
+    pub gpus: u32,
+    /// Run time at full speed without interruptions \[s\].
+    pub work_s: f64,
+    /// Checkpoint size \[B\] (0: free checkpoints).
+    pub checkpoint_bytes: f64,
+}
+
+/// The cluster's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClusterShape {
+    /// Nodes (servers or NVL72 trays).
+    pub nodes: u32,
+    /// GPUs per node.
+    pub gpus_per_node: u32,
+    /// Nodes per scale-up domain.
+    pub nodes_per_domain: u32,
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Final {
+    /// Finished its work.
+    Completed,
+    /// Still running when the simulation ended.
+    Running,
+    /// Still queued when the simulation ended.
+    Queued,
+    /// Larger than the cluster: never placeable (reported, not dropped).
+    TooLarge,
+}
+
+/// What happened to one job.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobRecord {
+    /// Name.
+    pub id: String,
+    /// Source.
+    pub kind: &'static str,
+    /// GPUs.
+    pub gpus: u32,
+    /// Submitted \[s\].
+    pub submit_s: f64,
+    /// First start \[s\].
+    pub start_s: Option<f64>,
+    /// End \[s\] (completed jobs).
+    pub end_s: Option<f64>,
+    /// Final state.
+    pub state: Final,
+    /// GPU-hours allocated.
+    pub gpu_hours: f64,
+    /// Failure-caused interruptions.
+    pub restarts: u32,
+    /// Work lost to interruptions \[GPU-hours\].
+    pub lost_gpu_hours: f64,
+    /// Time waiting before the first start \[s\].
+    pub queue_delay_s: Option<f64>,
+}
+
+/// Percentiles.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: f64,
+    /// 90th.
+    pub p90: f64,
+    /// 99th.
+    pub p99: f64,
+}
+
+/// Cluster-wide results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Simulated days.
+    pub days: f64,
+    /// Jobs submitted.
+    pub jobs_submitted: usize,
+    /// Jobs completed.
+    pub jobs_completed: usize,
+    /// Jobs larger than the cluster.
+    pub jobs_too_large: usize,
+    /// Failure-caused job interruptions.
+    pub interruptions: u64,
+    /// Mean time between interruptions of the largest job \[h\] (cluster-wide if it has none).
+    pub mtti_hours: Option<f64>,
+    /// Effective training time ratio of the largest job: time whose progress was kept
+    /// (checkpoint writes, restarts and lost work excluded) / wall time since its start.
+    pub ettr: Option<f64>,
+    /// Work kept / GPU time allocated, all jobs.
+    pub goodput: f64,
+    /// GPU time allocated / GPU time available (up), all jobs.
+    pub utilization: f64,
+    /// Node failures.
+    pub node_failures: u64,
+    /// Queueing delay of started jobs \[s\].
+    pub queue_delay_s: Percentiles,
+    /// GPU-hours: allocated, idle, down; they add to capacity x time.
+    pub gpu_hours_allocated: f64,
+    /// GPU-hours idle.
+    pub gpu_hours_idle: f64,
+    /// GPU-hours down for repair.
+    pub gpu_hours_down: f64,
+    /// Capacity x time \[GPU-hours\].
+    pub gpu_hours_capacity: f64,
+    /// Slowest-rank step factor of the largest job (1 = no stragglers).
+    pub straggler_factor: f64,
+    /// Checkpoint interval of the largest job \[min\].
+    pub checkpoint_minutes: Option<f64>,
+    /// Mean share of free nodes stranded in partly used scale-up domains
+    /// (free but unable to host a whole-domain job), hourly samples.
+    pub fragmentation: f64,
+    /// Seed.
+    pub seed: u64,
+}
+
+/// Jobs of one size range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bucket {
+    /// GPU-count range, e.g. `9-64`.
+    pub gpus: String,
+    /// Jobs submitted.
+    pub jobs: usize,
+    /// Jobs completed.
+    pub completed: usize,
+    /// Queueing delay of started jobs \[s\].
+    pub queue_delay_s: Percentiles,
+    /// Completion time (end - submit) of completed jobs \[h\].
+    pub completion_hours: Percentiles,
+}
+
+/// GPU-count buckets of the summary: the trace README's, plus frontier sizes.
+pub const BUCKETS: [(u32, u32); 7] =
+    [(1, 1), (2, 8), (9, 64), (65, 512), (513, 4096), (4097, 32_768), (32_769, u32::MAX)];
+
+/// Hourly cluster state, for the facility model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Series {
+    /// GPUs allocated to jobs at each hour.
+    pub allocated_gpus: Vec<u32>,
+    /// GPUs down at each hour.
+    pub down_gpus: Vec<u32>,
+    /// Node failures in each hour.
+    pub failures: Vec<u32>,
+}
+
+/// Everything a simulation returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimResult {
+    /// Summary.
+    pub summary: Summary,
+    /// Hourly series.
+    pub series: Series,
+    /// Queueing and completion by job size.
+    pub by_size: Vec<Bucket>,
+    /// Every job.
+    pub jobs: Vec<JobRecord>,
+}
+
+/// The closed set of events.
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    Arrival(u32),
+    End { job: u32, epoch: u32 },
+    NodeFail(u32),
+    NodeRepair(u32),
+    SpareRepaired,
+    Sample,
+}
+
+#[derive(Debug, Clone)]
+struct Job {
+    spec: JobSpec,
+    nodes_needed: u32,
+    remaining_s: f64,
+    epoch: u32,
+    running: Option<Run>,
+    placed: Vec<u32>,
+    record: JobRecord,
+    tau_s: f64,
+    delta_s: f64,
+    /// Slowest-rank rate of the last placement (1 = no stragglers).
+    slow: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: f64,
+    overhead: f64,
+    rate: f64,
+}
+
+struct State<'a> {
+    cfg: &'a Simulation,
+    shape: ClusterShape,
+    q: EventQueue<Event>,
+    jobs: Vec<Job>,
+    waiting: VecDeque<u32>,
+    node_job: Vec<Option<u32>>,
+    node_up: Vec<bool>,
+    free_in_domain: Vec<u32>,
+    /// Domains by free-node count: `by_free[f]` holds domains with `f` free nodes.
+    by_free: Vec<std::collections::BTreeSet<u32>>,
+    total_free: u32,
+    running: Vec<u32>,
+    spares: u32,
+    rng_fail: StreamRng,
+    rng_jitter: StreamRng,
+    node_rate_per_s: f64,
+    now: f64,
+    last: f64,
+    allocated_nodes: u64,
+    down_nodes: u64,
+    alloc_area: f64,
+    down_area: f64,
+    interruptions: u64,
+    failures: u64,
+    series: Series,
+    seed: u64,
+    end_s: f64,
+    useful_gpu_s: f64,
+    frag_sum: f64,
+    frag_samples: u32,
+}
+
+/// Runs the simulation.
+pub fn run(shape: ClusterShape, cfg: &Simulation, specs: Vec<JobSpec>, seed: u64) -> SimResult {
+    run_with_progress(shape, cfg, specs, seed, &mut |_| {})
+}
+
+/// Runs the simulation, calling `progress` with the simulated share (0..1) once per simulated day.
+pub fn run_with_progress(
+    shape: ClusterShape,
+    cfg: &Simulation,
+    specs: Vec<JobSpec>,
+    seed: u64,
+    progress: &mut dyn FnMut(f64),
+) -> SimResult {
+    let streams = RngStreams::new(seed);
+    let domains = shape.nodes.div_ceil(shape.nodes_per_domain.max(1));
+    let mut free_in_domain = vec![shape.nodes_per_domain; domains as usize];
+    if let Some(last) = free_in_domain.last_mut() {
+        *last = shape.nodes - (domains - 1) * shape.nodes_per_domain;
+    }
+    let node_rate_per_s = cfg.failures_per_1000_node_days / 1000.0 / 86_400.0;
+    let end_s = cfg.days * 86_400.0;
+    let mut st = State {
+        cfg,
+        shape,
+        q: EventQueue::with_capacity(shape.nodes as usize + specs.len() + 16),
+        jobs: Vec::with_capacity(specs.len()),
+        waiting: VecDeque::new(),
+        node_job: vec![None; shape.nodes as usize],
+        node_up: vec![true; shape.nodes as usize],
+        by_free: {
+            let mut b = vec![std::collections::BTreeSet::new(); shape.nodes_per_domain as usize + 1];
+            for (d, &f) in free_in_domain.iter().enumerate() {
+                b[f as usize].insert(d as u32);
+            }
+            b
+        },
+        total_free: shape.nodes,
+        free_in_domain,
+        running: Vec::new(),
+        spares: cfg.hot_spare_nodes,
+        rng_fail: streams.stream("failures"),
+        rng_jitter: streams.stream("jitter"),
+        node_rate_per_s,
+        now: 0.0,
+        last: 0.0,
+        allocated_nodes: 0,
+        down_nodes: 0,
+        alloc_area: 0.0,
+        down_area: 0.0,
+        interruptions: 0,
+        failures: 0,
+        series: Series::default(),
+        seed,
+        end_s,
+        useful_gpu_s: 0.0,
+        frag_sum: 0.0,
+        frag_samples: 0,
+    };
+    for (i, spec) in specs.into_iter().enumerate() {
+        let nodes_needed = spec.gpus.div_ceil(shape.gpus_per_node);
+        let record = JobRecord {
+            id: spec.id.clone(),
+            kind: spec.kind,
+            gpus: spec.gpus,
+            submit_s: spec.submit_s,
+            start_s: None,
+            end_s: None,
+            state: Final::Queued,
+            gpu_hours: 0.0,
+            restarts: 0,
+            lost_gpu_hours: 0.0,
+            queue_delay_s: None,
+        };
+        let (tau_s, delta_s) = checkpointing(cfg, &spec, nodes_needed, node_rate_per_s);
+        st.q.push(SimTime::from_secs(spec.submit_s), Event::Arrival(i as u32));
+        st.jobs.push(Job {
+            remaining_s: spec.work_s,
+            spec,
+            nodes_needed,
+            epoch: 0,
+            running: None,
+            placed: Vec::new(),
+            record,
+            tau_s,
+            delta_s,
+            slow: 1.0,
+        });
+    }
+    if node_rate_per_s > 0.0 {
+        for n in 0..shape.nodes {
+            let t = st.time_to_failure();
+            st.q.push(SimTime::from_secs(t), Event::NodeFail(n));
+        }
+    }
+    st.q.push(SimTime::ZERO, Event::Sample);
+    while let Some((t, ev)) = st.q.pop() {
+        let t = t.secs();
+        if t > end_s {
+            break;
+        }
+        st.advance(t);
+        match ev {
+            Event::Arrival(j) => st.arrive(j),
+            Event::End { job, epoch } => st.end(job, epoch),
+            Event::NodeFail(n) => st.fail(n),
+            Event::NodeRepair(n) => st.repair(n),
+            Event::SpareRepaired => st.spares += 1,
+            Event::Sample => {
+                st.sample();
+                if st.series.allocated_gpus.len().is_multiple_of(24) {
+                    progress(t / end_s);
+                }
+            }
+        }
+    }
+    st.advance(end_s);
+    st.finish()
+}
+
+/// Checkpoint interval τ and write time δ of a job: Young/Daly
+/// `τ = sqrt(2 δ M)` with `M` the job's mean time to interruption, unless
+/// the scenario fixes the interval. Free checkpoints default to hourly.
+fn checkpointing(cfg: &Simulation, spec: &JobSpec, nodes: u32, rate: f64) -> (f64, f64) {
+    let delta = spec.checkpoint_bytes / (cfg.storage_gb_per_s * 1e9);
+    let tau = match cfg.checkpoint_minutes {
+        Some(m) => m * 60.0,
+        None if delta > 0.0 && rate > 0.0 => (2.0 * delta / (f64::from(nodes) * rate)).sqrt(),
+        None => 3600.0,
+    };
+    (tau.max(1.0), delta)
+}
+
+impl State<'_> {
+    fn time_to_failure(&mut self) -> f64 {
+        let u: f64 = 1.0 - self.rng_fail.random::<f64>();
+        let mean = 1.0 / self.node_rate_per_s;
+        let k = self.cfg.weibull_shape;
+        if (k - 1.0).abs() < 1e-12 {
+            -u.ln() * mean
+        } else {
+            // Weibull with the same mean: scale = mean / Γ(1 + 1/k).
+            let scale = mean / stats::gamma(1.0 + 1.0 / k);
+            scale * (-u.ln()).powf(1.0 / k)
+        }
+    }
+
+    /// Integrates GPU-time up to `t`.
+    fn advance(&mut self, t: f64) {
+        let dt = (t - self.last).max(0.0);
+        let g = f64::from(self.shape.gpus_per_node);
+        self.alloc_area += self.allocated_nodes as f64 * g * dt;
+        self.down_area += self.down_nodes as f64 * g * dt;
+        self.last = t.max(self.last);
+        self.now = t;
+    }
+
+    fn arrive(&mut self, j: u32) {
+        if self.jobs[j as usize].nodes_needed > self.shape.nodes {
+            self.jobs[j as usize].record.state = Final::TooLarge;
+            return;
+        }
+        self.waiting.push_back(j);
+        self.schedule();
+    }
+
+    fn free_nodes(&self) -> u32 {
+        self.total_free
+    }
+
+    /// One node of domain `d` becomes free (+1) or taken (-1).
+    fn adjust_free(&mut self, node: u32, delta: i32) {
+        let d = (node / self.shape.nodes_per_domain) as usize;
+        let f = self.free_in_domain[d];
+        self.by_free[f as usize].remove(&(d as u32));
+        let f = (i64::from(f) + i64::from(delta)) as u32;
+        self.free_in_domain[d] = f;
+        self.by_free[f as usize].insert(d as u32);
+        self.total_free = (i64::from(self.total_free) + i64::from(delta)) as u32;
+    }
+
+    /// FIFO, or EASY backfill: jobs behind a blocked head may start if they
+    /// fit now and will not delay the head's reserved start.
+    fn schedule(&mut self) {
+        while let Some(&head) = self.waiting.front() {
+            if self.try_start(head) {
+                self.waiting.pop_front();
+            } else {
+                break;
+            }
+        }
+        if self.cfg.scheduler != "easy" || self.waiting.len() < 2 {
+            return;
+        }
+        let head = self.waiting[0];
+        let need = self.jobs[head as usize].nodes_needed;
+        let free = self.free_nodes();
+        let any_fits =
+            self.waiting.iter().skip(1).take(BACKFILL_DEPTH).any(|&j| self.jobs[j as usize].nodes_needed <= free);
+        if !any_fits {
+            return;
+        }
+        let (shadow, mut extra) = self.reservation(need);
+        let mut i = 1;
+        let mut scanned = 0;
+        while i < self.waiting.len() && scanned < BACKFILL_DEPTH && self.free_nodes() > 0 {
+            scanned += 1;
+            let j = self.waiting[i];
+            let job = &self.jobs[j as usize];
+            let n = job.nodes_needed;
+            let ends_before = self.now + job.remaining_s * 1.5 <= shadow;
+            if n <= self.free_nodes() && (ends_before || n <= extra) && self.try_start(j) {
+                if !ends_before {
+                    extra -= n;
+                }
+                self.waiting.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// When the head could start, from running jobs' expected ends, and the
+    /// nodes left over then.
+    fn reservation(&self, need: u32) -> (f64, u32) {
+        let mut ends: Vec<(f64, u32)> = self
+            .running
+            .iter()
+            .map(|&i| &self.jobs[i as usize])
+            .filter_map(|j| j.running.map(|r| (r.start + r.overhead + j.remaining_s / r.rate, j.nodes_needed)))
+            .collect();
+        ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut free = self.free_nodes();
+        for (t, n) in ends {
+            free += n;
+            if free >= need {
+                return (t, free - need);
+            }
+        }
+        (f64::INFINITY, 0)
+    }
+
+    /// Places and starts a job if nodes allow: inside one domain when it
+    /// fits one (best fit), else whole free domains first, then best fit.
+    fn try_start(&mut self, j: u32) -> bool {
+        let need = self.jobs[j as usize].nodes_needed;
+        if need > self.free_nodes() {
+            return false;
+        }
+        let per = self.shape.nodes_per_domain;
+        let mut picks: Vec<(u32, u32)> = Vec::new();
+        if need <= per {
+            // Best fit: the domain with the fewest free nodes that still holds the job.
+            let best = (need as usize..self.by_free.len()).find_map(|f| self.by_free[f].iter().next().copied());
+            match best {
+                Some(d) => picks.push((d, need)),
+                None => return false,
+            }
+        } else {
+            let mut left = need;
+            for &d in self.by_free[per as usize].iter() {
+                if left < per {
+                    break;
+                }
+                picks.push((d, per));
+                left -= per;
+            }
+            'outer: for f in (1..per as usize).rev() {
+                for &d in self.by_free[f].iter() {
+                    if left == 0 {
+                        break 'outer;
+                    }
+                    let take = (f as u32).min(left);
+                    picks.push((d, take));
+                    left -= take;
+                }
+            }
+            if left > 0 {
+                return false;
+            }
+        }
+        let mut nodes = Vec::with_capacity(need as usize);
+        for (d, mut take) in picks {
+            let lo = d * per;
+            let hi = (lo + per).min(self.shape.nodes);
+            for n in lo..hi {
+                if take == 0 {
+                    break;
+                }
+                if self.node_up[n as usize] && self.node_job[n as usize].is_none() {
+                    self.node_job[n as usize] = Some(j);
+                    nodes.push(n);
+                    take -= 1;
+                }
+            }
+        }
+        for &n in &nodes {
+            self.adjust_free(n, -1);
+        }
+        self.running.push(j);
+        self.allocated_nodes += u64::from(need);
+        let rate = self.straggler_rate(self.jobs[j as usize].spec.gpus);
+        let now = self.now;
+        let restart = self.cfg.restart_minutes * 60.0;
+        let job = &mut self.jobs[j as usize];
+        let overhead = if job.record.start_s.is_some() { restart } else { 0.0 };
+        if job.record.start_s.is_none() {
+            job.record.start_s = Some(now);
+            job.record.queue_delay_s = Some(now - job.spec.submit_s);
+        }
+        job.slow = rate;
+        let eff = rate * job.tau_s / (job.tau_s + job.delta_s);
+        job.placed = nodes;
+        job.running = Some(Run { start: now, overhead, rate: eff });
+        job.epoch += 1;
+        let end = now + overhead + job.remaining_s / eff;
+        let epoch = job.epoch;
+        self.q.push(SimTime::from_secs(end), Event::End { job: j, epoch });
+        true
+    }
+
+    /// Progress rate under stragglers: a step ends with its slowest rank, so
+    /// the expected step is `1 + σ E[max of N standard normals]` of the mean.
+    fn straggler_rate(&mut self, gpus: u32) -> f64 {
+        if self.cfg.rank_jitter == 0.0 || gpus < 2 {
+            return 1.0;
+        }
+        let draws = 32;
+        let mut sum = 0.0;
+        for _ in 0..draws {
+            let u: f64 = self.rng_jitter.random::<f64>().max(1e-300);
+            sum += stats::max_normal(u, gpus);
+        }
+        1.0 / (1.0 + self.cfg.rank_jitter * (sum / f64::from(draws)).max(0.0))
+    }
+
+    fn release(&mut self, j: u32) {
+        let nodes = std::mem::take(&mut self.jobs[j as usize].placed);
+        for &n in &nodes {
+            self.node_job[n as usize] = None;
+            if self.node_up[n as usize] {
+                self.adjust_free(n, 1);
+            }
+        }
+        self.allocated_nodes -= nodes.len() as u64;
+        if let Some(pos) = self.running.iter().position(|&x| x == j) {
+            self.running.swap_remove(pos);
+        }
+    }
+
+    fn end(&mut self, j: u32, epoch: u32) {
+        if self.jobs[j as usize].epoch != epoch || self.jobs[j as usize].running.is_none() {
+            return;
+        }
+        let now = self.now;
+        let job = &mut self.jobs[j as usize];
+        let run = job.running.take().expect("checked above");
+        let g = f64::from(job.spec.gpus);
+        job.record.gpu_hours += (now - run.start) * f64::from(job.nodes_needed * self.shape.gpus_per_node) / 3600.0;
+        self.useful_gpu_s += job.remaining_s * g;
+        job.remaining_s = 0.0;
+        job.record.end_s = Some(now);
+        job.record.state = Final::Completed;
+        self.release(j);
+        self.schedule();
+    }
+
+    /// A node fails. With a hot spare at hand the spare is swapped into the
+    /// failed node's slot at once (the broken hardware leaves the cluster for
+    /// repair and then refills the pool); otherwise the node is down until
+    /// repaired. A job on the node is interrupted either way.
+    fn fail(&mut self, n: u32) {
+        self.failures += 1;
+        if let Some(h) = self.series.failures.last_mut() {
+            *h += 1;
+        }
+        let repaired_at = SimTime::from_secs(self.now + self.cfg.repair_hours * 3600.0);
+        let victim = self.node_job[n as usize];
+        if self.spares > 0 {
+            self.spares -= 1;
+            self.q.push(repaired_at, Event::SpareRepaired);
+            let t = self.now + self.time_to_failure();
+            self.q.push(SimTime::from_secs(t), Event::NodeFail(n));
+            if let Some(j) = victim {
+                self.interrupt(j, true);
+            }
+            return;
+        }
+        self.q.push(repaired_at, Event::NodeRepair(n));
+        if victim.is_none() {
+            self.adjust_free(n, -1);
+        }
+        self.node_up[n as usize] = false;
+        self.down_nodes += 1;
+        if let Some(j) = victim {
+            self.interrupt(j, false);
+        }
+    }
+
+    /// A failure in a job's footprint: keep the checkpointed progress, lose
+    /// the rest, and restart in place (`in_place`: a spare took the failed
+    /// node's slot) or from the front of the queue.
+    fn interrupt(&mut self, j: u32, in_place: bool) {
+        self.interruptions += 1;
+        let now = self.now;
+        let gpn = self.shape.gpus_per_node;
+        let job = &mut self.jobs[j as usize];
+        let Some(run) = job.running.take() else { return };
+        let elapsed = (now - run.start - run.overhead).max(0.0);
+        let cycle = job.tau_s + job.delta_s;
+        let raw_rate = run.rate * cycle / job.tau_s;
+        let kept = ((elapsed / cycle).floor() * job.tau_s * raw_rate).min(job.remaining_s);
+        let done = (elapsed * run.rate).min(job.remaining_s);
+        let alloc_gpus = f64::from(job.nodes_needed * gpn);
+        job.record.gpu_hours += (now - run.start) * alloc_gpus / 3600.0;
+        job.record.lost_gpu_hours += (done - kept).max(0.0) * f64::from(job.spec.gpus) / 3600.0;
+        self.useful_gpu_s += kept * f64::from(job.spec.gpus);
+        job.remaining_s -= kept;
+        job.record.restarts += 1;
+        if in_place {
+            let restart = self.cfg.restart_minutes * 60.0;
+            job.running = Some(Run { start: now, overhead: restart, rate: run.rate });
+            job.epoch += 1;
+            let end = now + restart + job.remaining_s / run.rate;
+            let epoch = job.epoch;
+            self.q.push(SimTime::from_secs(end), Event::End { job: j, epoch });
+        } else {
+            self.release(j);
+            self.waiting.push_front(j);
+            self.schedule();
+        }
+    }
+
+    fn repair(&mut self, n: u32) {
+        self.down_nodes -= 1;
+        self.node_up[n as usize] = true;
+        self.adjust_free(n, 1);
+        if self.node_rate_per_s > 0.0 {
+            let t = self.now + self.time_to_failure();
+            self.q.push(SimTime::from_secs(t), Event::NodeFail(n));
+        }
+        self.schedule();
+    }
+
+    fn sample(&mut self) {
+        let g = self.shape.gpus_per_node;
+        self.series.allocated_gpus.push((self.allocated_nodes as u32).saturating_mul(g));
+        self.series.down_gpus.push((self.down_nodes as u32).saturating_mul(g));
+        self.series.failures.push(0);
+        if self.total_free > 0 {
+            let whole = self.by_free[self.shape.nodes_per_domain as usize].len() as u32 * self.shape.nodes_per_domain;
+            self.frag_sum += f64::from(self.total_free.saturating_sub(whole)) / f64::from(self.total_free);
+        }
+        self.frag_samples += 1;
+        let next = self.now + 3600.0;
+        if next <= self.end_s {
+            self.q.push(SimTime::from_secs(next), Event::Sample);
+        }
+    }
+
+    fn finish(mut self) -> SimResult {
+        let end = self.end_s;
+        let gpn = self.shape.gpus_per_node;
+        for j in 0..self.jobs.len() {
+            let job = &mut self.jobs[j];
+            if let Some(run) = job.running.take() {
+                let elapsed = (end - run.start - run.overhead).max(0.0);
+                let progress = (elapsed * run.rate).min(job.remaining_s);
+                job.record.gpu_hours += (end - run.start) * f64::from(job.nodes_needed * gpn) / 3600.0;
+                self.useful_gpu_s += progress * f64::from(job.spec.gpus);
+                job.record.state = Final::Running;
+            }
+        }
+        let capacity = f64::from(self.shape.nodes * gpn) * end / 3600.0;
+        let alloc = self.alloc_area / 3600.0;
+        let down = self.down_area / 3600.0;
+        let largest = self
+            .jobs
+            .iter()
+            .filter(|j| j.record.start_s.is_some())
+            .max_by_key(|j| (j.spec.gpus, std::cmp::Reverse(j.record.id.clone())));
+        let (mtti, ettr, factor, ckpt) = match largest {
+            Some(j) => {
+                let start = j.record.start_s.unwrap_or(0.0);
+                let wall = j.record.end_s.unwrap_or(end) - start;
+                let kept = j.spec.work_s - j.remaining_s;
+                let mtti = (j.record.restarts > 0).then(|| wall / 3600.0 / f64::from(j.record.restarts));
+                let factor = 1.0 / self.cfg_rate_probe(j.spec.gpus);
+                // Progress is in full-speed seconds; at the straggler-slowed rate it took kept / slow.
+                let ettr = (wall > 0.0).then(|| (kept / j.slow / wall).min(1.0));
+                (mtti, ettr, factor, Some(j.tau_s / 60.0))
+            }
+            None => (None, None, 1.0, None),
+        };
+        let delays: Vec<f64> = self.jobs.iter().filter_map(|j| j.record.queue_delay_s).collect();
+        let summary = Summary {
+            days: self.cfg.days,
+            jobs_submitted: self.jobs.len(),
+            jobs_completed: self.jobs.iter().filter(|j| j.record.state == Final::Completed).count(),
+            jobs_too_large: self.jobs.iter().filter(|j| j.record.state == Final::TooLarge).count(),
+            interruptions: self.interruptions,
+            mtti_hours: mtti.or_else(|| (self.interruptions > 0).then(|| end / 3600.0 / self.interruptions as f64)),
+            ettr,
+            goodput: if alloc > 0.0 { self.useful_gpu_s / 3600.0 / alloc } else { 0.0 },
+            utilization: if capacity - down > 0.0 { alloc / (capacity - down) } else { 0.0 },
+            node_failures: self.failures,
+            queue_delay_s: stats::percentiles(delays),
+            gpu_hours_allocated: alloc,
+            gpu_hours_idle: capacity - alloc - down,
+            gpu_hours_down: down,
+            gpu_hours_capacity: capacity,
+            straggler_factor: factor,
+            checkpoint_minutes: ckpt,
+            fragmentation: if self.frag_samples > 0 { self.frag_sum / f64::from(self.frag_samples) } else { 0.0 },
+            seed: self.seed,
+        };
+        let jobs: Vec<JobRecord> = self.jobs.into_iter().map(|j| j.record).collect();
+        let by_size = buckets(&jobs);
+        SimResult { summary, series: self.series, by_size, jobs }
+    }
+
+    /// The expected slowest-rank rate for a job size, from a fixed-seed probe
+    /// (reporting only; does not touch the simulation's streams).
+    fn cfg_rate_probe(&self, gpus: u32) -> f64 {
+        if self.cfg.rank_jitter == 0.0 || gpus < 2 {
+            return 1.0;
+        }
+        1.0 / (1.0 + self.cfg.rank_jitter * stats::expected_max_normal(gpus))
+    }
+}
+
+/// Queueing and completion percentiles per GPU-count bucket (empty buckets left out).
+fn buckets(jobs: &[JobRecord]) -> Vec<Bucket> {
+    BUCKETS
+        .iter()
+        .filter_map(|&(lo, hi)| {
+            let inside: Vec<&JobRecord> = jobs.iter().filter(|j| j.gpus >= lo && j.gpus <= hi).collect();
+            if inside.is_empty() {
+                return None;
+            }
+            let done: Vec<f64> = inside.iter().filter_map(|j| j.end_s.map(|e| (e - j.submit_s) / 3600.0)).collect();
+            Some(Bucket {
+                gpus: if lo == hi {
+                    lo.to_string()
+                } else if hi == u32::MAX {
+                    format!(">{}", lo - 1)
+                } else {
+                    format!("{lo}-{hi}")
+                },
+                jobs: inside.len(),
+                completed: done.len(),
+                queue_delay_s: stats::percentiles(inside.iter().filter_map(|j| j.queue_delay_s).collect()),
+                completion_hours: stats::percentiles(done),
+            })
+        })
+        .collect()
+}
+
+/// Jobs behind a blocked head that EASY examines per pass.
+const BACKFILL_DEPTH: usize = 256;
