@@ -440,6 +440,9 @@ impl Report for crate::results::SimReport {
         r.push("cluster", format!("{} GPUs in {} nodes of {}", self.gpus, self.nodes, self.system), "");
         r.push("simulated", sig(s.days), "days");
         r.push("jobs submitted / completed", format!("{} / {}", s.jobs_submitted, s.jobs_completed), "");
+        if s.jobs_after_horizon > 0 {
+            r.push("jobs due after the last day (not run)", s.jobs_after_horizon, "");
+        }
         r.push("node failures", s.node_failures, "");
         r.push("job interruptions (failure-caused)", s.interruptions, "");
         r.opt("mean time to interruption", s.mtti_hours.map(sig), "h");

@@ -16,6 +16,8 @@
 
 pub mod jobs;
 pub mod stats;
+#[cfg(test)]
+mod tests;
 pub mod trace;
 
 use crate::engine::queue::EventQueue;
@@ -113,6 +115,8 @@ pub struct Summary {
     pub days: f64,
     /// Jobs submitted.
     pub jobs_submitted: usize,
+    /// Jobs due after the simulated days (not submitted, not reported).
+    pub jobs_after_horizon: usize,
     /// Jobs completed.
     pub jobs_completed: usize,
     /// Jobs larger than the cluster.
@@ -209,6 +213,9 @@ enum Event {
 struct Job {
     spec: JobSpec,
     nodes_needed: u32,
+    /// GPUs held: the job's own for a job smaller than a node (it shares the
+    /// node), whole nodes otherwise.
+    alloc_gpus: u32,
     remaining_s: f64,
     epoch: u32,
     running: Option<Run>,
@@ -233,7 +240,12 @@ struct State<'a> {
     q: EventQueue<Event>,
     jobs: Vec<Job>,
     waiting: VecDeque<u32>,
-    node_job: Vec<Option<u32>>,
+    /// Jobs on each node (several when jobs smaller than a node share it).
+    node_jobs: Vec<Vec<u32>>,
+    /// GPUs in use on each node.
+    node_used: Vec<u32>,
+    /// Up nodes partly used, by free GPUs: `partial[f]` holds nodes with `f` free.
+    partial: Vec<std::collections::BTreeSet<u32>>,
     node_up: Vec<bool>,
     free_in_domain: Vec<u32>,
     /// Domains by free-node count: `by_free[f]` holds domains with `f` free nodes.
@@ -246,7 +258,7 @@ struct State<'a> {
     node_rate_per_s: f64,
     now: f64,
     last: f64,
-    allocated_nodes: u64,
+    allocated_gpus: u64,
     down_nodes: u64,
     alloc_area: f64,
     down_area: f64,
@@ -273,6 +285,24 @@ pub fn run_with_progress(
     seed: u64,
     progress: &mut dyn FnMut(f64),
 ) -> SimResult {
+    simulate(shape, cfg, specs, seed, progress, false)
+}
+
+/// Runs the simulation and checks the cluster's bookkeeping after every
+/// event (no job on a down node, GPU counts add up); panics on a violation.
+/// O(nodes) per event: for tests.
+pub fn run_checked(shape: ClusterShape, cfg: &Simulation, specs: Vec<JobSpec>, seed: u64) -> SimResult {
+    simulate(shape, cfg, specs, seed, &mut |_| {}, true)
+}
+
+fn simulate(
+    shape: ClusterShape,
+    cfg: &Simulation,
+    specs: Vec<JobSpec>,
+    seed: u64,
+    progress: &mut dyn FnMut(f64),
+    check: bool,
+) -> SimResult {
     let streams = RngStreams::new(seed);
     let domains = shape.nodes.div_ceil(shape.nodes_per_domain.max(1));
     let mut free_in_domain = vec![shape.nodes_per_domain; domains as usize];
@@ -287,7 +317,9 @@ pub fn run_with_progress(
         q: EventQueue::with_capacity(shape.nodes as usize + specs.len() + 16),
         jobs: Vec::with_capacity(specs.len()),
         waiting: VecDeque::new(),
-        node_job: vec![None; shape.nodes as usize],
+        node_jobs: vec![Vec::new(); shape.nodes as usize],
+        node_used: vec![0; shape.nodes as usize],
+        partial: vec![std::collections::BTreeSet::new(); shape.gpus_per_node as usize],
         node_up: vec![true; shape.nodes as usize],
         by_free: {
             let mut b = vec![std::collections::BTreeSet::new(); shape.nodes_per_domain as usize + 1];
@@ -305,7 +337,7 @@ pub fn run_with_progress(
         node_rate_per_s,
         now: 0.0,
         last: 0.0,
-        allocated_nodes: 0,
+        allocated_gpus: 0,
         down_nodes: 0,
         alloc_area: 0.0,
         down_area: 0.0,
@@ -320,6 +352,7 @@ pub fn run_with_progress(
     };
     for (i, spec) in specs.into_iter().enumerate() {
         let nodes_needed = spec.gpus.div_ceil(shape.gpus_per_node);
+        let spec_gpus = spec.gpus;
         let record = JobRecord {
             id: spec.id.clone(),
             kind: spec.kind,
@@ -339,6 +372,7 @@ pub fn run_with_progress(
             remaining_s: spec.work_s,
             spec,
             nodes_needed,
+            alloc_gpus: if spec_gpus < shape.gpus_per_node { spec_gpus } else { nodes_needed * shape.gpus_per_node },
             epoch: 0,
             running: None,
             placed: Vec::new(),
@@ -374,6 +408,9 @@ pub fn run_with_progress(
                 }
             }
         }
+        if check {
+            st.assert_consistent();
+        }
     }
     st.advance(end_s);
     st.finish()
@@ -406,11 +443,30 @@ impl State<'_> {
         }
     }
 
+    /// Panics if the bookkeeping disagrees with itself.
+    fn assert_consistent(&self) {
+        let mut used = vec![0u32; self.node_used.len()];
+        for &j in &self.running {
+            let job = &self.jobs[j as usize];
+            assert!(job.running.is_some(), "job {j} listed as running but is not");
+            for &n in &job.placed {
+                assert!(self.node_up[n as usize], "job {} runs on down node {n} at {}", job.spec.id, self.now);
+                used[n as usize] += job.alloc_gpus.min(self.shape.gpus_per_node);
+            }
+        }
+        assert_eq!(used, self.node_used, "GPUs in use per node disagree at {}", self.now);
+        let free = (0..self.shape.nodes).filter(|&n| self.node_up[n as usize] && used[n as usize] == 0).count();
+        assert_eq!(free as u32, self.total_free, "free nodes disagree at {}", self.now);
+        assert_eq!(used.iter().map(|&u| u64::from(u)).sum::<u64>(), self.allocated_gpus);
+        assert_eq!(self.node_up.iter().filter(|u| !**u).count() as u64, self.down_nodes);
+        assert!(self.spares <= self.cfg.hot_spare_nodes);
+    }
+
     /// Integrates GPU-time up to `t`.
     fn advance(&mut self, t: f64) {
         let dt = (t - self.last).max(0.0);
         let g = f64::from(self.shape.gpus_per_node);
-        self.alloc_area += self.allocated_nodes as f64 * g * dt;
+        self.alloc_area += self.allocated_gpus as f64 * dt;
         self.down_area += self.down_nodes as f64 * g * dt;
         self.last = t.max(self.last);
         self.now = t;
@@ -455,22 +511,20 @@ impl State<'_> {
         }
         let head = self.waiting[0];
         let need = self.jobs[head as usize].nodes_needed;
-        let free = self.free_nodes();
-        let any_fits =
-            self.waiting.iter().skip(1).take(BACKFILL_DEPTH).any(|&j| self.jobs[j as usize].nodes_needed <= free);
+        let any_fits = self.waiting.iter().skip(1).take(BACKFILL_DEPTH).any(|&j| self.fits_now(j));
         if !any_fits {
             return;
         }
         let (shadow, mut extra) = self.reservation(need);
         let mut i = 1;
         let mut scanned = 0;
-        while i < self.waiting.len() && scanned < BACKFILL_DEPTH && self.free_nodes() > 0 {
+        while i < self.waiting.len() && scanned < BACKFILL_DEPTH {
             scanned += 1;
             let j = self.waiting[i];
             let job = &self.jobs[j as usize];
             let n = job.nodes_needed;
             let ends_before = self.now + job.remaining_s * 1.5 <= shadow;
-            if n <= self.free_nodes() && (ends_before || n <= extra) && self.try_start(j) {
+            if (ends_before || n <= extra) && self.fits_now(j) && self.try_start(j) {
                 if !ends_before {
                     extra -= n;
                 }
@@ -501,10 +555,31 @@ impl State<'_> {
         (f64::INFINITY, 0)
     }
 
-    /// Places and starts a job if nodes allow: inside one domain when it
-    /// fits one (best fit), else whole free domains first, then best fit.
+    /// Whether a job could be placed now.
+    fn fits_now(&self, j: u32) -> bool {
+        let job = &self.jobs[j as usize];
+        if job.alloc_gpus < self.shape.gpus_per_node {
+            self.free_nodes() > 0 || self.partial[job.alloc_gpus as usize..].iter().any(|p| !p.is_empty())
+        } else {
+            job.nodes_needed <= self.free_nodes()
+        }
+    }
+
+    /// Places and starts a job if nodes allow. A job smaller than a node
+    /// shares the fullest node it fits on; a larger one takes whole nodes:
+    /// inside one domain when it fits one (best fit), else whole free
+    /// domains first, then the fullest partly free ones.
     fn try_start(&mut self, j: u32) -> bool {
-        let need = self.jobs[j as usize].nodes_needed;
+        let gpn = self.shape.gpus_per_node;
+        let g = self.jobs[j as usize].alloc_gpus;
+        let shared = g < gpn;
+        let need = if shared { 1 } else { self.jobs[j as usize].nodes_needed };
+        if shared {
+            if let Some(n) = (g as usize..gpn as usize).find_map(|f| self.partial[f].iter().next().copied()) {
+                self.take_gpus(n, j, g);
+                return self.launch(j, vec![n]);
+            }
+        }
         if need > self.free_nodes() {
             return false;
         }
@@ -548,18 +623,59 @@ impl State<'_> {
                 if take == 0 {
                     break;
                 }
-                if self.node_up[n as usize] && self.node_job[n as usize].is_none() {
-                    self.node_job[n as usize] = Some(j);
+                if self.node_up[n as usize] && self.node_used[n as usize] == 0 {
                     nodes.push(n);
                     take -= 1;
                 }
             }
         }
         for &n in &nodes {
-            self.adjust_free(n, -1);
+            self.take_gpus(n, j, if shared { g } else { gpn });
         }
+        self.launch(j, nodes)
+    }
+
+    /// `g` GPUs of up node `n` go to job `j`.
+    fn take_gpus(&mut self, n: u32, j: u32, g: u32) {
+        let gpn = self.shape.gpus_per_node;
+        let used = self.node_used[n as usize];
+        if used == 0 {
+            self.adjust_free(n, -1);
+        } else {
+            self.partial[(gpn - used) as usize].remove(&n);
+        }
+        let used = used + g;
+        self.node_used[n as usize] = used;
+        if used < gpn {
+            self.partial[(gpn - used) as usize].insert(n);
+        }
+        self.node_jobs[n as usize].push(j);
+        self.allocated_gpus += u64::from(g);
+    }
+
+    /// Job `j` gives back its `g` GPUs of node `n` (up or down).
+    fn give_gpus(&mut self, n: u32, j: u32, g: u32) {
+        let gpn = self.shape.gpus_per_node;
+        self.node_jobs[n as usize].retain(|&x| x != j);
+        self.allocated_gpus -= u64::from(g);
+        let used = self.node_used[n as usize];
+        self.node_used[n as usize] = used - g;
+        if !self.node_up[n as usize] {
+            return;
+        }
+        if used < gpn {
+            self.partial[(gpn - used) as usize].remove(&n);
+        }
+        if used == g {
+            self.adjust_free(n, 1);
+        } else {
+            self.partial[(gpn - used + g) as usize].insert(n);
+        }
+    }
+
+    /// Starts placed job `j` on `nodes`.
+    fn launch(&mut self, j: u32, nodes: Vec<u32>) -> bool {
         self.running.push(j);
-        self.allocated_nodes += u64::from(need);
         let rate = self.straggler_rate(self.jobs[j as usize].spec.gpus);
         let now = self.now;
         let restart = self.cfg.restart_minutes * 60.0;
@@ -567,7 +683,8 @@ impl State<'_> {
         let overhead = if job.record.start_s.is_some() { restart } else { 0.0 };
         if job.record.start_s.is_none() {
             job.record.start_s = Some(now);
-            job.record.queue_delay_s = Some(now - job.spec.submit_s);
+            // Whole microseconds: the event clock's nanosecond rounding is not a delay.
+            job.record.queue_delay_s = Some(((now - job.spec.submit_s) * 1e6).round().max(0.0) / 1e6);
         }
         job.slow = rate;
         let eff = rate * job.tau_s / (job.tau_s + job.delta_s);
@@ -597,13 +714,11 @@ impl State<'_> {
 
     fn release(&mut self, j: u32) {
         let nodes = std::mem::take(&mut self.jobs[j as usize].placed);
+        let gpn = self.shape.gpus_per_node;
+        let g = self.jobs[j as usize].alloc_gpus.min(gpn);
         for &n in &nodes {
-            self.node_job[n as usize] = None;
-            if self.node_up[n as usize] {
-                self.adjust_free(n, 1);
-            }
+            self.give_gpus(n, j, g);
         }
-        self.allocated_nodes -= nodes.len() as u64;
         if let Some(pos) = self.running.iter().position(|&x| x == j) {
             self.running.swap_remove(pos);
         }
@@ -617,7 +732,7 @@ impl State<'_> {
         let job = &mut self.jobs[j as usize];
         let run = job.running.take().expect("checked above");
         let g = f64::from(job.spec.gpus);
-        job.record.gpu_hours += (now - run.start) * f64::from(job.nodes_needed * self.shape.gpus_per_node) / 3600.0;
+        job.record.gpu_hours += (now - run.start) * f64::from(job.alloc_gpus) / 3600.0;
         self.useful_gpu_s += job.remaining_s * g;
         job.remaining_s = 0.0;
         job.record.end_s = Some(now);
@@ -636,24 +751,27 @@ impl State<'_> {
             *h += 1;
         }
         let repaired_at = SimTime::from_secs(self.now + self.cfg.repair_hours * 3600.0);
-        let victim = self.node_job[n as usize];
+        let victims = self.node_jobs[n as usize].clone();
         if self.spares > 0 {
             self.spares -= 1;
             self.q.push(repaired_at, Event::SpareRepaired);
             let t = self.now + self.time_to_failure();
             self.q.push(SimTime::from_secs(t), Event::NodeFail(n));
-            if let Some(j) = victim {
+            for j in victims {
                 self.interrupt(j, true);
             }
             return;
         }
         self.q.push(repaired_at, Event::NodeRepair(n));
-        if victim.is_none() {
+        let (used, gpn) = (self.node_used[n as usize], self.shape.gpus_per_node);
+        if used == 0 {
             self.adjust_free(n, -1);
+        } else if used < gpn {
+            self.partial[(gpn - used) as usize].remove(&n);
         }
         self.node_up[n as usize] = false;
         self.down_nodes += 1;
-        if let Some(j) = victim {
+        for j in victims {
             self.interrupt(j, false);
         }
     }
@@ -664,7 +782,6 @@ impl State<'_> {
     fn interrupt(&mut self, j: u32, in_place: bool) {
         self.interruptions += 1;
         let now = self.now;
-        let gpn = self.shape.gpus_per_node;
         let job = &mut self.jobs[j as usize];
         let Some(run) = job.running.take() else { return };
         let elapsed = (now - run.start - run.overhead).max(0.0);
@@ -672,7 +789,7 @@ impl State<'_> {
         let raw_rate = run.rate * cycle / job.tau_s;
         let kept = ((elapsed / cycle).floor() * job.tau_s * raw_rate).min(job.remaining_s);
         let done = (elapsed * run.rate).min(job.remaining_s);
-        let alloc_gpus = f64::from(job.nodes_needed * gpn);
+        let alloc_gpus = f64::from(job.alloc_gpus);
         job.record.gpu_hours += (now - run.start) * alloc_gpus / 3600.0;
         job.record.lost_gpu_hours += (done - kept).max(0.0) * f64::from(job.spec.gpus) / 3600.0;
         self.useful_gpu_s += kept * f64::from(job.spec.gpus);
@@ -705,7 +822,7 @@ impl State<'_> {
 
     fn sample(&mut self) {
         let g = self.shape.gpus_per_node;
-        self.series.allocated_gpus.push((self.allocated_nodes as u32).saturating_mul(g));
+        self.series.allocated_gpus.push(u32::try_from(self.allocated_gpus).unwrap_or(u32::MAX));
         self.series.down_gpus.push((self.down_nodes as u32).saturating_mul(g));
         self.series.failures.push(0);
         if self.total_free > 0 {
@@ -727,7 +844,7 @@ impl State<'_> {
             if let Some(run) = job.running.take() {
                 let elapsed = (end - run.start - run.overhead).max(0.0);
                 let progress = (elapsed * run.rate).min(job.remaining_s);
-                job.record.gpu_hours += (end - run.start) * f64::from(job.nodes_needed * gpn) / 3600.0;
+                job.record.gpu_hours += (end - run.start) * f64::from(job.alloc_gpus) / 3600.0;
                 self.useful_gpu_s += progress * f64::from(job.spec.gpus);
                 job.record.state = Final::Running;
             }
@@ -753,10 +870,14 @@ impl State<'_> {
             }
             None => (None, None, 1.0, None),
         };
+        // Jobs due after the horizon were never submitted: they are not reported.
+        let not_yet = self.jobs.iter().filter(|j| j.spec.submit_s > end).count();
+        self.jobs.retain(|j| j.spec.submit_s <= end);
         let delays: Vec<f64> = self.jobs.iter().filter_map(|j| j.record.queue_delay_s).collect();
         let summary = Summary {
             days: self.cfg.days,
             jobs_submitted: self.jobs.len(),
+            jobs_after_horizon: not_yet,
             jobs_completed: self.jobs.iter().filter(|j| j.record.state == Final::Completed).count(),
             jobs_too_large: self.jobs.iter().filter(|j| j.record.state == Final::TooLarge).count(),
             interruptions: self.interruptions,

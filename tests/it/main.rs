@@ -7,6 +7,7 @@ mod check;
 mod collective;
 mod errors;
 mod init;
+mod simulate;
 mod training;
 
 use std::path::PathBuf;

@@ -1,0 +1,140 @@
+//! Invariants of the cluster simulation, on random clusters and job mixes.
+
+use super::*;
+use crate::scenario::simulation::Simulation;
+use proptest::prelude::*;
+
+fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
+    Simulation {
+        days,
+        failures_per_1000_node_days: rate,
+        weibull_shape: 1.0,
+        repair_hours: 12.0,
+        restart_minutes: 10.0,
+        hot_spare_nodes: spares,
+        checkpoint_minutes: None,
+        storage_gb_per_s: 100.0,
+        bytes_per_param: 14.0,
+        rank_jitter: 0.02,
+        mix: None,
+        frontier: Vec::new(),
+        trace: None,
+        scheduler: scheduler.to_owned(),
+    }
+}
+
+fn job(i: usize, submit_h: f64, gpus: u32, hours: f64, ckpt: f64) -> JobSpec {
+    JobSpec {
+        id: format!("j{i}"),
+        kind: "mix",
+        submit_s: submit_h * 3600.0,
+        gpus,
+        work_s: hours * 3600.0,
+        checkpoint_bytes: ckpt,
+    }
+}
+
+prop_compose! {
+    fn jobs(max_gpus: u32)(v in prop::collection::vec((0.0..200.0f64, 1..=max_gpus, 0.1..72.0f64, prop::bool::ANY), 1..60)) -> Vec<JobSpec> {
+        v.into_iter().enumerate().map(|(i, (t, g, h, big))| job(i, t, g, h, if big { 1e12 } else { 0.0 })).collect()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// GPU-hours allocated + idle + down = capacity x time; no job on a down
+    /// node (checked after every event); each job in exactly one final state.
+    #[test]
+    fn bookkeeping_holds(
+        nodes in 4u32..40, gpn in prop::sample::select(vec![1u32, 4, 8]), per in 1u32..10,
+        specs in jobs(64), rate in 0.0..400.0f64, spares in 0u32..4, easy in prop::bool::ANY, seed in 0u64..1000,
+    ) {
+        let shape = ClusterShape { nodes, gpus_per_node: gpn, nodes_per_domain: per };
+        let cfg = config(20.0, rate, spares, if easy { "easy" } else { "fifo" });
+        let n = specs.len();
+        let too_large = specs.iter().filter(|s| s.gpus.div_ceil(gpn) > nodes).count();
+        let r = run_checked(shape, &cfg, specs, seed);
+        let s = &r.summary;
+        let total = s.gpu_hours_allocated + s.gpu_hours_idle + s.gpu_hours_down;
+        prop_assert!((total - s.gpu_hours_capacity).abs() <= 1e-9 * s.gpu_hours_capacity.max(1.0));
+        prop_assert!(s.gpu_hours_idle >= -1e-6 * s.gpu_hours_capacity);
+        prop_assert_eq!(s.gpu_hours_capacity, f64::from(nodes * gpn) * 20.0 * 24.0);
+        prop_assert_eq!(r.jobs.len(), n);
+        prop_assert_eq!(s.jobs_too_large, too_large);
+        for j in &r.jobs {
+            match j.state {
+                Final::Completed => prop_assert!(j.end_s.is_some() && j.start_s.is_some()),
+                Final::Running => prop_assert!(j.start_s.is_some() && j.end_s.is_none()),
+                Final::Queued | Final::TooLarge => prop_assert!(j.end_s.is_none()),
+            }
+        }
+        prop_assert!(s.goodput <= 1.0 + 1e-9 && s.utilization <= 1.0 + 1e-9);
+    }
+}
+
+#[test]
+fn same_seed_same_result_other_seed_other_failures() {
+    let shape = ClusterShape { nodes: 64, gpus_per_node: 8, nodes_per_domain: 1 };
+    let cfg = config(30.0, 50.0, 2, "easy");
+    let specs: Vec<JobSpec> =
+        (0..200).map(|i| job(i, i as f64 * 3.0, 1 << (i % 8), 5.0 + (i % 7) as f64, 0.0)).collect();
+    let a = run(shape, &cfg, specs.clone(), 7);
+    let b = run(shape, &cfg, specs.clone(), 7);
+    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    let c = run(shape, &cfg, specs, 8);
+    assert_ne!(a.summary.node_failures, c.summary.node_failures);
+}
+
+#[test]
+fn no_failures_means_no_interruptions_and_full_goodput() {
+    let shape = ClusterShape { nodes: 16, gpus_per_node: 8, nodes_per_domain: 1 };
+    let mut cfg = config(10.0, 0.0, 0, "fifo");
+    cfg.rank_jitter = 0.0;
+    let specs = vec![job(0, 0.0, 64, 10.0, 0.0), job(1, 0.0, 64, 10.0, 0.0), job(2, 1.0, 128, 5.0, 0.0)];
+    let r = run_checked(shape, &cfg, specs, 1);
+    assert_eq!(r.summary.interruptions, 0);
+    assert!((r.summary.goodput - 1.0).abs() < 1e-9);
+    // Two 64-GPU jobs fill the cluster for 10 h; the 128-GPU job waits for both.
+    assert_eq!(r.jobs[2].queue_delay_s, Some(9.0 * 3600.0));
+    assert_eq!(r.jobs[2].end_s, Some(15.0 * 3600.0));
+}
+
+#[test]
+fn easy_backfills_without_delaying_the_head() {
+    let shape = ClusterShape { nodes: 4, gpus_per_node: 1, nodes_per_domain: 4 };
+    let mut cfg = config(5.0, 0.0, 0, "easy");
+    cfg.rank_jitter = 0.0;
+    // j0 holds 3 of 4 nodes for 10 h; j1 (4 nodes) waits; j2 (1 node, 2 h) backfills.
+    let specs = vec![job(0, 0.0, 3, 10.0, 0.0), job(1, 0.5, 4, 1.0, 0.0), job(2, 1.0, 1, 2.0, 0.0)];
+    let r = run_checked(shape, &cfg, specs.clone(), 1);
+    assert_eq!(r.jobs[2].start_s, Some(3600.0));
+    assert_eq!(r.jobs[1].start_s, Some(10.0 * 3600.0));
+    cfg.scheduler = "fifo".into();
+    let r = run_checked(shape, &cfg, specs, 1);
+    assert_eq!(r.jobs[2].start_s, Some(11.0 * 3600.0));
+}
+
+#[test]
+fn small_jobs_share_nodes() {
+    let shape = ClusterShape { nodes: 1, gpus_per_node: 8, nodes_per_domain: 1 };
+    let mut cfg = config(1.0, 0.0, 0, "fifo");
+    cfg.rank_jitter = 0.0;
+    let specs: Vec<JobSpec> = (0..8).map(|i| job(i, 0.0, 1, 2.0, 0.0)).collect();
+    let r = run_checked(shape, &cfg, specs, 1);
+    assert!(r.jobs.iter().all(|j| j.queue_delay_s == Some(0.0)));
+    assert!((r.summary.gpu_hours_allocated - 16.0).abs() < 1e-6);
+}
+
+#[test]
+fn interruptions_of_a_large_job_follow_its_node_count() {
+    // 512 nodes at 100 failures per 1,000 node-days: 51.2 failures a day, all in the job's footprint.
+    let shape = ClusterShape { nodes: 512, gpus_per_node: 8, nodes_per_domain: 1 };
+    let cfg = config(20.0, 100.0, 1000, "fifo");
+    let r = run_checked(shape, &cfg, vec![job(0, 0.0, 4096, 10_000.0, 1e12)], 3);
+    let expected = 512.0 * 0.1 * 20.0;
+    let got = r.summary.interruptions as f64;
+    assert!((got - expected).abs() < 4.0 * expected.sqrt(), "{got} vs {expected}");
+    let ettr = r.summary.ettr.unwrap();
+    assert!(ettr > 0.5 && ettr < 1.0, "{ettr}");
+}

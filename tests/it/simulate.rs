@@ -1,0 +1,117 @@
+//! `simulate`: shipped scenarios, determinism, traces and bad input.
+
+use super::{fixtures, run};
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = run(args);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("JSON output")
+}
+
+#[test]
+fn llama3_54_days_reports_interruptions_and_ettr() {
+    let v = json(&["simulate", "../../scenarios/llama3-405b-16k-h100-54d.toml", "--format", "json"]);
+    let s = &v["summary"];
+    for key in ["interruptions", "mtti_hours", "ettr", "goodput", "utilization", "jobs_completed"] {
+        assert!(!s[key].is_null(), "summary.{key} missing: {s}");
+    }
+    for p in ["p50", "p90", "p99"] {
+        assert!(s["queue_delay_s"][p].is_number());
+    }
+    // 2,048 nodes x 54 days x 6.5 / 1,000 node-days = 719 expected failures.
+    let n = s["interruptions"].as_f64().unwrap();
+    assert!((n - 719.0).abs() < 4.0 * 719f64.sqrt(), "{n}");
+    let ettr = s["ettr"].as_f64().unwrap();
+    assert!(ettr > 0.7 && ettr < 0.97, "{ettr}");
+}
+
+#[test]
+fn same_seed_is_byte_identical_whatever_the_thread_count() {
+    let args = ["simulate", "../../scenarios/gb300-100k-gpu-year.toml", "--days", "10", "--format", "json"];
+    let go = |threads: &str| {
+        let out = super::rackscale().env("RAYON_NUM_THREADS", threads).args(args).output().unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let one = go("1");
+    assert_eq!(one, go("2"));
+    assert_eq!(one, go("8"));
+    let (_, other, _) = run(&[
+        "simulate",
+        "../../scenarios/gb300-100k-gpu-year.toml",
+        "--days",
+        "10",
+        "--seed",
+        "9",
+        "--format",
+        "json",
+    ]);
+    assert_ne!(String::from_utf8(one).unwrap(), other);
+}
+
+#[test]
+fn small_cluster_table_csv_and_out_files() {
+    let (code, out, err) = run(&["simulate", "good/sim-small.toml"]);
+    assert_eq!(code, 0, "{err}");
+    for row in ["job interruptions (failure-caused)", "ettr (largest job)", "queueing delay p50 / p90 / p99"] {
+        assert!(out.contains(row), "{out}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, _, err) = run(&["simulate", "good/sim-small.toml", "--out", d, "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    let jobs = std::fs::read_to_string(dir.path().join("sim-small-jobs.csv")).unwrap();
+    assert_eq!(jobs.lines().count(), 1 + 301 - count_after_horizon());
+    assert!(dir.path().join("sim-small-series.csv").exists());
+    assert!(dir.path().join("sim-small-simulation.json").exists());
+}
+
+/// Mix jobs due after day 20 (one every hour on average: about 300 - 480 fit).
+fn count_after_horizon() -> usize {
+    let v = json(&["simulate", "good/sim-small.toml", "--format", "json"]);
+    v["summary"]["jobs_after_horizon"].as_u64().unwrap() as usize
+}
+
+#[test]
+fn trace_replay_compares_queueing_with_the_trace() {
+    let v = json(&["simulate", "good/trace-replay.toml", "--format", "json"]);
+    let t = &v["trace"];
+    assert_eq!((t["rows"].as_u64(), t["replayed"].as_u64()), (Some(5), Some(3)));
+    assert_eq!((t["cpu_only"].as_u64(), t["never_ran"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(t["trace_queue_delay_s"]["p99"].as_f64(), Some(400.0));
+    // 8 + 16 + 1 GPUs fit 32 at once: no queueing in the replay.
+    assert_eq!(t["simulated_queue_delay_s"]["p99"].as_f64(), Some(0.0));
+    assert_eq!(v["summary"]["jobs_completed"].as_u64(), Some(3));
+}
+
+fn fails(args: &[&str]) -> String {
+    let (code, out, err) = run(args);
+    assert_eq!(code, 1, "stdout: {out}\nstderr: {err}");
+    assert!(out.is_empty());
+    err
+}
+
+#[test]
+fn bad_traces_name_file_line_and_column() {
+    let e = fails(&["simulate", "good/trace-replay.toml", "--trace", "bad/trace_missing_column.csv"]);
+    assert!(e.contains("bad/trace_missing_column.csv:1:1") && e.contains("gpus"), "{e}");
+    let e = fails(&["simulate", "good/trace-replay.toml", "--trace", "bad/trace_bad_values.csv"]);
+    assert!(e.contains("trace_bad_values.csv:3:3") && e.contains("trace_bad_values.csv:4:3"), "{e}");
+    let e = fails(&["simulate", "good/trace-replay.toml", "--trace", "bad/trace_too_large.csv"]);
+    assert!(e.contains("trace_too_large.csv:3:") && e.contains("4096 GPUs"), "{e}");
+    let e = fails(&["simulate", "good/trace-replay.toml", "--trace", "bad/no_such.csv"]);
+    assert!(e.contains("no_such.csv"), "{e}");
+}
+
+#[test]
+fn bad_simulation_input_is_exit_1_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let e = fails(&["simulate", "bad/sim_negative_hazard.toml", "--out", d]);
+    assert!(e.contains("sim_negative_hazard.toml:9:") && e.contains("cannot be negative"), "{e}");
+    let e = fails(&["simulate", "good/tiny.toml"]);
+    assert!(e.contains("no [simulation] table"), "{e}");
+    let e = fails(&["simulate", "good/sim-small.toml", "--days=-3", "--out", d]);
+    assert!(e.contains("--days"), "{e}");
+    assert_eq!(std::fs::read_dir(fixtures().join(d)).unwrap().count(), 0);
+}
