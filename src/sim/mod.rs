@@ -574,11 +574,9 @@ impl State<'_> {
         let g = self.jobs[j as usize].alloc_gpus;
         let shared = g < gpn;
         let need = if shared { 1 } else { self.jobs[j as usize].nodes_needed };
-        if shared {
-            if let Some(n) = (g as usize..gpn as usize).find_map(|f| self.partial[f].iter().next().copied()) {
-                self.take_gpus(n, j, g);
-                return self.launch(j, vec![n]);
-            }
+        if shared && let Some(n) = (g as usize..gpn as usize).find_map(|f| self.partial[f].iter().next().copied()) {
+            self.take_gpus(n, j, g);
+            return self.launch(j, vec![n]);
         }
         if need > self.free_nodes() {
             return false;
