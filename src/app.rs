@@ -150,11 +150,16 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         );
         b
     });
-    let result = rackscale::sim::run_with_progress(shape, &cfg, specs, scenario.seed, &mut |share| {
+    let mut result = rackscale::sim::run_with_progress(shape, &cfg, specs, scenario.seed, &mut |share| {
         if let Some(b) = &bar {
             b.set_position((share * 1000.0) as u64);
         }
     });
+    let accel = catalog.gpus.get(system.accelerator.get_ref())?;
+    let (_, it, _) = cluster::nameplate_power(system, accel, scenario.cluster.nodes, scenario.cluster.gpu_power_cap);
+    result.series = std::mem::take(&mut result.series).with_power(gpus, it.mw() / f64::from(gpus));
+    let power = &result.series.it_power_mw;
+    let mean_it_power_mw = power.iter().sum::<f64>() / power.len().max(1) as f64;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -184,6 +189,8 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         largest_job,
         by_size: result.by_size.clone(),
         trace,
+        it_power_mw_nameplate: it.mw(),
+        it_power_mw_mean: mean_it_power_mw,
     };
     if let Some(dir) = &g.out {
         write_sim_tables(dir, &scenario.name, &result)?;
@@ -235,10 +242,11 @@ fn write_sim_tables(dir: &Path, name: &str, r: &rackscale::sim::SimResult) -> Re
             opt(j.queue_delay_s)
         ));
     }
-    let mut series = String::from("hour,allocated_gpus,down_gpus,node_failures\n");
+    let mut series = String::from("hour,allocated_gpus,down_gpus,node_failures,it_power_mw\n");
     let s = &r.series;
     for h in 0..s.allocated_gpus.len() {
-        series.push_str(&format!("{h},{},{},{}\n", s.allocated_gpus[h], s.down_gpus[h], s.failures[h]));
+        let mw = s.it_power_mw.get(h).copied().unwrap_or(0.0);
+        series.push_str(&format!("{h},{},{},{},{mw:.4}\n", s.allocated_gpus[h], s.down_gpus[h], s.failures[h]));
     }
     for (stem, text) in [("jobs", jobs), ("series", series)] {
         let path = dir.join(format!("{}-{stem}.csv", file_stem(name)));

@@ -344,6 +344,10 @@ pub struct SimReport {
     pub by_size: Vec<crate::sim::Bucket>,
     /// The replayed trace and its own queueing, if one was replayed.
     pub trace: Option<TraceComparison>,
+    /// IT power with every GPU busy \[MW\] (the catalog's rack power).
+    pub it_power_mw_nameplate: f64,
+    /// Mean IT power over the hourly samples \[MW\].
+    pub it_power_mw_mean: f64,
 }
 
 /// A replayed trace against what really happened on its cluster.

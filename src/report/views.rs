@@ -444,6 +444,12 @@ impl Report for crate::results::SimReport {
             r.push("jobs due after the last day (not run)", s.jobs_after_horizon, "");
         }
         r.push("node failures", s.node_failures, "");
+        if s.domain_failures > 0 {
+            r.push("scale-up domain failures", s.domain_failures, "");
+        }
+        if s.lemons_removed > 0 {
+            r.push("lemon nodes removed", s.lemons_removed, "");
+        }
         r.push("job interruptions (failure-caused)", s.interruptions, "");
         r.opt("mean time to interruption", s.mtti_hours.map(sig), "h");
         r.opt("ettr (largest job)", s.ettr.map(sig), "");
@@ -455,6 +461,11 @@ impl Report for crate::results::SimReport {
             "GPU-hours allocated / idle / down",
             format!("{} / {} / {}", sig(s.gpu_hours_allocated), sig(s.gpu_hours_idle), sig(s.gpu_hours_down)),
             "GPU-h",
+        );
+        r.push(
+            "IT power mean / at full load",
+            format!("{} / {}", sig(self.it_power_mw_mean), sig(self.it_power_mw_nameplate)),
+            "MW",
         );
         r.push("straggler slowdown (largest job)", sig(s.straggler_factor), "x");
         r.opt("checkpoint interval (largest job)", s.checkpoint_minutes.map(sig), "min");

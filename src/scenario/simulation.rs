@@ -32,6 +32,9 @@ pub struct Mix {
     pub median_hours: f64,
     /// Lognormal sigma.
     pub sigma: f64,
+    /// Mean jobs per burst (1 = Poisson arrivals; above 1, bursts of
+    /// geometrically many jobs submitted together, same mean rate).
+    pub burst_mean: f64,
 }
 
 /// A frontier run in the mix.
@@ -62,6 +65,16 @@ pub struct Simulation {
     pub restart_minutes: f64,
     /// Spare nodes that replace a failed one at once.
     pub hot_spare_nodes: u32,
+    /// "Lemon" nodes that fail `lemon_factor` times as often as the rest.
+    pub lemon_nodes: u32,
+    /// How much more often a lemon fails.
+    pub lemon_factor: f64,
+    /// Failures after which a lemon is taken out of service for good (0: never).
+    pub lemon_removal_failures: u32,
+    /// Whole scale-up domain failures (rack power shelf, switch tray, coolant) per 1,000 domain-days.
+    pub domain_failures_per_1000_domain_days: f64,
+    /// Repair time of a whole domain \[h\].
+    pub domain_repair_hours: f64,
     /// Checkpoint interval \[min\]; `None` = Young/Daly optimal.
     pub checkpoint_minutes: Option<f64>,
     /// Checkpoint storage bandwidth \[GB/s\].
@@ -94,17 +107,16 @@ impl Validator<'_> {
         let repair = self.pos_or(&r.repair_hours, "simulation.reliability.repair_hours", DEFAULT_REPAIR_HOURS);
         let restart =
             self.nonneg_or(&r.restart_minutes, "simulation.reliability.restart_minutes", DEFAULT_RESTART_MINUTES);
-        let spares = match &r.hot_spare_nodes {
-            Some(n) if *n.get_ref() < 0 => {
-                self.problem(Diagnostic::at(
-                    n.span(),
-                    format!("`simulation.reliability.hot_spare_nodes` is {}, but it cannot be negative", n.get_ref()),
-                ));
-                0
-            }
-            Some(n) => u32::try_from(*n.get_ref()).unwrap_or(u32::MAX),
-            None => 0,
-        };
+        let spares = self.whole(&r.hot_spare_nodes, "simulation.reliability.hot_spare_nodes", 0);
+        let lemons = self.whole(&r.lemon_nodes, "simulation.reliability.lemon_nodes", 0);
+        let lemon_factor = self.pos_or(&r.lemon_factor, "simulation.reliability.lemon_factor", 10.0);
+        let lemon_removal = self.whole(&r.lemon_removal_failures, "simulation.reliability.lemon_removal_failures", 3);
+        let domain_rate = self.nonneg_or(
+            &r.domain_failures_per_1000_domain_days,
+            "simulation.reliability.domain_failures_per_1000_domain_days",
+            0.0,
+        );
+        let domain_repair = self.pos_or(&r.domain_repair_hours, "simulation.reliability.domain_repair_hours", repair);
         let c = &w.checkpoint;
         let interval = c
             .interval_minutes
@@ -134,6 +146,11 @@ impl Validator<'_> {
             repair_hours: repair,
             restart_minutes: restart,
             hot_spare_nodes: spares,
+            lemon_nodes: lemons,
+            lemon_factor,
+            lemon_removal_failures: lemon_removal,
+            domain_failures_per_1000_domain_days: domain_rate,
+            domain_repair_hours: domain_repair,
             checkpoint_minutes: interval,
             storage_gb_per_s: storage,
             bytes_per_param: bpp,
@@ -152,6 +169,16 @@ impl Validator<'_> {
         let ia = self.pos_or(&Some(m.mean_interarrival_s.clone()), "simulation.mix.mean_interarrival_s", 1.0);
         let median = self.pos_or(&Some(m.median_hours.clone()), "simulation.mix.median_hours", 1.0);
         let sigma = self.nonneg_or(&m.sigma, "simulation.mix.sigma", 1.0);
+        let burst = self.pos_or(&m.burst_mean, "simulation.mix.burst_mean", 1.0);
+        if let Some(b) = m.burst_mean.as_ref().filter(|_| burst < 1.0) {
+            self.problem(
+                Diagnostic::at(
+                    b.span(),
+                    format!("`simulation.mix.burst_mean` is {burst}, but a burst has at least one job"),
+                )
+                .with_help("use 1 for Poisson arrivals"),
+            );
+        }
         let (g, w) = (m.gpus.get_ref(), m.weights.get_ref());
         if g.is_empty() || g.len() != w.len() {
             self.problem(Diagnostic::at(
@@ -180,6 +207,7 @@ impl Validator<'_> {
             gpus: g.iter().zip(w).map(|(&g, &w)| (g as u32, w)).collect(),
             median_hours: median,
             sigma,
+            burst_mean: burst.max(1.0),
         })
     }
 
@@ -197,6 +225,17 @@ impl Validator<'_> {
         match v {
             None => default,
             Some(x) => self.positive(x, field, "").unwrap_or(default),
+        }
+    }
+
+    fn whole(&mut self, v: &Option<Spanned<i64>>, field: &str, default: u32) -> u32 {
+        match v {
+            None => default,
+            Some(n) => u32::try_from(*n.get_ref()).unwrap_or_else(|_| {
+                let msg = format!("`{field}` is {}, but it must be a whole number of 0 or more", n.get_ref());
+                self.problem(Diagnostic::at(n.span(), msg));
+                default
+            }),
         }
     }
 

@@ -95,6 +95,11 @@ pub struct ReliabilityWire {
     pub repair_hours: Option<Spanned<f64>>,
     pub restart_minutes: Option<Spanned<f64>>,
     pub hot_spare_nodes: Option<Spanned<i64>>,
+    pub lemon_nodes: Option<Spanned<i64>>,
+    pub lemon_factor: Option<Spanned<f64>>,
+    pub lemon_removal_failures: Option<Spanned<i64>>,
+    pub domain_failures_per_1000_domain_days: Option<Spanned<f64>>,
+    pub domain_repair_hours: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -120,6 +125,7 @@ pub struct MixWire {
     pub weights: Spanned<Vec<f64>>,
     pub median_hours: Spanned<f64>,
     pub sigma: Option<Spanned<f64>>,
+    pub burst_mean: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

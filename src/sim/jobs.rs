@@ -15,10 +15,22 @@ pub fn mix(m: &Mix, streams: &RngStreams) -> Vec<JobSpec> {
     let mut durations = streams.stream("mix-durations");
     let total: f64 = m.gpus.iter().map(|g| g.1).sum();
     let mut t = 0.0;
+    let mut left_in_burst = 0u64;
     (0..m.jobs)
         .map(|i| {
-            let u: f64 = 1.0 - arrivals.random::<f64>();
-            t += -u.ln() * m.mean_interarrival_s;
+            if left_in_burst == 0 {
+                // Bursts arrive `burst_mean` times less often, so the job rate stays the same.
+                let u: f64 = 1.0 - arrivals.random::<f64>();
+                t += -u.ln() * m.mean_interarrival_s * m.burst_mean;
+                left_in_burst = if m.burst_mean > 1.0 {
+                    // Geometric on 1, 2, ... with mean `burst_mean`.
+                    let u: f64 = 1.0 - arrivals.random::<f64>();
+                    1 + (u.ln() / (1.0 - 1.0 / m.burst_mean).ln()).floor() as u64
+                } else {
+                    1
+                };
+            }
+            left_in_burst -= 1;
             let mut pick = sizes.random::<f64>() * total;
             let mut gpus = m.gpus.last().map_or(1, |g| g.0);
             for &(g, w) in &m.gpus {
@@ -70,6 +82,7 @@ mod tests {
             gpus: vec![(1, 3.0), (8, 1.0)],
             median_hours: 2.0,
             sigma: 1.0,
+            burst_mean: 1.0,
         };
         let jobs = mix(&m, &RngStreams::new(1));
         let n = jobs.len() as f64;
@@ -81,5 +94,23 @@ mod tests {
         w.sort_by(f64::total_cmp);
         let median = w[w.len() / 2] / 3600.0;
         assert!((median - 2.0).abs() < 0.1, "{median}");
+    }
+
+    #[test]
+    fn bursts_keep_the_rate_and_group_arrivals() {
+        let m = Mix {
+            jobs: 20_000,
+            mean_interarrival_s: 60.0,
+            gpus: vec![(8, 1.0)],
+            median_hours: 1.0,
+            sigma: 0.5,
+            burst_mean: 5.0,
+        };
+        let jobs = mix(&m, &RngStreams::new(2));
+        let mean_gap = jobs.last().unwrap().submit_s / jobs.len() as f64;
+        assert!((mean_gap - 60.0).abs() < 4.0, "{mean_gap}");
+        let bursts = 1 + jobs.windows(2).filter(|w| w[1].submit_s > w[0].submit_s).count();
+        let per_burst = jobs.len() as f64 / bursts as f64;
+        assert!((per_burst - 5.0).abs() < 0.3, "{per_burst}");
     }
 }

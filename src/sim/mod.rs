@@ -134,6 +134,10 @@ pub struct Summary {
     pub utilization: f64,
     /// Node failures.
     pub node_failures: u64,
+    /// Whole scale-up domain failures.
+    pub domain_failures: u64,
+    /// Lemon nodes taken out of service.
+    pub lemons_removed: u32,
     /// Queueing delay of started jobs \[s\].
     pub queue_delay_s: Percentiles,
     /// GPU-hours: allocated, idle, down; they add to capacity x time.
@@ -183,6 +187,30 @@ pub struct Series {
     pub down_gpus: Vec<u32>,
     /// Node failures in each hour.
     pub failures: Vec<u32>,
+    /// IT power at each hour \[MW\], filled by [`Series::with_power`].
+    pub it_power_mw: Vec<f64>,
+}
+
+/// Power a node draws idle, as a share of its draw under training load.
+/// ASSUMED 0.3 (range 0.2-0.4): HGX/NVL72 CPUs, NICs, fans and HBM refresh
+/// keep drawing when the GPUs wait; no published idle figure for GB300 racks.
+pub const IDLE_POWER_SHARE: f64 = 0.3;
+
+impl Series {
+    /// Fills the IT power series: allocated GPUs at `busy_mw_per_gpu`, up idle
+    /// ones at [`IDLE_POWER_SHARE`] of it, down ones at nothing.
+    pub fn with_power(mut self, gpus: u32, busy_mw_per_gpu: f64) -> Self {
+        self.it_power_mw = self
+            .allocated_gpus
+            .iter()
+            .zip(&self.down_gpus)
+            .map(|(&a, &d)| {
+                let idle = f64::from(gpus.saturating_sub(a + d));
+                (f64::from(a) + IDLE_POWER_SHARE * idle) * busy_mw_per_gpu
+            })
+            .collect();
+        self
+    }
 }
 
 /// Everything a simulation returns.
@@ -206,6 +234,8 @@ enum Event {
     NodeFail(u32),
     NodeRepair(u32),
     SpareRepaired,
+    DomainFail(u32),
+    DomainRepair(u32),
     Sample,
 }
 
@@ -247,6 +277,17 @@ struct State<'a> {
     /// Up nodes partly used, by free GPUs: `partial[f]` holds nodes with `f` free.
     partial: Vec<std::collections::BTreeSet<u32>>,
     node_up: Vec<bool>,
+    /// Reasons a node is down (its own failure, its domain's, removal).
+    down_count: Vec<u8>,
+    /// Nodes that fail `lemon_factor` times as often.
+    lemon: Vec<bool>,
+    /// Failures of each node since it was last swapped.
+    node_failures: Vec<u32>,
+    lemons_removed: u32,
+    domain_failures: u64,
+    /// Set while several nodes go down at once: no placement until all are down.
+    hold: bool,
+    rng_domain: StreamRng,
     free_in_domain: Vec<u32>,
     /// Domains by free-node count: `by_free[f]` holds domains with `f` free nodes.
     by_free: Vec<std::collections::BTreeSet<u32>>,
@@ -321,6 +362,13 @@ fn simulate(
         node_used: vec![0; shape.nodes as usize],
         partial: vec![std::collections::BTreeSet::new(); shape.gpus_per_node as usize],
         node_up: vec![true; shape.nodes as usize],
+        down_count: vec![0; shape.nodes as usize],
+        lemon: lemons(shape.nodes, cfg.lemon_nodes, &mut streams.stream("lemons")),
+        node_failures: vec![0; shape.nodes as usize],
+        lemons_removed: 0,
+        domain_failures: 0,
+        hold: false,
+        rng_domain: streams.stream("domain-failures"),
         by_free: {
             let mut b = vec![std::collections::BTreeSet::new(); shape.nodes_per_domain as usize + 1];
             for (d, &f) in free_in_domain.iter().enumerate() {
@@ -384,8 +432,14 @@ fn simulate(
     }
     if node_rate_per_s > 0.0 {
         for n in 0..shape.nodes {
-            let t = st.time_to_failure();
+            let t = st.time_to_failure(n);
             st.q.push(SimTime::from_secs(t), Event::NodeFail(n));
+        }
+    }
+    if cfg.domain_failures_per_1000_domain_days > 0.0 {
+        for d in 0..domains {
+            let t = st.time_to_domain_failure();
+            st.q.push(SimTime::from_secs(t), Event::DomainFail(d));
         }
     }
     st.q.push(SimTime::ZERO, Event::Sample);
@@ -401,6 +455,8 @@ fn simulate(
             Event::NodeFail(n) => st.fail(n),
             Event::NodeRepair(n) => st.repair(n),
             Event::SpareRepaired => st.spares += 1,
+            Event::DomainFail(d) => st.domain_fail(d),
+            Event::DomainRepair(d) => st.domain_repair(d),
             Event::Sample => {
                 st.sample();
                 if st.series.allocated_gpus.len().is_multiple_of(24) {
@@ -414,6 +470,18 @@ fn simulate(
     }
     st.advance(end_s);
     st.finish()
+}
+
+/// Which nodes are lemons: `count` of them, drawn without replacement.
+fn lemons(nodes: u32, count: u32, rng: &mut StreamRng) -> Vec<bool> {
+    let mut lemon = vec![false; nodes as usize];
+    let mut order: Vec<u32> = (0..nodes).collect();
+    for k in 0..count.min(nodes) as usize {
+        let pick = rng.random_range(k..order.len());
+        order.swap(k, pick);
+        lemon[order[k] as usize] = true;
+    }
+    lemon
 }
 
 /// Checkpoint interval τ and write time δ of a job: Young/Daly
@@ -430,9 +498,10 @@ fn checkpointing(cfg: &Simulation, spec: &JobSpec, nodes: u32, rate: f64) -> (f6
 }
 
 impl State<'_> {
-    fn time_to_failure(&mut self) -> f64 {
+    fn time_to_failure(&mut self, n: u32) -> f64 {
         let u: f64 = 1.0 - self.rng_fail.random::<f64>();
-        let mean = 1.0 / self.node_rate_per_s;
+        let factor = if self.lemon[n as usize] { self.cfg.lemon_factor } else { 1.0 };
+        let mean = 1.0 / (self.node_rate_per_s * factor);
         let k = self.cfg.weibull_shape;
         if (k - 1.0).abs() < 1e-12 {
             -u.ln() * mean
@@ -441,6 +510,11 @@ impl State<'_> {
             let scale = mean / stats::gamma(1.0 + 1.0 / k);
             scale * (-u.ln()).powf(1.0 / k)
         }
+    }
+
+    fn time_to_domain_failure(&mut self) -> f64 {
+        let u: f64 = 1.0 - self.rng_domain.random::<f64>();
+        -u.ln() * 1000.0 * 86_400.0 / self.cfg.domain_failures_per_1000_domain_days
     }
 
     /// Panics if the bookkeeping disagrees with itself.
@@ -499,6 +573,9 @@ impl State<'_> {
     /// FIFO, or EASY backfill: jobs behind a blocked head may start if they
     /// fit now and will not delay the head's reserved start.
     fn schedule(&mut self) {
+        if self.hold {
+            return;
+        }
         while let Some(&head) = self.waiting.front() {
             if self.try_start(head) {
                 self.waiting.pop_front();
@@ -741,37 +818,106 @@ impl State<'_> {
 
     /// A node fails. With a hot spare at hand the spare is swapped into the
     /// failed node's slot at once (the broken hardware leaves the cluster for
-    /// repair and then refills the pool); otherwise the node is down until
-    /// repaired. A job on the node is interrupted either way.
+    /// repair and then refills the pool; a lemon is retired instead);
+    /// otherwise the node is down until repaired, or for good once a lemon
+    /// has failed `lemon_removal_failures` times. A job on the node is
+    /// interrupted either way. A node already down (its domain failed) does
+    /// not fail again: its clock restarts.
     fn fail(&mut self, n: u32) {
+        let i = n as usize;
+        if !self.node_up[i] {
+            let t = self.now + self.time_to_failure(n);
+            self.q.push(SimTime::from_secs(t), Event::NodeFail(n));
+            return;
+        }
         self.failures += 1;
         if let Some(h) = self.series.failures.last_mut() {
             *h += 1;
         }
+        self.node_failures[i] += 1;
         let repaired_at = SimTime::from_secs(self.now + self.cfg.repair_hours * 3600.0);
-        let victims = self.node_jobs[n as usize].clone();
         if self.spares > 0 {
             self.spares -= 1;
-            self.q.push(repaired_at, Event::SpareRepaired);
-            let t = self.now + self.time_to_failure();
+            if self.lemon[i] {
+                self.lemon[i] = false;
+                self.lemons_removed += 1;
+            } else {
+                self.q.push(repaired_at, Event::SpareRepaired);
+            }
+            self.node_failures[i] = 0;
+            let t = self.now + self.time_to_failure(n);
             self.q.push(SimTime::from_secs(t), Event::NodeFail(n));
-            for j in victims {
+            for j in self.node_jobs[i].clone() {
                 self.interrupt(j, true);
             }
             return;
         }
+        let limit = self.cfg.lemon_removal_failures;
+        if self.lemon[i] && limit > 0 && self.node_failures[i] >= limit {
+            self.lemons_removed += 1;
+            self.take_down(n);
+            return;
+        }
         self.q.push(repaired_at, Event::NodeRepair(n));
-        let (used, gpn) = (self.node_used[n as usize], self.shape.gpus_per_node);
-        if used == 0 {
-            self.adjust_free(n, -1);
-        } else if used < gpn {
-            self.partial[(gpn - used) as usize].remove(&n);
+        self.take_down(n);
+    }
+
+    /// Node `n` goes down for one more reason; jobs on it are interrupted.
+    fn take_down(&mut self, n: u32) {
+        let i = n as usize;
+        if self.down_count[i] == 0 {
+            let (used, gpn) = (self.node_used[i], self.shape.gpus_per_node);
+            if used == 0 {
+                self.adjust_free(n, -1);
+            } else if used < gpn {
+                self.partial[(gpn - used) as usize].remove(&n);
+            }
+            self.node_up[i] = false;
+            self.down_nodes += 1;
+            for j in self.node_jobs[i].clone() {
+                self.interrupt(j, false);
+            }
         }
-        self.node_up[n as usize] = false;
-        self.down_nodes += 1;
-        for j in victims {
-            self.interrupt(j, false);
+        self.down_count[i] += 1;
+    }
+
+    /// One reason for node `n` being down is gone.
+    fn bring_up(&mut self, n: u32) {
+        let i = n as usize;
+        self.down_count[i] -= 1;
+        if self.down_count[i] == 0 {
+            self.node_up[i] = true;
+            self.down_nodes -= 1;
+            self.adjust_free(n, 1);
         }
+    }
+
+    /// A whole scale-up domain fails (power shelf, switch tray, coolant loop).
+    fn domain_fail(&mut self, d: u32) {
+        self.domain_failures += 1;
+        // Take the whole domain down before requeued jobs are placed again.
+        self.hold = true;
+        for n in self.domain_nodes(d) {
+            self.take_down(n);
+        }
+        self.hold = false;
+        self.schedule();
+        let t = self.now + self.cfg.domain_repair_hours * 3600.0;
+        self.q.push(SimTime::from_secs(t), Event::DomainRepair(d));
+    }
+
+    fn domain_repair(&mut self, d: u32) {
+        for n in self.domain_nodes(d) {
+            self.bring_up(n);
+        }
+        let t = self.now + self.time_to_domain_failure();
+        self.q.push(SimTime::from_secs(t), Event::DomainFail(d));
+        self.schedule();
+    }
+
+    fn domain_nodes(&self, d: u32) -> std::ops::Range<u32> {
+        let per = self.shape.nodes_per_domain;
+        d * per..((d + 1) * per).min(self.shape.nodes)
     }
 
     /// A failure in a job's footprint: keep the checkpointed progress, lose
@@ -808,11 +954,9 @@ impl State<'_> {
     }
 
     fn repair(&mut self, n: u32) {
-        self.down_nodes -= 1;
-        self.node_up[n as usize] = true;
-        self.adjust_free(n, 1);
+        self.bring_up(n);
         if self.node_rate_per_s > 0.0 {
-            let t = self.now + self.time_to_failure();
+            let t = self.now + self.time_to_failure(n);
             self.q.push(SimTime::from_secs(t), Event::NodeFail(n));
         }
         self.schedule();
@@ -884,6 +1028,8 @@ impl State<'_> {
             goodput: if alloc > 0.0 { self.useful_gpu_s / 3600.0 / alloc } else { 0.0 },
             utilization: if capacity - down > 0.0 { alloc / (capacity - down) } else { 0.0 },
             node_failures: self.failures,
+            domain_failures: self.domain_failures,
+            lemons_removed: self.lemons_removed,
             queue_delay_s: stats::percentiles(delays),
             gpu_hours_allocated: alloc,
             gpu_hours_idle: capacity - alloc - down,

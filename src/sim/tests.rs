@@ -12,6 +12,11 @@ fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
         repair_hours: 12.0,
         restart_minutes: 10.0,
         hot_spare_nodes: spares,
+        lemon_nodes: 0,
+        lemon_factor: 10.0,
+        lemon_removal_failures: 3,
+        domain_failures_per_1000_domain_days: 0.0,
+        domain_repair_hours: 24.0,
         checkpoint_minutes: None,
         storage_gb_per_s: 100.0,
         bytes_per_param: 14.0,
@@ -49,9 +54,12 @@ proptest! {
     fn bookkeeping_holds(
         nodes in 4u32..40, gpn in prop::sample::select(vec![1u32, 4, 8]), per in 1u32..10,
         specs in jobs(64), rate in 0.0..400.0f64, spares in 0u32..4, easy in prop::bool::ANY, seed in 0u64..1000,
+        lemons in 0u32..4, domain_rate in prop::sample::select(vec![0.0, 50.0, 500.0]),
     ) {
         let shape = ClusterShape { nodes, gpus_per_node: gpn, nodes_per_domain: per };
-        let cfg = config(20.0, rate, spares, if easy { "easy" } else { "fifo" });
+        let mut cfg = config(20.0, rate, spares, if easy { "easy" } else { "fifo" });
+        cfg.lemon_nodes = lemons;
+        cfg.domain_failures_per_1000_domain_days = domain_rate;
         let n = specs.len();
         let too_large = specs.iter().filter(|s| s.gpus.div_ceil(gpn) > nodes).count();
         let r = run_checked(shape, &cfg, specs, seed);
@@ -137,4 +145,33 @@ fn interruptions_of_a_large_job_follow_its_node_count() {
     assert!((got - expected).abs() < 4.0 * expected.sqrt(), "{got} vs {expected}");
     let ettr = r.summary.ettr.unwrap();
     assert!(ettr > 0.5 && ettr < 1.0, "{ettr}");
+}
+
+#[test]
+fn lemons_fail_often_until_removed() {
+    let shape = ClusterShape { nodes: 100, gpus_per_node: 8, nodes_per_domain: 1 };
+    let mut cfg = config(200.0, 5.0, 0, "fifo");
+    cfg.lemon_nodes = 5;
+    cfg.lemon_factor = 40.0;
+    cfg.repair_hours = 1.0;
+    let r = run_checked(shape, &cfg, vec![job(0, 0.0, 8, 1.0, 0.0)], 4);
+    // Each lemon fails every 5 days on average and is removed at its third failure.
+    assert_eq!(r.summary.lemons_removed, 5);
+    // Healthy nodes: 95 x 200 days x 5 / 1,000 = 95 failures; the lemons add 15.
+    let n = r.summary.node_failures as f64;
+    assert!((n - 110.0).abs() < 35.0, "{n}");
+    // Removed lemons stay down: their GPU-hours count as down to the end.
+    assert!(r.summary.gpu_hours_down > 5.0 * 8.0 * 24.0 * 100.0, "{}", r.summary.gpu_hours_down);
+}
+
+#[test]
+fn a_domain_failure_interrupts_every_job_in_it_once() {
+    let shape = ClusterShape { nodes: 18, gpus_per_node: 4, nodes_per_domain: 18 };
+    let mut cfg = config(30.0, 0.0, 0, "fifo");
+    cfg.domain_failures_per_1000_domain_days = 100.0;
+    let specs = vec![job(0, 0.0, 36, 500.0, 0.0), job(1, 0.0, 36, 500.0, 0.0)];
+    let r = run_checked(shape, &cfg, specs, 5);
+    let d = r.summary.domain_failures;
+    assert!(d >= 1, "no domain failure in 30 days at 0.1/day (seed 5)");
+    assert_eq!(r.summary.interruptions, 2 * d);
 }
