@@ -217,6 +217,7 @@ fn training_job(
         gpus: u32::try_from(t.plan.gpus()).unwrap_or(u32::MAX),
         work_s: tokens / step.tokens_per_s,
         checkpoint_bytes: setup.shape.params() * cfg.bytes_per_param,
+        priority: 1,
     }))
 }
 

@@ -35,6 +35,8 @@ pub struct Mix {
     /// Mean jobs per burst (1 = Poisson arrivals; above 1, bursts of
     /// geometrically many jobs submitted together, same mean rate).
     pub burst_mean: f64,
+    /// Share of jobs submitted at high priority.
+    pub high_priority_share: f64,
 }
 
 /// A frontier run in the mix.
@@ -48,6 +50,8 @@ pub struct Frontier {
     pub submit_hours: f64,
     /// Parameters, for the checkpoint size \[billions\].
     pub params_billions: f64,
+    /// Queued ahead of normal jobs, and may preempt them (default true).
+    pub high_priority: bool,
 }
 
 /// A validated `[simulation]`.
@@ -91,6 +95,8 @@ pub struct Simulation {
     pub trace: Option<String>,
     /// `fifo` or `easy` (EASY backfill).
     pub scheduler: String,
+    /// High-priority jobs preempt normal ones when they cannot start.
+    pub preemption: bool,
 }
 
 impl Validator<'_> {
@@ -159,6 +165,7 @@ impl Validator<'_> {
             frontier,
             trace: w.trace.map(|t| t.path.into_inner()),
             scheduler,
+            preemption: w.preemption.unwrap_or(false),
         })
     }
 
@@ -170,6 +177,13 @@ impl Validator<'_> {
         let median = self.pos_or(&Some(m.median_hours.clone()), "simulation.mix.median_hours", 1.0);
         let sigma = self.nonneg_or(&m.sigma, "simulation.mix.sigma", 1.0);
         let burst = self.pos_or(&m.burst_mean, "simulation.mix.burst_mean", 1.0);
+        let share = self.nonneg_or(&m.high_priority_share, "simulation.mix.high_priority_share", 0.0);
+        if let Some(b) = m.high_priority_share.as_ref().filter(|_| share > 1.0) {
+            self.problem(
+                Diagnostic::at(b.span(), format!("`simulation.mix.high_priority_share` is {share}, above 1"))
+                    .with_help("give a share between 0 and 1"),
+            );
+        }
         if let Some(b) = m.burst_mean.as_ref().filter(|_| burst < 1.0) {
             self.problem(
                 Diagnostic::at(
@@ -208,6 +222,7 @@ impl Validator<'_> {
             median_hours: median,
             sigma,
             burst_mean: burst.max(1.0),
+            high_priority_share: share,
         })
     }
 
@@ -218,6 +233,7 @@ impl Validator<'_> {
             hours: self.pos_or(&Some(f.hours.clone()), "simulation.frontier.hours", 1.0),
             submit_hours: self.nonneg_or(&f.submit_hours, "simulation.frontier.submit_hours", 0.0),
             params_billions: self.nonneg_or(&f.params_billions, "simulation.frontier.params_billions", 0.0),
+            high_priority: f.high_priority.unwrap_or(true),
         }
     }
 

@@ -85,6 +85,7 @@ pub struct SimulationWire {
     pub frontier: Vec<Spanned<FrontierWire>>,
     pub trace: Option<TraceWire>,
     pub scheduler: Option<Spanned<String>>,
+    pub preemption: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -126,6 +127,7 @@ pub struct MixWire {
     pub median_hours: Spanned<f64>,
     pub sigma: Option<Spanned<f64>>,
     pub burst_mean: Option<Spanned<f64>>,
+    pub high_priority_share: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,6 +137,7 @@ pub struct FrontierWire {
     pub hours: Spanned<f64>,
     pub submit_hours: Option<Spanned<f64>>,
     pub params_billions: Option<Spanned<f64>>,
+    pub high_priority: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,6 +13,7 @@ pub fn mix(m: &Mix, streams: &RngStreams) -> Vec<JobSpec> {
     let mut arrivals = streams.stream("mix-arrivals");
     let mut sizes = streams.stream("mix-sizes");
     let mut durations = streams.stream("mix-durations");
+    let mut priorities = streams.stream("mix-priorities");
     let total: f64 = m.gpus.iter().map(|g| g.1).sum();
     let mut t = 0.0;
     let mut left_in_burst = 0u64;
@@ -42,6 +43,7 @@ pub fn mix(m: &Mix, streams: &RngStreams) -> Vec<JobSpec> {
             }
             let z = super::stats::inverse_normal(durations.random::<f64>().max(1e-300));
             let work = m.median_hours * 3600.0 * (m.sigma * z).exp();
+            let high = m.high_priority_share > 0.0 && priorities.random::<f64>() < m.high_priority_share;
             JobSpec {
                 id: format!("mix-{i}"),
                 kind: "mix",
@@ -49,6 +51,7 @@ pub fn mix(m: &Mix, streams: &RngStreams) -> Vec<JobSpec> {
                 gpus,
                 work_s: work.max(1.0),
                 checkpoint_bytes: 0.0,
+                priority: u8::from(high),
             }
         })
         .collect()
@@ -66,6 +69,7 @@ pub fn frontier(s: &Simulation) -> Vec<JobSpec> {
             gpus: f.gpus,
             work_s: f.hours * 3600.0,
             checkpoint_bytes: f.params_billions * 1e9 * s.bytes_per_param,
+            priority: u8::from(f.high_priority),
         })
         .collect()
 }
@@ -83,6 +87,7 @@ mod tests {
             median_hours: 2.0,
             sigma: 1.0,
             burst_mean: 1.0,
+            high_priority_share: 0.0,
         };
         let jobs = mix(&m, &RngStreams::new(1));
         let n = jobs.len() as f64;
@@ -105,6 +110,7 @@ mod tests {
             median_hours: 1.0,
             sigma: 0.5,
             burst_mean: 5.0,
+            high_priority_share: 0.0,
         };
         let jobs = mix(&m, &RngStreams::new(2));
         let mean_gap = jobs.last().unwrap().submit_s / jobs.len() as f64;

@@ -43,6 +43,8 @@ pub struct JobSpec {
     pub work_s: f64,
     /// Checkpoint size \[B\] (0: free checkpoints).
     pub checkpoint_bytes: f64,
+    /// 0 normal, 1 high: queued ahead, and may preempt normal jobs.
+    pub priority: u8,
 }
 
 /// The cluster's shape.
@@ -91,7 +93,9 @@ pub struct JobRecord {
     pub gpu_hours: f64,
     /// Failure-caused interruptions.
     pub restarts: u32,
-    /// Work lost to interruptions \[GPU-hours\].
+    /// Times preempted by a high-priority job.
+    pub preemptions: u32,
+    /// Work lost to interruptions and preemptions \[GPU-hours\].
     pub lost_gpu_hours: f64,
     /// Time waiting before the first start \[s\].
     pub queue_delay_s: Option<f64>,
@@ -138,6 +142,8 @@ pub struct Summary {
     pub domain_failures: u64,
     /// Lemon nodes taken out of service.
     pub lemons_removed: u32,
+    /// Jobs preempted by high-priority ones.
+    pub preemptions: u64,
     /// Queueing delay of started jobs \[s\].
     pub queue_delay_s: Percentiles,
     /// GPU-hours: allocated, idle, down; they add to capacity x time.
@@ -285,6 +291,7 @@ struct State<'a> {
     node_failures: Vec<u32>,
     lemons_removed: u32,
     domain_failures: u64,
+    preemptions: u64,
     /// Set while several nodes go down at once: no placement until all are down.
     hold: bool,
     rng_domain: StreamRng,
@@ -367,6 +374,7 @@ fn simulate(
         node_failures: vec![0; shape.nodes as usize],
         lemons_removed: 0,
         domain_failures: 0,
+        preemptions: 0,
         hold: false,
         rng_domain: streams.stream("domain-failures"),
         by_free: {
@@ -411,6 +419,7 @@ fn simulate(
             state: Final::Queued,
             gpu_hours: 0.0,
             restarts: 0,
+            preemptions: 0,
             lost_gpu_hours: 0.0,
             queue_delay_s: None,
         };
@@ -551,8 +560,48 @@ impl State<'_> {
             self.jobs[j as usize].record.state = Final::TooLarge;
             return;
         }
-        self.waiting.push_back(j);
+        self.enqueue(j, false);
         self.schedule();
+    }
+
+    /// Queues a job: high priority ahead of normal; `front` puts it first
+    /// among its priority (a job that was interrupted), else last.
+    fn enqueue(&mut self, j: u32, front: bool) {
+        let p = self.jobs[j as usize].spec.priority;
+        let jobs = &self.jobs;
+        let at = if front {
+            self.waiting.iter().position(|&w| jobs[w as usize].spec.priority <= p)
+        } else {
+            self.waiting.iter().position(|&w| jobs[w as usize].spec.priority < p)
+        };
+        match at {
+            Some(i) => self.waiting.insert(i, j),
+            None => self.waiting.push_back(j),
+        }
+    }
+
+    /// Preempts normal-priority jobs, latest started first, until the
+    /// high-priority head fits; returns whether it started.
+    fn preempt_for(&mut self, head: u32) -> bool {
+        let mut victims: Vec<u32> =
+            self.running.iter().copied().filter(|&r| self.jobs[r as usize].spec.priority == 0).collect();
+        let freeable: u64 = victims.iter().map(|&v| u64::from(self.jobs[v as usize].placed.len() as u32)).sum();
+        if u64::from(self.free_nodes()) + freeable < u64::from(self.jobs[head as usize].nodes_needed) {
+            return false;
+        }
+        victims.sort_by(|&a, &b| {
+            let start = |j: u32| self.jobs[j as usize].running.map_or(0.0, |r| r.start);
+            start(b).total_cmp(&start(a)).then(b.cmp(&a))
+        });
+        for v in victims {
+            self.hold = true;
+            self.interrupt(v, false, true);
+            self.hold = false;
+            if self.try_start(head) {
+                return true;
+            }
+        }
+        false
     }
 
     fn free_nodes(&self) -> u32 {
@@ -577,8 +626,12 @@ impl State<'_> {
             return;
         }
         while let Some(&head) = self.waiting.front() {
-            if self.try_start(head) {
-                self.waiting.pop_front();
+            let high = self.jobs[head as usize].spec.priority > 0;
+            if self.try_start(head) || (high && self.cfg.preemption && self.preempt_for(head)) {
+                // The head may have moved if preemption requeued jobs: remove it by value.
+                if let Some(i) = self.waiting.iter().position(|&w| w == head) {
+                    self.waiting.remove(i);
+                }
             } else {
                 break;
             }
@@ -848,7 +901,7 @@ impl State<'_> {
             let t = self.now + self.time_to_failure(n);
             self.q.push(SimTime::from_secs(t), Event::NodeFail(n));
             for j in self.node_jobs[i].clone() {
-                self.interrupt(j, true);
+                self.interrupt(j, true, false);
             }
             return;
         }
@@ -875,7 +928,7 @@ impl State<'_> {
             self.node_up[i] = false;
             self.down_nodes += 1;
             for j in self.node_jobs[i].clone() {
-                self.interrupt(j, false);
+                self.interrupt(j, false, false);
             }
         }
         self.down_count[i] += 1;
@@ -923,8 +976,14 @@ impl State<'_> {
     /// A failure in a job's footprint: keep the checkpointed progress, lose
     /// the rest, and restart in place (`in_place`: a spare took the failed
     /// node's slot) or from the front of the queue.
-    fn interrupt(&mut self, j: u32, in_place: bool) {
-        self.interruptions += 1;
+    fn interrupt(&mut self, j: u32, in_place: bool, preempted: bool) {
+        if preempted {
+            self.preemptions += 1;
+            self.jobs[j as usize].record.preemptions += 1;
+        } else {
+            self.interruptions += 1;
+            self.jobs[j as usize].record.restarts += 1;
+        }
         let now = self.now;
         let job = &mut self.jobs[j as usize];
         let Some(run) = job.running.take() else { return };
@@ -938,7 +997,6 @@ impl State<'_> {
         job.record.lost_gpu_hours += (done - kept).max(0.0) * f64::from(job.spec.gpus) / 3600.0;
         self.useful_gpu_s += kept * f64::from(job.spec.gpus);
         job.remaining_s -= kept;
-        job.record.restarts += 1;
         if in_place {
             let restart = self.cfg.restart_minutes * 60.0;
             job.running = Some(Run { start: now, overhead: restart, rate: run.rate });
@@ -948,7 +1006,7 @@ impl State<'_> {
             self.q.push(SimTime::from_secs(end), Event::End { job: j, epoch });
         } else {
             self.release(j);
-            self.waiting.push_front(j);
+            self.enqueue(j, true);
             self.schedule();
         }
     }
@@ -1030,6 +1088,7 @@ impl State<'_> {
             node_failures: self.failures,
             domain_failures: self.domain_failures,
             lemons_removed: self.lemons_removed,
+            preemptions: self.preemptions,
             queue_delay_s: stats::percentiles(delays),
             gpu_hours_allocated: alloc,
             gpu_hours_idle: capacity - alloc - down,

@@ -25,6 +25,7 @@ fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
         frontier: Vec::new(),
         trace: None,
         scheduler: scheduler.to_owned(),
+        preemption: false,
     }
 }
 
@@ -36,12 +37,16 @@ fn job(i: usize, submit_h: f64, gpus: u32, hours: f64, ckpt: f64) -> JobSpec {
         gpus,
         work_s: hours * 3600.0,
         checkpoint_bytes: ckpt,
+        priority: 0,
     }
 }
 
 prop_compose! {
-    fn jobs(max_gpus: u32)(v in prop::collection::vec((0.0..200.0f64, 1..=max_gpus, 0.1..72.0f64, prop::bool::ANY), 1..60)) -> Vec<JobSpec> {
-        v.into_iter().enumerate().map(|(i, (t, g, h, big))| job(i, t, g, h, if big { 1e12 } else { 0.0 })).collect()
+    fn jobs(max_gpus: u32)(v in prop::collection::vec((0.0..200.0f64, 1..=max_gpus, 0.1..72.0f64, prop::bool::ANY, 0u8..4), 1..60)) -> Vec<JobSpec> {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (t, g, h, big, p))| JobSpec { priority: u8::from(p == 0), ..job(i, t, g, h, if big { 1e12 } else { 0.0 }) })
+            .collect()
     }
 }
 
@@ -59,6 +64,7 @@ proptest! {
         let shape = ClusterShape { nodes, gpus_per_node: gpn, nodes_per_domain: per };
         let mut cfg = config(20.0, rate, spares, if easy { "easy" } else { "fifo" });
         cfg.lemon_nodes = lemons;
+        cfg.preemption = seed % 2 == 0;
         cfg.domain_failures_per_1000_domain_days = domain_rate;
         let n = specs.len();
         let too_large = specs.iter().filter(|s| s.gpus.div_ceil(gpn) > nodes).count();
@@ -174,4 +180,25 @@ fn a_domain_failure_interrupts_every_job_in_it_once() {
     let d = r.summary.domain_failures;
     assert!(d >= 1, "no domain failure in 30 days at 0.1/day (seed 5)");
     assert_eq!(r.summary.interruptions, 2 * d);
+}
+
+#[test]
+fn high_priority_jobs_go_first_and_preempt_when_allowed() {
+    let shape = ClusterShape { nodes: 4, gpus_per_node: 8, nodes_per_domain: 4 };
+    let mut cfg = config(5.0, 0.0, 0, "fifo");
+    cfg.rank_jitter = 0.0;
+    let high = |j: JobSpec| JobSpec { priority: 1, ..j };
+    // j0 fills the cluster for 10 h; at 1 h a normal job (j1) and then a high one (j2) queue.
+    let specs = vec![job(0, 0.0, 32, 10.0, 0.0), job(1, 1.0, 32, 1.0, 0.0), high(job(2, 1.5, 16, 2.0, 0.0))];
+    let r = run_checked(shape, &cfg, specs.clone(), 1);
+    assert_eq!(r.summary.preemptions, 0);
+    assert_eq!(r.jobs[2].start_s, Some(10.0 * 3600.0), "the high job overtakes j1 but waits for j0");
+    assert_eq!(r.jobs[1].start_s, Some(12.0 * 3600.0));
+    cfg.preemption = true;
+    let r = run_checked(shape, &cfg, specs, 1);
+    assert_eq!(r.summary.preemptions, 1);
+    assert_eq!(r.jobs[2].start_s, Some(1.5 * 3600.0), "j0 is preempted for it");
+    assert_eq!(r.jobs[0].preemptions, 1);
+    // j0 kept its hourly checkpoint (1 h of 1.5 h) and lost the rest.
+    assert!((r.jobs[0].lost_gpu_hours - 0.5 * 32.0).abs() < 1e-6, "{}", r.jobs[0].lost_gpu_hours);
 }
