@@ -447,6 +447,9 @@ impl Report for crate::results::SimReport {
         if s.domain_failures > 0 {
             r.push("scale-up domain failures", s.domain_failures, "");
         }
+        if s.slow_episodes > 0 {
+            r.push("slow-node episodes (drained at detection)", s.slow_episodes, "");
+        }
         if s.preemptions > 0 {
             r.push("jobs preempted by high-priority ones", s.preemptions, "");
         }

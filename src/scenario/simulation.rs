@@ -19,6 +19,13 @@ pub const DEFAULT_RESTART_MINUTES: f64 = 10.0;
 /// wrote at 273 GB/s on Selene (SC'21 sec 5.10); ASSUMED 1 TB/s for a modern cluster.
 pub const DEFAULT_STORAGE_GB_PER_S: f64 = 1000.0;
 
+/// Speed of a job while one of its nodes is slow. ASSUMED 0.5: a throttled
+/// GPU or flapping link halves a synchronous job's step rate.
+pub const DEFAULT_SLOW_FACTOR: f64 = 0.5;
+/// Time to detect and drain a slow node \[h\]. ASSUMED: an hour of step-time
+/// monitoring before the node is cordoned.
+pub const DEFAULT_SLOW_DETECT_HOURS: f64 = 1.0;
+
 /// A synthetic multi-tenant job mix.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mix {
@@ -87,6 +94,12 @@ pub struct Simulation {
     pub bytes_per_param: f64,
     /// Coefficient of variation of each rank's step time.
     pub rank_jitter: f64,
+    /// Slow-node episodes per 1,000 node-days (a node runs slow until detected).
+    pub slow_episodes_per_1000_node_days: f64,
+    /// Speed of a job with a slow node, as a share of full speed.
+    pub slow_factor: f64,
+    /// Time to detect and drain a slow node \[h\].
+    pub slow_detect_hours: f64,
     /// Synthetic mix.
     pub mix: Option<Mix>,
     /// Frontier runs.
@@ -132,6 +145,21 @@ impl Validator<'_> {
             self.pos_or(&c.storage_gb_per_s, "simulation.checkpoint.storage_gb_per_s", DEFAULT_STORAGE_GB_PER_S);
         let bpp = self.pos_or(&c.bytes_per_param, "simulation.checkpoint.bytes_per_param", 14.0);
         let jitter = self.nonneg_or(&w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0);
+        let st = &w.stragglers;
+        let slow_rate = self.nonneg_or(
+            &st.slow_episodes_per_1000_node_days,
+            "simulation.stragglers.slow_episodes_per_1000_node_days",
+            0.0,
+        );
+        let slow_factor = self.pos_or(&st.slow_factor, "simulation.stragglers.slow_factor", DEFAULT_SLOW_FACTOR);
+        if let Some(f) = st.slow_factor.as_ref().filter(|_| slow_factor > 1.0) {
+            self.problem(
+                Diagnostic::at(f.span(), format!("`simulation.stragglers.slow_factor` is {slow_factor}, above 1"))
+                    .with_help("it is the speed of a job with a slow node, as a share of full speed (0.5 = half)"),
+            );
+        }
+        let slow_detect =
+            self.pos_or(&st.slow_detect_hours, "simulation.stragglers.slow_detect_hours", DEFAULT_SLOW_DETECT_HOURS);
         let mix = w.mix.map(|m| self.mix(m));
         let frontier = w.frontier.into_iter().map(|f| self.frontier(f)).collect();
         let scheduler = match &w.scheduler {
@@ -161,6 +189,9 @@ impl Validator<'_> {
             storage_gb_per_s: storage,
             bytes_per_param: bpp,
             rank_jitter: jitter,
+            slow_episodes_per_1000_node_days: slow_rate,
+            slow_factor,
+            slow_detect_hours: slow_detect,
             mix: mix.flatten(),
             frontier,
             trace: w.trace.map(|t| t.path.into_inner()),

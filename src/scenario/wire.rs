@@ -115,6 +115,9 @@ pub struct CheckpointWire {
 #[serde(deny_unknown_fields)]
 pub struct StragglerWire {
     pub rank_jitter: Option<Spanned<f64>>,
+    pub slow_episodes_per_1000_node_days: Option<Spanned<f64>>,
+    pub slow_factor: Option<Spanned<f64>>,
+    pub slow_detect_hours: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -144,6 +144,8 @@ pub struct Summary {
     pub lemons_removed: u32,
     /// Jobs preempted by high-priority ones.
     pub preemptions: u64,
+    /// Slow-node episodes (each ends when the node is detected and drained).
+    pub slow_episodes: u64,
     /// Queueing delay of started jobs \[s\].
     pub queue_delay_s: Percentiles,
     /// GPU-hours: allocated, idle, down; they add to capacity x time.
@@ -242,6 +244,9 @@ enum Event {
     SpareRepaired,
     DomainFail(u32),
     DomainRepair(u32),
+    SlowStart(u32),
+    SlowDetected(u32),
+    DrainRepaired(u32),
     Sample,
 }
 
@@ -261,6 +266,8 @@ struct Job {
     delta_s: f64,
     /// Slowest-rank rate of the last placement (1 = no stragglers).
     slow: f64,
+    /// Progress rate with checkpoint writes and stragglers, no slow node.
+    base_eff: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -283,6 +290,10 @@ struct State<'a> {
     /// Up nodes partly used, by free GPUs: `partial[f]` holds nodes with `f` free.
     partial: Vec<std::collections::BTreeSet<u32>>,
     node_up: Vec<bool>,
+    /// Nodes in a slow episode, not yet detected.
+    node_slow: Vec<bool>,
+    slow_episodes: u64,
+    rng_slow: StreamRng,
     /// Reasons a node is down (its own failure, its domain's, removal).
     down_count: Vec<u8>,
     /// Nodes that fail `lemon_factor` times as often.
@@ -370,6 +381,9 @@ fn simulate(
         partial: vec![std::collections::BTreeSet::new(); shape.gpus_per_node as usize],
         node_up: vec![true; shape.nodes as usize],
         down_count: vec![0; shape.nodes as usize],
+        node_slow: vec![false; shape.nodes as usize],
+        slow_episodes: 0,
+        rng_slow: streams.stream("slow-nodes"),
         lemon: lemons(shape.nodes, cfg.lemon_nodes, &mut streams.stream("lemons")),
         node_failures: vec![0; shape.nodes as usize],
         lemons_removed: 0,
@@ -437,12 +451,19 @@ fn simulate(
             tau_s,
             delta_s,
             slow: 1.0,
+            base_eff: 1.0,
         });
     }
     if node_rate_per_s > 0.0 {
         for n in 0..shape.nodes {
             let t = st.time_to_failure(n);
             st.q.push(SimTime::from_secs(t), Event::NodeFail(n));
+        }
+    }
+    if cfg.slow_episodes_per_1000_node_days > 0.0 {
+        for n in 0..shape.nodes {
+            let t = st.time_to_slow();
+            st.q.push(SimTime::from_secs(t), Event::SlowStart(n));
         }
     }
     if cfg.domain_failures_per_1000_domain_days > 0.0 {
@@ -465,6 +486,12 @@ fn simulate(
             Event::NodeRepair(n) => st.repair(n),
             Event::SpareRepaired => st.spares += 1,
             Event::DomainFail(d) => st.domain_fail(d),
+            Event::SlowStart(n) => st.slow_start(n),
+            Event::SlowDetected(n) => st.slow_detected(n),
+            Event::DrainRepaired(n) => {
+                st.bring_up(n);
+                st.schedule();
+            }
             Event::DomainRepair(d) => st.domain_repair(d),
             Event::Sample => {
                 st.sample();
@@ -519,6 +546,84 @@ impl State<'_> {
             let scale = mean / stats::gamma(1.0 + 1.0 / k);
             scale * (-u.ln()).powf(1.0 / k)
         }
+    }
+
+    fn time_to_slow(&mut self) -> f64 {
+        let u: f64 = 1.0 - self.rng_slow.random::<f64>();
+        -u.ln() * 1000.0 * 86_400.0 / self.cfg.slow_episodes_per_1000_node_days
+    }
+
+    /// A node turns slow: every job on it runs at `slow_factor` until the
+    /// node is detected and drained.
+    fn slow_start(&mut self, n: u32) {
+        let i = n as usize;
+        if !self.node_up[i] || self.node_slow[i] {
+            let t = self.now + self.time_to_slow();
+            self.q.push(SimTime::from_secs(t), Event::SlowStart(n));
+            return;
+        }
+        self.node_slow[i] = true;
+        self.slow_episodes += 1;
+        let t = self.now + self.cfg.slow_detect_hours * 3600.0;
+        self.q.push(SimTime::from_secs(t), Event::SlowDetected(n));
+        for j in self.node_jobs[i].clone() {
+            self.retime(j);
+        }
+    }
+
+    /// A slow node is found and drained like a failed one: swapped for a
+    /// spare, or taken down for repair; its jobs restart without it.
+    fn slow_detected(&mut self, n: u32) {
+        let i = n as usize;
+        let t = self.now + self.time_to_slow();
+        self.q.push(SimTime::from_secs(t), Event::SlowStart(n));
+        if !self.node_slow[i] {
+            return;
+        }
+        self.node_slow[i] = false;
+        let victims = self.node_jobs[i].clone();
+        if self.spares > 0 {
+            self.spares -= 1;
+            let back = self.now + self.cfg.repair_hours * 3600.0;
+            self.q.push(SimTime::from_secs(back), Event::SpareRepaired);
+            for j in victims {
+                self.interrupt(j, true, false);
+            }
+            return;
+        }
+        let back = self.now + self.cfg.repair_hours * 3600.0;
+        self.q.push(SimTime::from_secs(back), Event::DrainRepaired(n));
+        self.take_down(n);
+    }
+
+    /// The progress rate job `j` has on its nodes now.
+    fn rate_on_nodes(&self, j: u32) -> f64 {
+        let job = &self.jobs[j as usize];
+        let slowed = job.placed.iter().any(|&n| self.node_slow[n as usize]);
+        if slowed { job.base_eff * self.cfg.slow_factor } else { job.base_eff }
+    }
+
+    /// Re-times a running job whose rate changed (a node turned slow). The
+    /// progress so far is banked as if checkpointed: optimistic by at most
+    /// one checkpoint interval per change.
+    fn retime(&mut self, j: u32) {
+        let rate = self.rate_on_nodes(j);
+        let now = self.now;
+        let job = &mut self.jobs[j as usize];
+        let Some(run) = job.running else { return };
+        if (run.rate - rate).abs() <= f64::EPSILON * rate {
+            return;
+        }
+        let active = run.start + run.overhead;
+        let progress = ((now - active).max(0.0) * run.rate).min(job.remaining_s);
+        job.remaining_s -= progress;
+        job.record.gpu_hours += (now - run.start) * f64::from(job.alloc_gpus) / 3600.0;
+        self.useful_gpu_s += progress * f64::from(job.spec.gpus);
+        job.running = Some(Run { start: now, overhead: (active - now).max(0.0), rate });
+        job.epoch += 1;
+        let end = now + (active - now).max(0.0) + job.remaining_s / rate;
+        let epoch = job.epoch;
+        self.q.push(SimTime::from_secs(end), Event::End { job: j, epoch });
     }
 
     fn time_to_domain_failure(&mut self) -> f64 {
@@ -815,8 +920,10 @@ impl State<'_> {
             job.record.queue_delay_s = Some(((now - job.spec.submit_s) * 1e6).round().max(0.0) / 1e6);
         }
         job.slow = rate;
-        let eff = rate * job.tau_s / (job.tau_s + job.delta_s);
+        job.base_eff = rate * job.tau_s / (job.tau_s + job.delta_s);
         job.placed = nodes;
+        let eff = self.rate_on_nodes(j);
+        let job = &mut self.jobs[j as usize];
         job.running = Some(Run { start: now, overhead, rate: eff });
         job.epoch += 1;
         let end = now + overhead + job.remaining_s / eff;
@@ -891,6 +998,8 @@ impl State<'_> {
         let repaired_at = SimTime::from_secs(self.now + self.cfg.repair_hours * 3600.0);
         if self.spares > 0 {
             self.spares -= 1;
+            // New hardware in the slot: whatever made it slow left with the old.
+            self.node_slow[i] = false;
             if self.lemon[i] {
                 self.lemon[i] = false;
                 self.lemons_removed += 1;
@@ -926,6 +1035,7 @@ impl State<'_> {
                 self.partial[(gpn - used) as usize].remove(&n);
             }
             self.node_up[i] = false;
+            self.node_slow[i] = false;
             self.down_nodes += 1;
             for j in self.node_jobs[i].clone() {
                 self.interrupt(j, false, false);
@@ -999,9 +1109,11 @@ impl State<'_> {
         job.remaining_s -= kept;
         if in_place {
             let restart = self.cfg.restart_minutes * 60.0;
-            job.running = Some(Run { start: now, overhead: restart, rate: run.rate });
+            let rate = self.rate_on_nodes(j);
+            let job = &mut self.jobs[j as usize];
+            job.running = Some(Run { start: now, overhead: restart, rate });
             job.epoch += 1;
-            let end = now + restart + job.remaining_s / run.rate;
+            let end = now + restart + job.remaining_s / rate;
             let epoch = job.epoch;
             self.q.push(SimTime::from_secs(end), Event::End { job: j, epoch });
         } else {
@@ -1089,6 +1201,7 @@ impl State<'_> {
             domain_failures: self.domain_failures,
             lemons_removed: self.lemons_removed,
             preemptions: self.preemptions,
+            slow_episodes: self.slow_episodes,
             queue_delay_s: stats::percentiles(delays),
             gpu_hours_allocated: alloc,
             gpu_hours_idle: capacity - alloc - down,

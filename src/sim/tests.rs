@@ -21,6 +21,9 @@ fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
         storage_gb_per_s: 100.0,
         bytes_per_param: 14.0,
         rank_jitter: 0.02,
+        slow_episodes_per_1000_node_days: 0.0,
+        slow_factor: 0.5,
+        slow_detect_hours: 1.0,
         mix: None,
         frontier: Vec::new(),
         trace: None,
@@ -65,6 +68,7 @@ proptest! {
         let mut cfg = config(20.0, rate, spares, if easy { "easy" } else { "fifo" });
         cfg.lemon_nodes = lemons;
         cfg.preemption = seed % 2 == 0;
+        cfg.slow_episodes_per_1000_node_days = if seed % 3 == 0 { 300.0 } else { 0.0 };
         cfg.domain_failures_per_1000_domain_days = domain_rate;
         let n = specs.len();
         let too_large = specs.iter().filter(|s| s.gpus.div_ceil(gpn) > nodes).count();
@@ -201,4 +205,22 @@ fn high_priority_jobs_go_first_and_preempt_when_allowed() {
     assert_eq!(r.jobs[0].preemptions, 1);
     // j0 kept its hourly checkpoint (1 h of 1.5 h) and lost the rest.
     assert!((r.jobs[0].lost_gpu_hours - 0.5 * 32.0).abs() < 1e-6, "{}", r.jobs[0].lost_gpu_hours);
+}
+
+#[test]
+fn slow_nodes_slow_the_job_until_drained() {
+    let shape = ClusterShape { nodes: 64, gpus_per_node: 8, nodes_per_domain: 1 };
+    let mut cfg = config(40.0, 0.0, 4, "fifo");
+    cfg.rank_jitter = 0.0;
+    let specs = vec![job(0, 0.0, 256, 24.0 * 20.0, 0.0)];
+    let fast = run_checked(shape, &cfg, specs.clone(), 3);
+    cfg.slow_episodes_per_1000_node_days = 20.0;
+    cfg.slow_detect_hours = 4.0;
+    let slow = run_checked(shape, &cfg, specs, 3);
+    let n = slow.summary.slow_episodes;
+    // 64 nodes x 40 days x 20 / 1,000 = 51 episodes; the job's 32 nodes see about half while it runs.
+    assert!(n > 20 && n < 90, "{n}");
+    let (a, b) = (fast.jobs[0].end_s.unwrap(), slow.jobs[0].end_s.unwrap());
+    assert!(b > a + 3600.0, "slow nodes must delay the job: {a} vs {b}");
+    assert!(slow.jobs[0].restarts > 0, "a drained node restarts the job");
 }
