@@ -453,6 +453,9 @@ impl Report for crate::results::SimReport {
         if s.preemptions > 0 {
             r.push("jobs preempted by high-priority ones", s.preemptions, "");
         }
+        if s.leaf_failures > 0 {
+            r.push("leaf switch failures", s.leaf_failures, "");
+        }
         if s.lemons_removed > 0 {
             r.push("lemon nodes removed", s.lemons_removed, "");
         }

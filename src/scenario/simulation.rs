@@ -86,6 +86,10 @@ pub struct Simulation {
     pub domain_failures_per_1000_domain_days: f64,
     /// Repair time of a whole domain \[h\].
     pub domain_repair_hours: f64,
+    /// Leaf switch failures per 1,000 switch-days.
+    pub leaf_failures_per_1000_switch_days: f64,
+    /// Time to replace a leaf switch or fail its links over \[h\].
+    pub leaf_repair_hours: f64,
     /// Checkpoint interval \[min\]; `None` = Young/Daly optimal.
     pub checkpoint_minutes: Option<f64>,
     /// Checkpoint storage bandwidth \[GB/s\].
@@ -135,6 +139,12 @@ impl Validator<'_> {
             "simulation.reliability.domain_failures_per_1000_domain_days",
             0.0,
         );
+        let leaf_rate = self.nonneg_or(
+            &r.leaf_failures_per_1000_switch_days,
+            "simulation.reliability.leaf_failures_per_1000_switch_days",
+            0.0,
+        );
+        let leaf_repair = self.pos_or(&r.leaf_repair_hours, "simulation.reliability.leaf_repair_hours", 4.0);
         let domain_repair = self.pos_or(&r.domain_repair_hours, "simulation.reliability.domain_repair_hours", repair);
         let c = &w.checkpoint;
         let interval = c
@@ -185,6 +195,8 @@ impl Validator<'_> {
             lemon_removal_failures: lemon_removal,
             domain_failures_per_1000_domain_days: domain_rate,
             domain_repair_hours: domain_repair,
+            leaf_failures_per_1000_switch_days: leaf_rate,
+            leaf_repair_hours: leaf_repair,
             checkpoint_minutes: interval,
             storage_gb_per_s: storage,
             bytes_per_param: bpp,

@@ -101,6 +101,8 @@ pub struct ReliabilityWire {
     pub lemon_removal_failures: Option<Spanned<i64>>,
     pub domain_failures_per_1000_domain_days: Option<Spanned<f64>>,
     pub domain_repair_hours: Option<Spanned<f64>>,
+    pub leaf_failures_per_1000_switch_days: Option<Spanned<f64>>,
+    pub leaf_repair_hours: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -56,6 +56,10 @@ pub struct ClusterShape {
     pub gpus_per_node: u32,
     /// Nodes per scale-up domain.
     pub nodes_per_domain: u32,
+    /// Nodes behind one set of leaf switches (one leaf per rail), 0 = no leaf failures.
+    pub nodes_per_leaf_group: u32,
+    /// Leaf switches serving one such group.
+    pub leaves_per_group: u32,
 }
 
 /// How a job ended.
@@ -140,6 +144,8 @@ pub struct Summary {
     pub node_failures: u64,
     /// Whole scale-up domain failures.
     pub domain_failures: u64,
+    /// Leaf switch failures (each cuts its group of nodes off).
+    pub leaf_failures: u64,
     /// Lemon nodes taken out of service.
     pub lemons_removed: u32,
     /// Jobs preempted by high-priority ones.
@@ -234,6 +240,15 @@ pub struct SimResult {
     pub jobs: Vec<JobRecord>,
 }
 
+/// Fault domains above the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// A scale-up domain: an NVL72 rack, an HGX server.
+    Domain,
+    /// The nodes behind a leaf switch group.
+    Leaf,
+}
+
 /// The closed set of events.
 #[derive(Debug, Clone, Copy)]
 enum Event {
@@ -242,8 +257,8 @@ enum Event {
     NodeFail(u32),
     NodeRepair(u32),
     SpareRepaired,
-    DomainFail(u32),
-    DomainRepair(u32),
+    GroupFail(Level, u32),
+    GroupRepair(Level, u32),
     SlowStart(u32),
     SlowDetected(u32),
     DrainRepaired(u32),
@@ -302,6 +317,7 @@ struct State<'a> {
     node_failures: Vec<u32>,
     lemons_removed: u32,
     domain_failures: u64,
+    leaf_failures: u64,
     preemptions: u64,
     /// Set while several nodes go down at once: no placement until all are down.
     hold: bool,
@@ -388,6 +404,7 @@ fn simulate(
         node_failures: vec![0; shape.nodes as usize],
         lemons_removed: 0,
         domain_failures: 0,
+        leaf_failures: 0,
         preemptions: 0,
         hold: false,
         rng_domain: streams.stream("domain-failures"),
@@ -466,10 +483,12 @@ fn simulate(
             st.q.push(SimTime::from_secs(t), Event::SlowStart(n));
         }
     }
-    if cfg.domain_failures_per_1000_domain_days > 0.0 {
-        for d in 0..domains {
-            let t = st.time_to_domain_failure();
-            st.q.push(SimTime::from_secs(t), Event::DomainFail(d));
+    for level in [Level::Domain, Level::Leaf] {
+        if st.group_rate_per_s(level) > 0.0 {
+            for g in 0..shape.nodes.div_ceil(st.group_size(level)) {
+                let t = st.time_to_group_failure(level);
+                st.q.push(SimTime::from_secs(t), Event::GroupFail(level, g));
+            }
         }
     }
     st.q.push(SimTime::ZERO, Event::Sample);
@@ -485,14 +504,14 @@ fn simulate(
             Event::NodeFail(n) => st.fail(n),
             Event::NodeRepair(n) => st.repair(n),
             Event::SpareRepaired => st.spares += 1,
-            Event::DomainFail(d) => st.domain_fail(d),
+            Event::GroupFail(l, g) => st.group_fail(l, g),
             Event::SlowStart(n) => st.slow_start(n),
             Event::SlowDetected(n) => st.slow_detected(n),
             Event::DrainRepaired(n) => {
                 st.bring_up(n);
                 st.schedule();
             }
-            Event::DomainRepair(d) => st.domain_repair(d),
+            Event::GroupRepair(l, g) => st.group_repair(l, g),
             Event::Sample => {
                 st.sample();
                 if st.series.allocated_gpus.len().is_multiple_of(24) {
@@ -626,9 +645,29 @@ impl State<'_> {
         self.q.push(SimTime::from_secs(end), Event::End { job: j, epoch });
     }
 
-    fn time_to_domain_failure(&mut self) -> f64 {
+    /// Failure rate of one group of `level` \[1/s\].
+    fn group_rate_per_s(&self, level: Level) -> f64 {
+        let per_day = match level {
+            Level::Domain => self.cfg.domain_failures_per_1000_domain_days / 1000.0,
+            Level::Leaf if self.shape.nodes_per_leaf_group == 0 => 0.0,
+            Level::Leaf => {
+                self.cfg.leaf_failures_per_1000_switch_days / 1000.0 * f64::from(self.shape.leaves_per_group.max(1))
+            }
+        };
+        per_day / 86_400.0
+    }
+
+    fn group_size(&self, level: Level) -> u32 {
+        match level {
+            Level::Domain => self.shape.nodes_per_domain,
+            Level::Leaf => self.shape.nodes_per_leaf_group,
+        }
+        .max(1)
+    }
+
+    fn time_to_group_failure(&mut self, level: Level) -> f64 {
         let u: f64 = 1.0 - self.rng_domain.random::<f64>();
-        -u.ln() * 1000.0 * 86_400.0 / self.cfg.domain_failures_per_1000_domain_days
+        -u.ln() / self.group_rate_per_s(level)
     }
 
     /// Panics if the bookkeeping disagrees with itself.
@@ -1055,32 +1094,42 @@ impl State<'_> {
         }
     }
 
-    /// A whole scale-up domain fails (power shelf, switch tray, coolant loop).
-    fn domain_fail(&mut self, d: u32) {
-        self.domain_failures += 1;
-        // Take the whole domain down before requeued jobs are placed again.
+    /// A whole group fails: a scale-up domain (power shelf, switch tray,
+    /// coolant loop) or a leaf switch, which cuts its nodes off the fabric.
+    fn group_fail(&mut self, level: Level, g: u32) {
+        let repair = match level {
+            Level::Domain => {
+                self.domain_failures += 1;
+                self.cfg.domain_repair_hours
+            }
+            Level::Leaf => {
+                self.leaf_failures += 1;
+                self.cfg.leaf_repair_hours
+            }
+        };
+        // Take the whole group down before requeued jobs are placed again.
         self.hold = true;
-        for n in self.domain_nodes(d) {
+        for n in self.group_nodes(level, g) {
             self.take_down(n);
         }
         self.hold = false;
         self.schedule();
-        let t = self.now + self.cfg.domain_repair_hours * 3600.0;
-        self.q.push(SimTime::from_secs(t), Event::DomainRepair(d));
+        let t = self.now + repair * 3600.0;
+        self.q.push(SimTime::from_secs(t), Event::GroupRepair(level, g));
     }
 
-    fn domain_repair(&mut self, d: u32) {
-        for n in self.domain_nodes(d) {
+    fn group_repair(&mut self, level: Level, g: u32) {
+        for n in self.group_nodes(level, g) {
             self.bring_up(n);
         }
-        let t = self.now + self.time_to_domain_failure();
-        self.q.push(SimTime::from_secs(t), Event::DomainFail(d));
+        let t = self.now + self.time_to_group_failure(level);
+        self.q.push(SimTime::from_secs(t), Event::GroupFail(level, g));
         self.schedule();
     }
 
-    fn domain_nodes(&self, d: u32) -> std::ops::Range<u32> {
-        let per = self.shape.nodes_per_domain;
-        d * per..((d + 1) * per).min(self.shape.nodes)
+    fn group_nodes(&self, level: Level, g: u32) -> std::ops::Range<u32> {
+        let per = self.group_size(level);
+        g * per..((g + 1) * per).min(self.shape.nodes)
     }
 
     /// A failure in a job's footprint: keep the checkpointed progress, lose
@@ -1199,6 +1248,7 @@ impl State<'_> {
             utilization: if capacity - down > 0.0 { alloc / (capacity - down) } else { 0.0 },
             node_failures: self.failures,
             domain_failures: self.domain_failures,
+            leaf_failures: self.leaf_failures,
             lemons_removed: self.lemons_removed,
             preemptions: self.preemptions,
             slow_episodes: self.slow_episodes,

@@ -17,6 +17,8 @@ fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
         lemon_removal_failures: 3,
         domain_failures_per_1000_domain_days: 0.0,
         domain_repair_hours: 24.0,
+        leaf_failures_per_1000_switch_days: 0.0,
+        leaf_repair_hours: 4.0,
         checkpoint_minutes: None,
         storage_gb_per_s: 100.0,
         bytes_per_param: 14.0,
@@ -64,10 +66,11 @@ proptest! {
         specs in jobs(64), rate in 0.0..400.0f64, spares in 0u32..4, easy in prop::bool::ANY, seed in 0u64..1000,
         lemons in 0u32..4, domain_rate in prop::sample::select(vec![0.0, 50.0, 500.0]),
     ) {
-        let shape = ClusterShape { nodes, gpus_per_node: gpn, nodes_per_domain: per };
+        let shape = ClusterShape { nodes, gpus_per_node: gpn, nodes_per_domain: per, nodes_per_leaf_group: 2 * per, leaves_per_group: 4 };
         let mut cfg = config(20.0, rate, spares, if easy { "easy" } else { "fifo" });
         cfg.lemon_nodes = lemons;
         cfg.preemption = seed % 2 == 0;
+        cfg.leaf_failures_per_1000_switch_days = if seed % 5 == 0 { 100.0 } else { 0.0 };
         cfg.slow_episodes_per_1000_node_days = if seed % 3 == 0 { 300.0 } else { 0.0 };
         cfg.domain_failures_per_1000_domain_days = domain_rate;
         let n = specs.len();
@@ -93,7 +96,8 @@ proptest! {
 
 #[test]
 fn same_seed_same_result_other_seed_other_failures() {
-    let shape = ClusterShape { nodes: 64, gpus_per_node: 8, nodes_per_domain: 1 };
+    let shape =
+        ClusterShape { nodes: 64, gpus_per_node: 8, nodes_per_domain: 1, nodes_per_leaf_group: 0, leaves_per_group: 0 };
     let cfg = config(30.0, 50.0, 2, "easy");
     let specs: Vec<JobSpec> =
         (0..200).map(|i| job(i, i as f64 * 3.0, 1 << (i % 8), 5.0 + (i % 7) as f64, 0.0)).collect();
@@ -106,7 +110,8 @@ fn same_seed_same_result_other_seed_other_failures() {
 
 #[test]
 fn no_failures_means_no_interruptions_and_full_goodput() {
-    let shape = ClusterShape { nodes: 16, gpus_per_node: 8, nodes_per_domain: 1 };
+    let shape =
+        ClusterShape { nodes: 16, gpus_per_node: 8, nodes_per_domain: 1, nodes_per_leaf_group: 0, leaves_per_group: 0 };
     let mut cfg = config(10.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let specs = vec![job(0, 0.0, 64, 10.0, 0.0), job(1, 0.0, 64, 10.0, 0.0), job(2, 1.0, 128, 5.0, 0.0)];
@@ -120,7 +125,8 @@ fn no_failures_means_no_interruptions_and_full_goodput() {
 
 #[test]
 fn easy_backfills_without_delaying_the_head() {
-    let shape = ClusterShape { nodes: 4, gpus_per_node: 1, nodes_per_domain: 4 };
+    let shape =
+        ClusterShape { nodes: 4, gpus_per_node: 1, nodes_per_domain: 4, nodes_per_leaf_group: 0, leaves_per_group: 0 };
     let mut cfg = config(5.0, 0.0, 0, "easy");
     cfg.rank_jitter = 0.0;
     // j0 holds 3 of 4 nodes for 10 h; j1 (4 nodes) waits; j2 (1 node, 2 h) backfills.
@@ -135,7 +141,8 @@ fn easy_backfills_without_delaying_the_head() {
 
 #[test]
 fn small_jobs_share_nodes() {
-    let shape = ClusterShape { nodes: 1, gpus_per_node: 8, nodes_per_domain: 1 };
+    let shape =
+        ClusterShape { nodes: 1, gpus_per_node: 8, nodes_per_domain: 1, nodes_per_leaf_group: 0, leaves_per_group: 0 };
     let mut cfg = config(1.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let specs: Vec<JobSpec> = (0..8).map(|i| job(i, 0.0, 1, 2.0, 0.0)).collect();
@@ -147,7 +154,13 @@ fn small_jobs_share_nodes() {
 #[test]
 fn interruptions_of_a_large_job_follow_its_node_count() {
     // 512 nodes at 100 failures per 1,000 node-days: 51.2 failures a day, all in the job's footprint.
-    let shape = ClusterShape { nodes: 512, gpus_per_node: 8, nodes_per_domain: 1 };
+    let shape = ClusterShape {
+        nodes: 512,
+        gpus_per_node: 8,
+        nodes_per_domain: 1,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+    };
     let cfg = config(20.0, 100.0, 1000, "fifo");
     let r = run_checked(shape, &cfg, vec![job(0, 0.0, 4096, 10_000.0, 1e12)], 3);
     let expected = 512.0 * 0.1 * 20.0;
@@ -159,7 +172,13 @@ fn interruptions_of_a_large_job_follow_its_node_count() {
 
 #[test]
 fn lemons_fail_often_until_removed() {
-    let shape = ClusterShape { nodes: 100, gpus_per_node: 8, nodes_per_domain: 1 };
+    let shape = ClusterShape {
+        nodes: 100,
+        gpus_per_node: 8,
+        nodes_per_domain: 1,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+    };
     let mut cfg = config(200.0, 5.0, 0, "fifo");
     cfg.lemon_nodes = 5;
     cfg.lemon_factor = 40.0;
@@ -176,7 +195,13 @@ fn lemons_fail_often_until_removed() {
 
 #[test]
 fn a_domain_failure_interrupts_every_job_in_it_once() {
-    let shape = ClusterShape { nodes: 18, gpus_per_node: 4, nodes_per_domain: 18 };
+    let shape = ClusterShape {
+        nodes: 18,
+        gpus_per_node: 4,
+        nodes_per_domain: 18,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+    };
     let mut cfg = config(30.0, 0.0, 0, "fifo");
     cfg.domain_failures_per_1000_domain_days = 100.0;
     let specs = vec![job(0, 0.0, 36, 500.0, 0.0), job(1, 0.0, 36, 500.0, 0.0)];
@@ -188,7 +213,8 @@ fn a_domain_failure_interrupts_every_job_in_it_once() {
 
 #[test]
 fn high_priority_jobs_go_first_and_preempt_when_allowed() {
-    let shape = ClusterShape { nodes: 4, gpus_per_node: 8, nodes_per_domain: 4 };
+    let shape =
+        ClusterShape { nodes: 4, gpus_per_node: 8, nodes_per_domain: 4, nodes_per_leaf_group: 0, leaves_per_group: 0 };
     let mut cfg = config(5.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let high = |j: JobSpec| JobSpec { priority: 1, ..j };
@@ -209,7 +235,8 @@ fn high_priority_jobs_go_first_and_preempt_when_allowed() {
 
 #[test]
 fn slow_nodes_slow_the_job_until_drained() {
-    let shape = ClusterShape { nodes: 64, gpus_per_node: 8, nodes_per_domain: 1 };
+    let shape =
+        ClusterShape { nodes: 64, gpus_per_node: 8, nodes_per_domain: 1, nodes_per_leaf_group: 0, leaves_per_group: 0 };
     let mut cfg = config(40.0, 0.0, 4, "fifo");
     cfg.rank_jitter = 0.0;
     let specs = vec![job(0, 0.0, 256, 24.0 * 20.0, 0.0)];
@@ -223,4 +250,24 @@ fn slow_nodes_slow_the_job_until_drained() {
     let (a, b) = (fast.jobs[0].end_s.unwrap(), slow.jobs[0].end_s.unwrap());
     assert!(b > a + 3600.0, "slow nodes must delay the job: {a} vs {b}");
     assert!(slow.jobs[0].restarts > 0, "a drained node restarts the job");
+}
+
+#[test]
+fn a_leaf_failure_cuts_off_its_group() {
+    let shape = ClusterShape {
+        nodes: 32,
+        gpus_per_node: 8,
+        nodes_per_domain: 1,
+        nodes_per_leaf_group: 16,
+        leaves_per_group: 8,
+    };
+    let mut cfg = config(30.0, 0.0, 0, "fifo");
+    cfg.leaf_failures_per_1000_switch_days = 5.0;
+    // One job per leaf group; each group fails at 8 x 5 / 1,000 per day.
+    let specs = vec![job(0, 0.0, 128, 2000.0, 0.0), job(1, 0.0, 128, 2000.0, 0.0)];
+    let r = run_checked(shape, &cfg, specs, 11);
+    let leaf = r.summary.leaf_failures;
+    assert!(leaf >= 1, "expected leaf failures (2 groups x 0.04/day x 30 days)");
+    assert_eq!(r.summary.interruptions, leaf);
+    assert!(r.summary.gpu_hours_down > 0.0);
 }
