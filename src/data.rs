@@ -9,11 +9,51 @@ const COLLECTIVES: &str = include_str!("../data/collectives.toml");
 const PROFILE: &str = include_str!("../data/calibration/default.toml");
 const TRAINING_VALIDATION: &str = include_str!("../data/validation/training.toml");
 const COLLECTIVE_VALIDATION: &str = include_str!("../data/validation/collectives.toml");
+const RELIABILITY: &str = include_str!("../data/reliability.toml");
 
 /// The built-in collective parameters. The file is part of the binary and
 /// checked by a unit test, so a failure here is a build defect.
 pub fn collective_params() -> CollectiveParams {
     toml::from_str(COLLECTIVES).expect("data/collectives.toml is valid (unit-tested)")
+}
+
+/// One default with where it comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sourced {
+    /// `PUBLISHED` or `ASSUMED`.
+    pub status: String,
+    /// The value used.
+    pub value: f64,
+    /// Plausible range.
+    pub range: [f64; 2],
+    /// Citation, or the reason for an assumption.
+    pub source: String,
+    /// When.
+    pub date: String,
+}
+
+/// Defaults of `[simulation]` (`data/reliability.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReliabilityDefaults {
+    /// Node failures per 1,000 node-days.
+    pub node_failures_per_1000_node_days: Sourced,
+    /// Repair time \[h\].
+    pub repair_hours: Sourced,
+    /// Restart overhead \[min\].
+    pub restart_minutes: Sourced,
+    /// Checkpoint storage bandwidth \[GB/s\].
+    pub storage_gb_per_s: Sourced,
+    /// Speed of a job with a slow node.
+    pub slow_factor: Sourced,
+    /// Time to detect a slow node \[h\].
+    pub slow_detect_hours: Sourced,
+}
+
+/// The built-in `[simulation]` defaults.
+pub fn reliability_defaults() -> ReliabilityDefaults {
+    toml::from_str(RELIABILITY).expect("data/reliability.toml is valid (unit-tested)")
 }
 
 /// The default compute-efficiency profile (`data/calibration/default.toml`).
@@ -151,5 +191,23 @@ mod tests {
         assert!(super::collective_validation().row.len() >= 30);
         assert!(super::default_profile().device.len() >= 12);
         assert!(super::training_validation().run.len() >= 20);
+    }
+
+    #[test]
+    fn reliability_defaults_are_sourced_and_in_range() {
+        let d = super::reliability_defaults();
+        let all = [
+            &d.node_failures_per_1000_node_days,
+            &d.repair_hours,
+            &d.restart_minutes,
+            &d.storage_gb_per_s,
+            &d.slow_factor,
+            &d.slow_detect_hours,
+        ];
+        for s in all {
+            assert!(s.range[0] <= s.value && s.value <= s.range[1], "{s:?}");
+            assert!(matches!(s.status.as_str(), "PUBLISHED" | "ASSUMED") && !s.source.is_empty(), "{s:?}");
+        }
+        assert_eq!(d.node_failures_per_1000_node_days.status, "PUBLISHED");
     }
 }

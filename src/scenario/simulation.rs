@@ -7,25 +7,6 @@ use crate::diag::Diagnostic;
 use serde::Serialize;
 use toml::Spanned;
 
-/// Node failure rate when a scenario gives none: Meta RSC-1, 6.5 failures per
-/// 1,000 node-days (Kokolis et al., HPCA 2025, arXiv:2410.21680).
-pub const DEFAULT_FAILURES_PER_1000_NODE_DAYS: f64 = 6.5;
-/// Repair time when none is given \[h\]. ASSUMED: a node swap within two days.
-pub const DEFAULT_REPAIR_HOURS: f64 = 48.0;
-/// Restart overhead when none is given \[min\]. ASSUMED: detection, rescheduling
-/// and checkpoint load of a large job.
-pub const DEFAULT_RESTART_MINUTES: f64 = 10.0;
-/// Checkpoint storage bandwidth when none is given \[GB/s\]: Megatron-LM's 1T run
-/// wrote at 273 GB/s on Selene (SC'21 sec 5.10); ASSUMED 1 TB/s for a modern cluster.
-pub const DEFAULT_STORAGE_GB_PER_S: f64 = 1000.0;
-
-/// Speed of a job while one of its nodes is slow. ASSUMED 0.5: a throttled
-/// GPU or flapping link halves a synchronous job's step rate.
-pub const DEFAULT_SLOW_FACTOR: f64 = 0.5;
-/// Time to detect and drain a slow node \[h\]. ASSUMED: an hour of step-time
-/// monitoring before the node is cordoned.
-pub const DEFAULT_SLOW_DETECT_HOURS: f64 = 1.0;
-
 /// A synthetic multi-tenant job mix.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mix {
@@ -119,17 +100,18 @@ pub struct Simulation {
 impl Validator<'_> {
     pub(super) fn simulation(&mut self, w: SimulationWire) -> Option<Simulation> {
         let before = self.problems_len();
+        let d = crate::data::reliability_defaults();
         let days = self.pos_or(&w.days, "simulation.days", 30.0);
         let r = &w.reliability;
         let rate = self.nonneg_or(
             &r.node_failures_per_1000_node_days,
             "simulation.reliability.node_failures_per_1000_node_days",
-            DEFAULT_FAILURES_PER_1000_NODE_DAYS,
+            d.node_failures_per_1000_node_days.value,
         );
         let shape = self.pos_or(&r.weibull_shape, "simulation.reliability.weibull_shape", 1.0);
-        let repair = self.pos_or(&r.repair_hours, "simulation.reliability.repair_hours", DEFAULT_REPAIR_HOURS);
+        let repair = self.pos_or(&r.repair_hours, "simulation.reliability.repair_hours", d.repair_hours.value);
         let restart =
-            self.nonneg_or(&r.restart_minutes, "simulation.reliability.restart_minutes", DEFAULT_RESTART_MINUTES);
+            self.nonneg_or(&r.restart_minutes, "simulation.reliability.restart_minutes", d.restart_minutes.value);
         let spares = self.whole(&r.hot_spare_nodes, "simulation.reliability.hot_spare_nodes", 0);
         let lemons = self.whole(&r.lemon_nodes, "simulation.reliability.lemon_nodes", 0);
         let lemon_factor = self.pos_or(&r.lemon_factor, "simulation.reliability.lemon_factor", 10.0);
@@ -152,7 +134,7 @@ impl Validator<'_> {
             .as_ref()
             .map(|v| self.pos_or(&Some(v.clone()), "simulation.checkpoint.interval_minutes", 60.0));
         let storage =
-            self.pos_or(&c.storage_gb_per_s, "simulation.checkpoint.storage_gb_per_s", DEFAULT_STORAGE_GB_PER_S);
+            self.pos_or(&c.storage_gb_per_s, "simulation.checkpoint.storage_gb_per_s", d.storage_gb_per_s.value);
         let bpp = self.pos_or(&c.bytes_per_param, "simulation.checkpoint.bytes_per_param", 14.0);
         let jitter = self.nonneg_or(&w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0);
         let st = &w.stragglers;
@@ -161,7 +143,7 @@ impl Validator<'_> {
             "simulation.stragglers.slow_episodes_per_1000_node_days",
             0.0,
         );
-        let slow_factor = self.pos_or(&st.slow_factor, "simulation.stragglers.slow_factor", DEFAULT_SLOW_FACTOR);
+        let slow_factor = self.pos_or(&st.slow_factor, "simulation.stragglers.slow_factor", d.slow_factor.value);
         if let Some(f) = st.slow_factor.as_ref().filter(|_| slow_factor > 1.0) {
             self.problem(
                 Diagnostic::at(f.span(), format!("`simulation.stragglers.slow_factor` is {slow_factor}, above 1"))
@@ -169,7 +151,7 @@ impl Validator<'_> {
             );
         }
         let slow_detect =
-            self.pos_or(&st.slow_detect_hours, "simulation.stragglers.slow_detect_hours", DEFAULT_SLOW_DETECT_HOURS);
+            self.pos_or(&st.slow_detect_hours, "simulation.stragglers.slow_detect_hours", d.slow_detect_hours.value);
         let mix = w.mix.map(|m| self.mix(m));
         let frontier = w.frontier.into_iter().map(|f| self.frontier(f)).collect();
         let scheduler = match &w.scheduler {
