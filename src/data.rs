@@ -39,8 +39,6 @@ pub struct Sourced {
 pub struct ReliabilityDefaults {
     /// Node failures per 1,000 node-days.
     pub node_failures_per_1000_node_days: Sourced,
-    /// Repair time \[h\].
-    pub repair_hours: Sourced,
     /// Restart overhead \[min\].
     pub restart_minutes: Sourced,
     /// Checkpoint storage bandwidth \[GB/s\].
@@ -49,6 +47,22 @@ pub struct ReliabilityDefaults {
     pub slow_factor: Sourced,
     /// Time to detect a slow node \[h\].
     pub slow_detect_hours: Sourced,
+    /// Failure causes, their shares and repair times.
+    pub cause: Vec<CauseEntry>,
+}
+
+/// A node failure cause.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CauseEntry {
+    /// Name.
+    pub name: String,
+    /// Share of node failures.
+    pub share: f64,
+    /// Repair time \[h\] (ASSUMED).
+    pub repair_hours: f64,
+    /// Plausible range of the repair time \[h\].
+    pub repair_range: [f64; 2],
 }
 
 /// The built-in `[simulation]` defaults.
@@ -198,7 +212,6 @@ mod tests {
         let d = super::reliability_defaults();
         let all = [
             &d.node_failures_per_1000_node_days,
-            &d.repair_hours,
             &d.restart_minutes,
             &d.storage_gb_per_s,
             &d.slow_factor,
@@ -209,5 +222,10 @@ mod tests {
             assert!(matches!(s.status.as_str(), "PUBLISHED" | "ASSUMED") && !s.source.is_empty(), "{s:?}");
         }
         assert_eq!(d.node_failures_per_1000_node_days.status, "PUBLISHED");
+        let total: f64 = d.cause.iter().map(|c| c.share).sum();
+        assert!((total - 1.0).abs() < 1e-9, "cause shares add to {total}");
+        for c in &d.cause {
+            assert!(c.repair_range[0] <= c.repair_hours && c.repair_hours <= c.repair_range[1], "{c:?}");
+        }
     }
 }

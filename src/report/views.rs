@@ -444,6 +444,9 @@ impl Report for crate::results::SimReport {
             r.push("jobs due after the last day (not run)", s.jobs_after_horizon, "");
         }
         r.push("node failures", s.node_failures, "");
+        for (cause, n) in &s.failures_by_cause {
+            r.push(format!("  caused by {cause}"), n, "");
+        }
         if s.domain_failures > 0 {
             r.push("scale-up domain failures", s.domain_failures, "");
         }

@@ -7,6 +7,17 @@ use crate::diag::Diagnostic;
 use serde::Serialize;
 use toml::Spanned;
 
+/// A node failure cause.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailureCause {
+    /// Name.
+    pub name: String,
+    /// Share of node failures.
+    pub share: f64,
+    /// Repair time \[h\].
+    pub repair_hours: f64,
+}
+
 /// A synthetic multi-tenant job mix.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mix {
@@ -51,8 +62,11 @@ pub struct Simulation {
     pub failures_per_1000_node_days: f64,
     /// Weibull shape of time to failure (1 = exponential).
     pub weibull_shape: f64,
-    /// Repair time \[h\].
+    /// Mean repair time \[h\]: given, or the causes' weighted mean.
     pub repair_hours: f64,
+    /// Failure causes with their shares and repair times; empty when the
+    /// scenario gives one `repair_hours` for all.
+    pub causes: Vec<FailureCause>,
     /// Restart overhead after an interruption \[min\].
     pub restart_minutes: f64,
     /// Spare nodes that replace a failed one at once.
@@ -109,7 +123,16 @@ impl Validator<'_> {
             d.node_failures_per_1000_node_days.value,
         );
         let shape = self.pos_or(&r.weibull_shape, "simulation.reliability.weibull_shape", 1.0);
-        let repair = self.pos_or(&r.repair_hours, "simulation.reliability.repair_hours", d.repair_hours.value);
+        let causes: Vec<FailureCause> = if r.repair_hours.is_some() {
+            Vec::new()
+        } else {
+            d.cause
+                .iter()
+                .map(|c| FailureCause { name: c.name.clone(), share: c.share, repair_hours: c.repair_hours })
+                .collect()
+        };
+        let mean_repair = causes.iter().map(|c| c.share * c.repair_hours).sum::<f64>();
+        let repair = self.pos_or(&r.repair_hours, "simulation.reliability.repair_hours", mean_repair);
         let restart =
             self.nonneg_or(&r.restart_minutes, "simulation.reliability.restart_minutes", d.restart_minutes.value);
         let spares = self.whole(&r.hot_spare_nodes, "simulation.reliability.hot_spare_nodes", 0);
@@ -170,6 +193,7 @@ impl Validator<'_> {
             failures_per_1000_node_days: rate,
             weibull_shape: shape,
             repair_hours: repair,
+            causes,
             restart_minutes: restart,
             hot_spare_nodes: spares,
             lemon_nodes: lemons,

@@ -146,6 +146,8 @@ pub struct Summary {
     pub domain_failures: u64,
     /// Leaf switch failures (each cuts its group of nodes off).
     pub leaf_failures: u64,
+    /// Node failures and drained slow nodes by cause (empty with one given repair time).
+    pub failures_by_cause: Vec<(String, u64)>,
     /// Lemon nodes taken out of service.
     pub lemons_removed: u32,
     /// Jobs preempted by high-priority ones.
@@ -309,6 +311,9 @@ struct State<'a> {
     node_slow: Vec<bool>,
     slow_episodes: u64,
     rng_slow: StreamRng,
+    rng_cause: StreamRng,
+    /// Node failures (and drained slow nodes) by cause.
+    by_cause: Vec<u64>,
     /// Reasons a node is down (its own failure, its domain's, removal).
     down_count: Vec<u8>,
     /// Nodes that fail `lemon_factor` times as often.
@@ -400,6 +405,8 @@ fn simulate(
         node_slow: vec![false; shape.nodes as usize],
         slow_episodes: 0,
         rng_slow: streams.stream("slow-nodes"),
+        rng_cause: streams.stream("failure-causes"),
+        by_cause: vec![0; cfg.causes.len()],
         lemon: lemons(shape.nodes, cfg.lemon_nodes, &mut streams.stream("lemons")),
         node_failures: vec![0; shape.nodes as usize],
         lemons_removed: 0,
@@ -567,6 +574,24 @@ impl State<'_> {
         }
     }
 
+    /// Repair time of one node failure \[s\]: its cause drawn by share, or
+    /// the scenario's single repair time.
+    fn repair_time(&mut self) -> f64 {
+        if self.cfg.causes.is_empty() {
+            return self.cfg.repair_hours * 3600.0;
+        }
+        let mut u: f64 = self.rng_cause.random::<f64>() * self.cfg.causes.iter().map(|c| c.share).sum::<f64>();
+        let last = self.cfg.causes.len() - 1;
+        for (i, c) in self.cfg.causes.iter().enumerate() {
+            if u < c.share || i == last {
+                self.by_cause[i] += 1;
+                return c.repair_hours * 3600.0;
+            }
+            u -= c.share;
+        }
+        unreachable!("the loop returns at the last cause")
+    }
+
     fn time_to_slow(&mut self) -> f64 {
         let u: f64 = 1.0 - self.rng_slow.random::<f64>();
         -u.ln() * 1000.0 * 86_400.0 / self.cfg.slow_episodes_per_1000_node_days
@@ -603,14 +628,14 @@ impl State<'_> {
         let victims = self.node_jobs[i].clone();
         if self.spares > 0 {
             self.spares -= 1;
-            let back = self.now + self.cfg.repair_hours * 3600.0;
+            let back = self.now + self.repair_time();
             self.q.push(SimTime::from_secs(back), Event::SpareRepaired);
             for j in victims {
                 self.interrupt(j, true, false);
             }
             return;
         }
-        let back = self.now + self.cfg.repair_hours * 3600.0;
+        let back = self.now + self.repair_time();
         self.q.push(SimTime::from_secs(back), Event::DrainRepaired(n));
         self.take_down(n);
     }
@@ -1034,7 +1059,7 @@ impl State<'_> {
             *h += 1;
         }
         self.node_failures[i] += 1;
-        let repaired_at = SimTime::from_secs(self.now + self.cfg.repair_hours * 3600.0);
+        let repaired_at = SimTime::from_secs(self.now + self.repair_time());
         if self.spares > 0 {
             self.spares -= 1;
             // New hardware in the slot: whatever made it slow left with the old.
@@ -1249,6 +1274,13 @@ impl State<'_> {
             node_failures: self.failures,
             domain_failures: self.domain_failures,
             leaf_failures: self.leaf_failures,
+            failures_by_cause: self
+                .cfg
+                .causes
+                .iter()
+                .map(|c| c.name.clone())
+                .zip(self.by_cause.iter().copied())
+                .collect(),
             lemons_removed: self.lemons_removed,
             preemptions: self.preemptions,
             slow_episodes: self.slow_episodes,

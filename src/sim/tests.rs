@@ -11,6 +11,7 @@ fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
         weibull_shape: 1.0,
         repair_hours: 12.0,
         restart_minutes: 10.0,
+        causes: Vec::new(),
         hot_spare_nodes: spares,
         lemon_nodes: 0,
         lemon_factor: 10.0,
@@ -270,4 +271,29 @@ fn a_leaf_failure_cuts_off_its_group() {
     assert!(leaf >= 1, "expected leaf failures (2 groups x 0.04/day x 30 days)");
     assert_eq!(r.summary.interruptions, leaf);
     assert!(r.summary.gpu_hours_down > 0.0);
+}
+
+#[test]
+fn failure_causes_follow_their_shares_and_repair_times() {
+    use crate::scenario::simulation::FailureCause;
+    let shape = ClusterShape {
+        nodes: 1000,
+        gpus_per_node: 8,
+        nodes_per_domain: 1,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+    };
+    let mut cfg = config(100.0, 20.0, 0, "fifo");
+    cfg.causes = vec![
+        FailureCause { name: "quick".into(), share: 0.75, repair_hours: 1.0 },
+        FailureCause { name: "slow".into(), share: 0.25, repair_hours: 100.0 },
+    ];
+    let r = run(shape, &cfg, vec![job(0, 0.0, 8, 1.0, 0.0)], 9);
+    let by = &r.summary.failures_by_cause;
+    let total = (by[0].1 + by[1].1) as f64;
+    assert_eq!(total as u64, r.summary.node_failures);
+    assert!((by[0].1 as f64 / total - 0.75).abs() < 0.04, "{by:?}");
+    // Down time: failures x mean repair (0.75 h + 25 h) x 8 GPUs, within 10%.
+    let expected = total * (0.75 + 25.0) * 8.0;
+    assert!((r.summary.gpu_hours_down / expected - 1.0).abs() < 0.1, "{} vs {expected}", r.summary.gpu_hours_down);
 }
