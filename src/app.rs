@@ -24,7 +24,7 @@ use rackscale::results::{
 use rackscale::scenario::{Scenario, TEMPLATE};
 use rackscale::sizes::parse_sizes;
 use rackscale::topology::astra::AstraTopology;
-use rackscale::topology::{FabricOptions, Topology};
+use rackscale::topology::{FabricOptions, Placement, Topology};
 use rackscale::units::Bytes;
 use rackscale::validation;
 use std::io::Write;
@@ -155,11 +155,18 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         );
         b
     });
-    let mut result = rackscale::sim::run_with_progress(shape, &cfg, specs, scenario.seed, &mut |share| {
+    let mut progress = |share: f64| {
         if let Some(b) = &bar {
             b.set_position((share * 1000.0) as u64);
         }
-    });
+    };
+    let mut result = if cfg.contention {
+        let fabric = FabricOptions { fabric: Some(scenario.cluster.fabric.to_string()), ..FabricOptions::default() };
+        let topo = Topology::build(&catalog, scenario.cluster.system.as_str(), u64::from(gpus), &fabric)?;
+        rackscale::sim::run_with_network(shape, &cfg, specs, scenario.seed, &mut progress, &SharedFabric(topo))
+    } else {
+        rackscale::sim::run_with_progress(shape, &cfg, specs, scenario.seed, &mut progress)
+    };
     let accel = catalog.gpus.get(system.accelerator.get_ref())?;
     let (_, it, _) = cluster::nameplate_power(system, accel, scenario.cluster.nodes, scenario.cluster.gpu_power_cap);
     result.series = std::mem::take(&mut result.series).with_power(gpus, it.mw() / f64::from(gpus));
@@ -201,6 +208,17 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         write_sim_tables(dir, &scenario.name, &result)?;
     }
     emit(g, &format!("{}-simulation", scenario.name), &report)
+}
+
+/// The scenario's fat-tree as the simulation's shared network: each
+/// multi-domain job's rail rings, solved max-min fair over its links.
+struct SharedFabric(Topology);
+
+impl rackscale::sim::Network for SharedFabric {
+    fn shares(&self, jobs: &[Vec<u64>]) -> Vec<f64> {
+        let placements: Vec<Placement> = jobs.iter().map(|d| Placement { domains: d.clone() }).collect();
+        self.0.shared_bandwidth(&placements)
+    }
 }
 
 /// Nodes behind one leaf switch, and leaves per such group, from the

@@ -479,6 +479,7 @@ impl Report for crate::results::SimReport {
             format!("{} / {}", sig(self.it_power_mw_mean), sig(self.it_power_mw_nameplate)),
             "MW",
         );
+        r.opt("fabric share of multi-domain jobs (mean)", s.fabric_share_mean.map(sig), "");
         r.push("straggler slowdown (largest job)", sig(s.straggler_factor), "x");
         r.opt("checkpoint interval (largest job)", s.checkpoint_minutes.map(sig), "min");
         if let Some(j) = &self.largest_job {

@@ -7,6 +7,11 @@ use crate::diag::Diagnostic;
 use serde::Serialize;
 use toml::Spanned;
 
+/// Share of a multi-domain job's step spent in exposed scale-out traffic at
+/// full bandwidth. ASSUMED 0.2: data-parallel gradient traffic mostly hidden
+/// behind compute, as in the training model's plans for large runs.
+pub const DEFAULT_COMM_SHARE: f64 = 0.2;
+
 /// A node failure cause.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FailureCause {
@@ -109,11 +114,22 @@ pub struct Simulation {
     pub scheduler: String,
     /// High-priority jobs preempt normal ones when they cannot start.
     pub preemption: bool,
+    /// Share the fabric among multi-domain jobs with the max-min flow model.
+    pub contention: bool,
+    /// Share of a multi-domain job's step spent in scale-out traffic at full bandwidth.
+    pub comm_share: f64,
 }
 
 impl Validator<'_> {
     pub(super) fn simulation(&mut self, w: SimulationWire) -> Option<Simulation> {
         let before = self.problems_len();
+        let comm_share = self.nonneg_or(&w.network.comm_share, "simulation.network.comm_share", DEFAULT_COMM_SHARE);
+        if let Some(c) = w.network.comm_share.as_ref().filter(|_| comm_share > 1.0) {
+            self.problem(
+                Diagnostic::at(c.span(), format!("`simulation.network.comm_share` is {comm_share}, above 1"))
+                    .with_help("it is the share of a step spent in scale-out traffic, between 0 and 1"),
+            );
+        }
         let d = crate::data::reliability_defaults();
         let days = self.pos_or(&w.days, "simulation.days", 30.0);
         let r = &w.reliability;
@@ -215,6 +231,8 @@ impl Validator<'_> {
             trace: w.trace.map(|t| t.path.into_inner()),
             scheduler,
             preemption: w.preemption.unwrap_or(false),
+            contention: w.network.contention.unwrap_or(false),
+            comm_share,
         })
     }
 

@@ -86,6 +86,15 @@ pub struct SimulationWire {
     pub trace: Option<TraceWire>,
     pub scheduler: Option<Spanned<String>>,
     pub preemption: Option<bool>,
+    #[serde(default)]
+    pub network: NetworkWire,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkWire {
+    pub contention: Option<bool>,
+    pub comm_share: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

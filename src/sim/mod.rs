@@ -152,6 +152,9 @@ pub struct Summary {
     pub lemons_removed: u32,
     /// Jobs preempted by high-priority ones.
     pub preemptions: u64,
+    /// Mean share of line rate multi-domain jobs got on the shared fabric
+    /// (hourly samples; `None` without the contention model).
+    pub fabric_share_mean: Option<f64>,
     /// Slow-node episodes (each ends when the node is detected and drained).
     pub slow_episodes: u64,
     /// Queueing delay of started jobs \[s\].
@@ -285,6 +288,8 @@ struct Job {
     slow: f64,
     /// Progress rate with checkpoint writes and stragglers, no slow node.
     base_eff: f64,
+    /// Rate factor from fabric contention (1 = none).
+    net: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -326,6 +331,11 @@ struct State<'a> {
     preemptions: u64,
     /// Set while several nodes go down at once: no placement until all are down.
     hold: bool,
+    network: Option<&'a dyn Network>,
+    /// A multi-domain job started or stopped since the last fabric solve.
+    net_dirty: bool,
+    net_share_sum: f64,
+    net_share_n: u64,
     rng_domain: StreamRng,
     free_in_domain: Vec<u32>,
     /// Domains by free-node count: `by_free[f]` holds domains with `f` free nodes.
@@ -365,14 +375,35 @@ pub fn run_with_progress(
     seed: u64,
     progress: &mut dyn FnMut(f64),
 ) -> SimResult {
-    simulate(shape, cfg, specs, seed, progress, false)
+    simulate(shape, cfg, specs, seed, progress, false, None)
+}
+
+/// Shared scale-out bandwidth of jobs spread over several scale-up domains.
+pub trait Network {
+    /// For each job, given by the scale-up domains it occupies, the share of
+    /// line rate its traffic gets when all run at once (1 = uncontended).
+    fn shares(&self, jobs: &[Vec<u64>]) -> Vec<f64>;
+}
+
+/// Runs the simulation with fabric contention: after placements change,
+/// multi-domain jobs' shares of the fabric are recomputed (at the next hourly
+/// sample) and their rates updated.
+pub fn run_with_network(
+    shape: ClusterShape,
+    cfg: &Simulation,
+    specs: Vec<JobSpec>,
+    seed: u64,
+    progress: &mut dyn FnMut(f64),
+    network: &dyn Network,
+) -> SimResult {
+    simulate(shape, cfg, specs, seed, progress, false, Some(network))
 }
 
 /// Runs the simulation and checks the cluster's bookkeeping after every
 /// event (no job on a down node, GPU counts add up); panics on a violation.
 /// O(nodes) per event: for tests.
 pub fn run_checked(shape: ClusterShape, cfg: &Simulation, specs: Vec<JobSpec>, seed: u64) -> SimResult {
-    simulate(shape, cfg, specs, seed, &mut |_| {}, true)
+    simulate(shape, cfg, specs, seed, &mut |_| {}, true, None)
 }
 
 fn simulate(
@@ -382,6 +413,7 @@ fn simulate(
     seed: u64,
     progress: &mut dyn FnMut(f64),
     check: bool,
+    network: Option<&dyn Network>,
 ) -> SimResult {
     let streams = RngStreams::new(seed);
     let domains = shape.nodes.div_ceil(shape.nodes_per_domain.max(1));
@@ -414,6 +446,10 @@ fn simulate(
         leaf_failures: 0,
         preemptions: 0,
         hold: false,
+        network,
+        net_dirty: false,
+        net_share_sum: 0.0,
+        net_share_n: 0,
         rng_domain: streams.stream("domain-failures"),
         by_free: {
             let mut b = vec![std::collections::BTreeSet::new(); shape.nodes_per_domain as usize + 1];
@@ -476,6 +512,7 @@ fn simulate(
             delta_s,
             slow: 1.0,
             base_eff: 1.0,
+            net: 1.0,
         });
     }
     if node_rate_per_s > 0.0 {
@@ -644,7 +681,8 @@ impl State<'_> {
     fn rate_on_nodes(&self, j: u32) -> f64 {
         let job = &self.jobs[j as usize];
         let slowed = job.placed.iter().any(|&n| self.node_slow[n as usize]);
-        if slowed { job.base_eff * self.cfg.slow_factor } else { job.base_eff }
+        let rate = job.base_eff * job.net;
+        if slowed { rate * self.cfg.slow_factor } else { rate }
     }
 
     /// Re-times a running job whose rate changed (a node turned slow). The
@@ -973,6 +1011,10 @@ impl State<'_> {
     /// Starts placed job `j` on `nodes`.
     fn launch(&mut self, j: u32, nodes: Vec<u32>) -> bool {
         self.running.push(j);
+        self.jobs[j as usize].net = 1.0;
+        if self.network.is_some() && self.jobs[j as usize].nodes_needed > self.shape.nodes_per_domain {
+            self.net_dirty = true;
+        }
         let rate = self.straggler_rate(self.jobs[j as usize].spec.gpus);
         let now = self.now;
         let restart = self.cfg.restart_minutes * 60.0;
@@ -1012,6 +1054,9 @@ impl State<'_> {
     }
 
     fn release(&mut self, j: u32) {
+        if self.network.is_some() && self.jobs[j as usize].nodes_needed > self.shape.nodes_per_domain {
+            self.net_dirty = true;
+        }
         let nodes = std::mem::take(&mut self.jobs[j as usize].placed);
         let gpn = self.shape.gpus_per_node;
         let g = self.jobs[j as usize].alloc_gpus.min(gpn);
@@ -1216,9 +1261,43 @@ impl State<'_> {
             self.frag_sum += f64::from(self.total_free.saturating_sub(whole)) / f64::from(self.total_free);
         }
         self.frag_samples += 1;
+        if self.net_dirty {
+            self.solve_network();
+        }
         let next = self.now + 3600.0;
         if next <= self.end_s {
             self.q.push(SimTime::from_secs(next), Event::Sample);
+        }
+    }
+
+    /// The scale-up domains a job occupies.
+    fn domains_of(&self, j: u32) -> Vec<u64> {
+        let per = self.shape.nodes_per_domain;
+        let mut d: Vec<u64> = self.jobs[j as usize].placed.iter().map(|&n| u64::from(n / per)).collect();
+        d.dedup();
+        d
+    }
+
+    /// Shares the fabric among running multi-domain jobs and re-times those
+    /// whose share changed: a job spending `comm_share` of its step in
+    /// scale-out traffic at full bandwidth runs at `1 / (1 - c + c / share)`.
+    fn solve_network(&mut self) {
+        self.net_dirty = false;
+        let Some(net) = self.network else { return };
+        let mut ids: Vec<u32> = self.running.iter().copied().filter(|&j| self.domains_of(j).len() > 1).collect();
+        ids.sort_unstable();
+        let placements: Vec<Vec<u64>> = ids.iter().map(|&j| self.domains_of(j)).collect();
+        let shares = if placements.is_empty() { Vec::new() } else { net.shares(&placements) };
+        let c = self.cfg.comm_share;
+        for (&j, &share) in ids.iter().zip(&shares) {
+            let share = share.clamp(1e-6, 1.0);
+            self.net_share_sum += share;
+            self.net_share_n += 1;
+            let factor = 1.0 / (1.0 - c + c / share);
+            if (self.jobs[j as usize].net - factor).abs() > 1e-9 {
+                self.jobs[j as usize].net = factor;
+                self.retime(j);
+            }
         }
     }
 
@@ -1283,6 +1362,7 @@ impl State<'_> {
                 .collect(),
             lemons_removed: self.lemons_removed,
             preemptions: self.preemptions,
+            fabric_share_mean: (self.net_share_n > 0).then(|| self.net_share_sum / self.net_share_n as f64),
             slow_episodes: self.slow_episodes,
             queue_delay_s: stats::percentiles(delays),
             gpu_hours_allocated: alloc,

@@ -32,6 +32,8 @@ fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
         trace: None,
         scheduler: scheduler.to_owned(),
         preemption: false,
+        contention: false,
+        comm_share: 0.2,
     }
 }
 
@@ -296,4 +298,29 @@ fn failure_causes_follow_their_shares_and_repair_times() {
     // Down time: failures x mean repair (0.75 h + 25 h) x 8 GPUs, within 10%.
     let expected = total * (0.75 + 25.0) * 8.0;
     assert!((r.summary.gpu_hours_down / expected - 1.0).abs() < 0.1, "{} vs {expected}", r.summary.gpu_hours_down);
+}
+
+/// A fabric that gives every multi-domain job half its line rate.
+struct HalfFabric;
+
+impl Network for HalfFabric {
+    fn shares(&self, jobs: &[Vec<u64>]) -> Vec<f64> {
+        jobs.iter().map(|d| if d.len() > 1 { 0.5 } else { 1.0 }).collect()
+    }
+}
+
+#[test]
+fn fabric_contention_slows_multi_domain_jobs_only() {
+    let shape =
+        ClusterShape { nodes: 8, gpus_per_node: 8, nodes_per_domain: 2, nodes_per_leaf_group: 0, leaves_per_group: 0 };
+    let mut cfg = config(5.0, 0.0, 0, "fifo");
+    cfg.rank_jitter = 0.0;
+    cfg.comm_share = 0.2;
+    // j0 spans two domains (32 GPUs), j1 fits one (16 GPUs); both need 10 h at full speed.
+    let specs = vec![job(0, 0.0, 32, 10.0, 0.0), job(1, 0.0, 16, 10.0, 0.0)];
+    let r = run_with_network(shape, &cfg, specs, 1, &mut |_| {}, &HalfFabric);
+    // 1 / (0.8 + 0.2 / 0.5) = 1 / 1.2: 12 h instead of 10.
+    assert!((r.jobs[0].end_s.unwrap() - 12.0 * 3600.0).abs() < 1e-3, "{:?}", r.jobs[0].end_s);
+    assert_eq!(r.jobs[1].end_s, Some(10.0 * 3600.0));
+    assert_eq!(r.summary.fabric_share_mean, Some(0.5));
 }

@@ -115,3 +115,19 @@ fn bad_simulation_input_is_exit_1_and_writes_nothing() {
     assert!(e.contains("--days"), "{e}");
     assert_eq!(std::fs::read_dir(fixtures().join(d)).unwrap().count(), 0);
 }
+
+#[test]
+fn fabric_contention_is_reported_and_costs_time() {
+    let on = json(&["simulate", "good/sim-contention.toml", "--format", "json"]);
+    let share = on["summary"]["fabric_share_mean"].as_f64().expect("fabric share with contention on");
+    // Static ring paths on a 1:1 fat-tree still collide on spine links.
+    assert!(share > 0.0 && share < 1.0, "{share}");
+    let dir = tempfile::tempdir().unwrap();
+    let off_path = dir.path().join("off.toml");
+    let text = std::fs::read_to_string(super::fixtures().join("good/sim-contention.toml")).unwrap();
+    std::fs::write(&off_path, text.replace("contention = true", "contention = false")).unwrap();
+    let off = json(&["simulate", off_path.to_str().unwrap(), "--format", "json"]);
+    assert!(off["summary"]["fabric_share_mean"].is_null());
+    let done = |v: &serde_json::Value| v["summary"]["jobs_completed"].as_u64().unwrap();
+    assert!(done(&on) < done(&off), "contention must cost completions: {} vs {}", done(&on), done(&off));
+}
