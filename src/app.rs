@@ -254,6 +254,7 @@ fn training_job(
         work_s: tokens / step.tokens_per_s,
         checkpoint_bytes: setup.shape.params() * cfg.bytes_per_param,
         priority: 1,
+        tp_gpus: t.plan.tp,
     }))
 }
 

@@ -56,6 +56,8 @@ pub struct Frontier {
     pub params_billions: f64,
     /// Queued ahead of normal jobs, and may preempt them (default true).
     pub high_priority: bool,
+    /// GPUs per tensor-parallel group, kept inside one scale-up domain (default 8).
+    pub tp: u32,
 }
 
 /// A validated `[simulation]`.
@@ -301,6 +303,7 @@ impl Validator<'_> {
             submit_hours: self.nonneg_or(&f.submit_hours, "simulation.frontier.submit_hours", 0.0),
             params_billions: self.nonneg_or(&f.params_billions, "simulation.frontier.params_billions", 0.0),
             high_priority: f.high_priority.unwrap_or(true),
+            tp: f.tp.as_ref().and_then(|t| self.count(t, "simulation.frontier.tp")).unwrap_or(8),
         }
     }
 

@@ -152,6 +152,7 @@ pub struct FrontierWire {
     pub submit_hours: Option<Spanned<f64>>,
     pub params_billions: Option<Spanned<f64>>,
     pub high_priority: Option<bool>,
+    pub tp: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

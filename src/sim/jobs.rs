@@ -52,6 +52,7 @@ pub fn mix(m: &Mix, streams: &RngStreams) -> Vec<JobSpec> {
                 work_s: work.max(1.0),
                 checkpoint_bytes: 0.0,
                 priority: u8::from(high),
+                tp_gpus: 0,
             }
         })
         .collect()
@@ -70,6 +71,7 @@ pub fn frontier(s: &Simulation) -> Vec<JobSpec> {
             work_s: f.hours * 3600.0,
             checkpoint_bytes: f.params_billions * 1e9 * s.bytes_per_param,
             priority: u8::from(f.high_priority),
+            tp_gpus: f.tp,
         })
         .collect()
 }

@@ -45,6 +45,9 @@ pub struct JobSpec {
     pub checkpoint_bytes: f64,
     /// 0 normal, 1 high: queued ahead, and may preempt normal jobs.
     pub priority: u8,
+    /// GPUs of one tensor-parallel group, kept inside one scale-up domain
+    /// (0: one node's worth).
+    pub tp_gpus: u32,
 }
 
 /// The cluster's shape.
@@ -277,6 +280,8 @@ struct Job {
     /// GPUs held: the job's own for a job smaller than a node (it shares the
     /// node), whole nodes otherwise.
     alloc_gpus: u32,
+    /// Nodes of one TP group: a domain's share of the job is a multiple of it.
+    tp_nodes: u32,
     remaining_s: f64,
     epoch: u32,
     running: Option<Run>,
@@ -483,6 +488,7 @@ fn simulate(
     for (i, spec) in specs.into_iter().enumerate() {
         let nodes_needed = spec.gpus.div_ceil(shape.gpus_per_node);
         let spec_gpus = spec.gpus;
+        let spec_tp = spec.tp_gpus;
         let record = JobRecord {
             id: spec.id.clone(),
             kind: spec.kind,
@@ -504,6 +510,7 @@ fn simulate(
             spec,
             nodes_needed,
             alloc_gpus: if spec_gpus < shape.gpus_per_node { spec_gpus } else { nodes_needed * shape.gpus_per_node },
+            tp_nodes: tp_nodes(&shape, nodes_needed, spec_tp),
             epoch: 0,
             running: None,
             placed: Vec::new(),
@@ -569,6 +576,13 @@ fn simulate(
     }
     st.advance(end_s);
     st.finish()
+}
+
+/// Nodes of a job's TP group, if its nodes divide into such groups that fit
+/// a domain; 1 otherwise.
+fn tp_nodes(shape: &ClusterShape, nodes: u32, tp_gpus: u32) -> u32 {
+    let tp = tp_gpus.div_ceil(shape.gpus_per_node).max(1);
+    if tp <= shape.nodes_per_domain && nodes.is_multiple_of(tp) { tp } else { 1 }
 }
 
 /// Which nodes are lemons: `count` of them, drawn without replacement.
@@ -739,9 +753,14 @@ impl State<'_> {
         for &j in &self.running {
             let job = &self.jobs[j as usize];
             assert!(job.running.is_some(), "job {j} listed as running but is not");
+            let mut per_domain = std::collections::BTreeMap::new();
             for &n in &job.placed {
                 assert!(self.node_up[n as usize], "job {} runs on down node {n} at {}", job.spec.id, self.now);
                 used[n as usize] += job.alloc_gpus.min(self.shape.gpus_per_node);
+                *per_domain.entry(n / self.shape.nodes_per_domain).or_insert(0u32) += 1;
+            }
+            for (d, k) in per_domain {
+                assert!(k % job.tp_nodes == 0, "job {} splits a TP group across domain {d}", job.spec.id);
             }
         }
         assert_eq!(used, self.node_used, "GPUs in use per node disagree at {}", self.now);
@@ -928,22 +947,30 @@ impl State<'_> {
                 None => return false,
             }
         } else {
+            // Every domain's share is whole TP groups, so no group straddles two domains.
+            let tp = self.jobs[j as usize].tp_nodes;
+            let whole = per / tp * tp;
             let mut left = need;
             for &d in self.by_free[per as usize].iter() {
-                if left < per {
+                if left < whole {
                     break;
                 }
-                picks.push((d, per));
-                left -= per;
+                picks.push((d, whole));
+                left -= whole;
             }
-            'outer: for f in (1..per as usize).rev() {
+            'outer: for f in (1..=per as usize).rev() {
                 for &d in self.by_free[f].iter() {
                     if left == 0 {
                         break 'outer;
                     }
-                    let take = (f as u32).min(left);
-                    picks.push((d, take));
-                    left -= take;
+                    if picks.iter().any(|p| p.0 == d) {
+                        continue;
+                    }
+                    let take = (f as u32).min(left) / tp * tp;
+                    if take > 0 {
+                        picks.push((d, take));
+                        left -= take;
+                    }
                 }
             }
             if left > 0 {

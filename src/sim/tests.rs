@@ -46,6 +46,7 @@ fn job(i: usize, submit_h: f64, gpus: u32, hours: f64, ckpt: f64) -> JobSpec {
         work_s: hours * 3600.0,
         checkpoint_bytes: ckpt,
         priority: 0,
+        tp_gpus: 0,
     }
 }
 
@@ -53,7 +54,11 @@ prop_compose! {
     fn jobs(max_gpus: u32)(v in prop::collection::vec((0.0..200.0f64, 1..=max_gpus, 0.1..72.0f64, prop::bool::ANY, 0u8..4), 1..60)) -> Vec<JobSpec> {
         v.into_iter()
             .enumerate()
-            .map(|(i, (t, g, h, big, p))| JobSpec { priority: u8::from(p == 0), ..job(i, t, g, h, if big { 1e12 } else { 0.0 }) })
+            .map(|(i, (t, g, h, big, p))| JobSpec {
+                priority: u8::from(p == 0),
+                tp_gpus: if p < 2 { 8 } else { 0 },
+                ..job(i, t, g, h, if big { 1e12 } else { 0.0 })
+            })
             .collect()
     }
 }
@@ -323,4 +328,28 @@ fn fabric_contention_slows_multi_domain_jobs_only() {
     assert!((r.jobs[0].end_s.unwrap() - 12.0 * 3600.0).abs() < 1e-3, "{:?}", r.jobs[0].end_s);
     assert_eq!(r.jobs[1].end_s, Some(10.0 * 3600.0));
     assert_eq!(r.summary.fabric_share_mean, Some(0.5));
+}
+
+#[test]
+fn tp_groups_stay_inside_a_domain() {
+    // Domains of 3 nodes; a 4-node job in TP groups of 2 nodes must take 2 + 2, never 3 + 1.
+    let shape =
+        ClusterShape { nodes: 6, gpus_per_node: 4, nodes_per_domain: 3, nodes_per_leaf_group: 0, leaves_per_group: 0 };
+    let mut cfg = config(2.0, 0.0, 0, "fifo");
+    cfg.rank_jitter = 0.0;
+    let specs =
+        vec![JobSpec { tp_gpus: 8, ..job(0, 0.0, 16, 5.0, 0.0) }, job(1, 0.0, 4, 5.0, 0.0), job(2, 0.0, 4, 5.0, 0.0)];
+    let r = run_checked(shape, &cfg, specs, 1);
+    assert!(r.jobs.iter().all(|j| j.start_s == Some(0.0)));
+    // Two 1-node jobs first (best fit puts both in domain 0): 1 + 3 nodes free holds 4 nodes,
+    // but only one whole TP group, so the TP job waits for them; without TP it starts at once.
+    let small = || vec![job(1, 0.0, 4, 5.0, 0.0), job(2, 0.0, 4, 5.0, 0.0)];
+    let mut specs = small();
+    specs.push(JobSpec { tp_gpus: 8, ..job(0, 0.0, 16, 5.0, 0.0) });
+    let r = run_checked(shape, &cfg, specs, 1);
+    assert_eq!(r.jobs[2].start_s, Some(5.0 * 3600.0));
+    let mut specs = small();
+    specs.push(job(0, 0.0, 16, 5.0, 0.0));
+    let r = run_checked(shape, &cfg, specs, 1);
+    assert_eq!(r.jobs[2].start_s, Some(0.0));
 }

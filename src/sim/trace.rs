@@ -150,6 +150,7 @@ pub fn parse(path: &str, source: &str) -> Result<Trace, InvalidFile> {
             work_s: work.max(1.0),
             checkpoint_bytes: 0.0,
             priority: 0,
+            tp_gpus: 0,
         });
     }
     if !problems.is_empty() {
