@@ -66,7 +66,7 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// Most simulated days accepted (a decade).
-const MAX_SIM_DAYS: f64 = 3650.0;
+const MAX_SIM_DAYS: f64 = rackscale::scenario::simulation::MAX_DAYS;
 
 fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     let catalog = load_catalog(g)?;

@@ -12,6 +12,11 @@ use toml::Spanned;
 /// behind compute, as in the training model's plans for large runs.
 pub const DEFAULT_COMM_SHARE: f64 = 0.2;
 
+/// Longest simulation \[days\]: a decade.
+pub const MAX_DAYS: f64 = 3650.0;
+/// Most jobs a synthetic mix may submit (memory grows with them).
+pub const MAX_MIX_JOBS: u32 = 2_000_000;
+
 /// A node failure cause.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FailureCause {
@@ -134,6 +139,7 @@ impl Validator<'_> {
         }
         let d = crate::data::reliability_defaults();
         let days = self.pos_or(&w.days, "simulation.days", 30.0);
+        self.at_most(&w.days, "simulation.days", MAX_DAYS, "a decade is the longest run simulated");
         let r = &w.reliability;
         let rate = self.nonneg_or(
             &r.node_failures_per_1000_node_days,
@@ -156,6 +162,12 @@ impl Validator<'_> {
         let spares = self.whole(&r.hot_spare_nodes, "simulation.reliability.hot_spare_nodes", 0);
         let lemons = self.whole(&r.lemon_nodes, "simulation.reliability.lemon_nodes", 0);
         let lemon_factor = self.pos_or(&r.lemon_factor, "simulation.reliability.lemon_factor", 10.0);
+        self.at_most(
+            &r.lemon_factor,
+            "simulation.reliability.lemon_factor",
+            1000.0,
+            "a lemon fails at most 1,000 times as often",
+        );
         let lemon_removal = self.whole(&r.lemon_removal_failures, "simulation.reliability.lemon_removal_failures", 3);
         let domain_rate = self.nonneg_or(
             &r.domain_failures_per_1000_domain_days,
@@ -242,6 +254,12 @@ impl Validator<'_> {
         let span = m.span();
         let m = m.into_inner();
         let jobs = self.count(&m.jobs, "simulation.mix.jobs");
+        if let Some(j) = jobs.filter(|&j| j > MAX_MIX_JOBS) {
+            self.problem(
+                Diagnostic::at(m.jobs.span(), format!("`simulation.mix.jobs` is {j}, more than {MAX_MIX_JOBS}"))
+                    .with_help("a year of a 100,000-GPU cluster is about 100,000 jobs"),
+            );
+        }
         let ia = self.pos_or(&Some(m.mean_interarrival_s.clone()), "simulation.mix.mean_interarrival_s", 1.0);
         let median = self.pos_or(&Some(m.median_hours.clone()), "simulation.mix.median_hours", 1.0);
         let sigma = self.nonneg_or(&m.sigma, "simulation.mix.sigma", 1.0);
@@ -311,6 +329,12 @@ impl Validator<'_> {
         match v {
             None => default,
             Some(x) => self.positive(x, field, "").unwrap_or(default),
+        }
+    }
+
+    fn at_most(&mut self, v: &Option<Spanned<f64>>, field: &str, max: f64, why: &str) {
+        if let Some(x) = v.as_ref().filter(|x| *x.get_ref() > max) {
+            self.problem(Diagnostic::at(x.span(), format!("`{field}` is {}, above {max}", x.get_ref())).with_help(why));
         }
     }
 

@@ -109,6 +109,8 @@ fn bad_simulation_input_is_exit_1_and_writes_nothing() {
     let d = dir.path().to_str().unwrap();
     let e = fails(&["simulate", "bad/sim_negative_hazard.toml", "--out", d]);
     assert!(e.contains("sim_negative_hazard.toml:9:") && e.contains("cannot be negative"), "{e}");
+    let e = fails(&["simulate", "bad/sim_too_big.toml"]);
+    assert!(e.contains("sim_too_big.toml:5:8") && e.contains("sim_too_big.toml:7:8"), "{e}");
     let e = fails(&["simulate", "good/tiny.toml"]);
     assert!(e.contains("no [simulation] table"), "{e}");
     let e = fails(&["simulate", "good/sim-small.toml", "--days=-3", "--out", d]);
