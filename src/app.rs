@@ -93,14 +93,16 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     let system = catalog.systems.get(scenario.cluster.system.as_str())?;
     let gpn = system.gpus_per_node.get();
     let nodes = scenario.cluster.nodes;
-    let (nodes_per_leaf_group, leaves_per_group) =
-        if cfg.leaf_failures_per_1000_switch_days > 0.0 { leaf_groups(&scenario, &catalog, nodes)? } else { (0, 0) };
+    let switch_failures = cfg.leaf_failures_per_1000_switch_days > 0.0 || cfg.spine_failures_per_1000_switch_days > 0.0;
+    let (nodes_per_leaf_group, leaves_per_group, spines) =
+        if switch_failures { fabric_groups(&scenario, &catalog, nodes)? } else { (0, 0, 0) };
     let shape = rackscale::sim::ClusterShape {
         nodes,
         gpus_per_node: gpn,
         nodes_per_domain: (system.gpus_per_domain.get() / gpn).max(1),
         nodes_per_leaf_group,
         leaves_per_group,
+        spines,
     };
     let gpus = scenario.cluster.gpus;
     let streams = rackscale::engine::rng::RngStreams::new(scenario.seed);
@@ -221,17 +223,18 @@ impl rackscale::sim::Network for SharedFabric {
     }
 }
 
-/// Nodes behind one leaf switch, and leaves per such group, from the
-/// scenario's fat-tree: each leaf's downlinks reach that many nodes.
-fn leaf_groups(s: &Scenario, catalog: &Catalog, nodes: u32) -> Result<(u32, u32)> {
+/// Nodes behind one leaf switch, leaves per such group and spine switches,
+/// from the scenario's fat-tree: each leaf's downlinks reach that many nodes.
+fn fabric_groups(s: &Scenario, catalog: &Catalog, nodes: u32) -> Result<(u32, u32, u32)> {
     let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
     let f = Topology::build(catalog, s.cluster.system.as_str(), u64::from(s.cluster.gpus), &fabric)?.inventory().fabric;
+    let spines = u32::try_from(f.spine_switches).unwrap_or(u32::MAX);
     if f.leaf_switches == 0 {
-        return Ok((0, 0));
+        return Ok((0, 0, spines));
     }
     let per_leaf = (f.endpoint_links / f.leaf_switches).clamp(1, u64::from(nodes)) as u32;
     let leaves = (f.leaf_switches * u64::from(per_leaf)).div_ceil(u64::from(nodes)).max(1) as u32;
-    Ok((per_leaf, leaves))
+    Ok((per_leaf, leaves, spines))
 }
 
 /// A scenario's `[training]` job as a simulated run: its time at full speed

@@ -456,6 +456,9 @@ impl Report for crate::results::SimReport {
         if s.preemptions > 0 {
             r.push("jobs preempted by high-priority ones", s.preemptions, "");
         }
+        if s.spine_failures > 0 {
+            r.push("spine switch failures", s.spine_failures, "");
+        }
         if s.leaf_failures > 0 {
             r.push("leaf switch failures", s.leaf_failures, "");
         }

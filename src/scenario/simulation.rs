@@ -97,6 +97,10 @@ pub struct Simulation {
     pub leaf_failures_per_1000_switch_days: f64,
     /// Time to replace a leaf switch or fail its links over \[h\].
     pub leaf_repair_hours: f64,
+    /// Spine switch failures per 1,000 switch-days.
+    pub spine_failures_per_1000_switch_days: f64,
+    /// Time to replace a spine switch \[h\].
+    pub spine_repair_hours: f64,
     /// Checkpoint interval \[min\]; `None` = Young/Daly optimal.
     pub checkpoint_minutes: Option<f64>,
     /// Checkpoint storage bandwidth \[GB/s\].
@@ -179,6 +183,12 @@ impl Validator<'_> {
             "simulation.reliability.leaf_failures_per_1000_switch_days",
             0.0,
         );
+        let spine_rate = self.nonneg_or(
+            &r.spine_failures_per_1000_switch_days,
+            "simulation.reliability.spine_failures_per_1000_switch_days",
+            0.0,
+        );
+        let spine_repair = self.pos_or(&r.spine_repair_hours, "simulation.reliability.spine_repair_hours", 4.0);
         let leaf_repair = self.pos_or(&r.leaf_repair_hours, "simulation.reliability.leaf_repair_hours", 4.0);
         let domain_repair = self.pos_or(&r.domain_repair_hours, "simulation.reliability.domain_repair_hours", repair);
         let c = &w.checkpoint;
@@ -233,6 +243,8 @@ impl Validator<'_> {
             domain_repair_hours: domain_repair,
             leaf_failures_per_1000_switch_days: leaf_rate,
             leaf_repair_hours: leaf_repair,
+            spine_failures_per_1000_switch_days: spine_rate,
+            spine_repair_hours: spine_repair,
             checkpoint_minutes: interval,
             storage_gb_per_s: storage,
             bytes_per_param: bpp,

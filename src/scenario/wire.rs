@@ -112,6 +112,8 @@ pub struct ReliabilityWire {
     pub domain_repair_hours: Option<Spanned<f64>>,
     pub leaf_failures_per_1000_switch_days: Option<Spanned<f64>>,
     pub leaf_repair_hours: Option<Spanned<f64>>,
+    pub spine_failures_per_1000_switch_days: Option<Spanned<f64>>,
+    pub spine_repair_hours: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

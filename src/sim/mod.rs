@@ -63,6 +63,8 @@ pub struct ClusterShape {
     pub nodes_per_leaf_group: u32,
     /// Leaf switches serving one such group.
     pub leaves_per_group: u32,
+    /// Spine switches (0 = no spine failures).
+    pub spines: u32,
 }
 
 /// How a job ended.
@@ -149,6 +151,8 @@ pub struct Summary {
     pub domain_failures: u64,
     /// Leaf switch failures (each cuts its group of nodes off).
     pub leaf_failures: u64,
+    /// Spine switch failures (each costs cross-leaf jobs bandwidth until repaired).
+    pub spine_failures: u64,
     /// Node failures and drained slow nodes by cause (empty with one given repair time).
     pub failures_by_cause: Vec<(String, u64)>,
     /// Lemon nodes taken out of service.
@@ -267,6 +271,8 @@ enum Event {
     SpareRepaired,
     GroupFail(Level, u32),
     GroupRepair(Level, u32),
+    SpineFail,
+    SpineRepair,
     SlowStart(u32),
     SlowDetected(u32),
     DrainRepaired(u32),
@@ -333,6 +339,11 @@ struct State<'a> {
     lemons_removed: u32,
     domain_failures: u64,
     leaf_failures: u64,
+    spine_failures: u64,
+    spines_down: u32,
+    /// A SpineFail event is pending.
+    spine_chain: bool,
+    rng_spine: StreamRng,
     preemptions: u64,
     /// Set while several nodes go down at once: no placement until all are down.
     hold: bool,
@@ -449,6 +460,10 @@ fn simulate(
         lemons_removed: 0,
         domain_failures: 0,
         leaf_failures: 0,
+        spine_failures: 0,
+        spines_down: 0,
+        spine_chain: false,
+        rng_spine: streams.stream("spine-failures"),
         preemptions: 0,
         hold: false,
         network,
@@ -534,6 +549,11 @@ fn simulate(
             st.q.push(SimTime::from_secs(t), Event::SlowStart(n));
         }
     }
+    if st.spine_rate_per_s() > 0.0 {
+        st.spine_chain = true;
+        let t = st.time_to_spine_failure();
+        st.q.push(SimTime::from_secs(t), Event::SpineFail);
+    }
     for level in [Level::Domain, Level::Leaf] {
         if st.group_rate_per_s(level) > 0.0 {
             for g in 0..shape.nodes.div_ceil(st.group_size(level)) {
@@ -556,6 +576,8 @@ fn simulate(
             Event::NodeRepair(n) => st.repair(n),
             Event::SpareRepaired => st.spares += 1,
             Event::GroupFail(l, g) => st.group_fail(l, g),
+            Event::SpineFail => st.spine_fail(),
+            Event::SpineRepair => st.spine_repair(),
             Event::SlowStart(n) => st.slow_start(n),
             Event::SlowDetected(n) => st.slow_detected(n),
             Event::DrainRepaired(n) => {
@@ -695,7 +717,14 @@ impl State<'_> {
     fn rate_on_nodes(&self, j: u32) -> f64 {
         let job = &self.jobs[j as usize];
         let slowed = job.placed.iter().any(|&n| self.node_slow[n as usize]);
-        let rate = job.base_eff * job.net;
+        let mut rate = job.base_eff * job.net;
+        if self.spines_down > 0 && self.spans_leaves(j) {
+            // Cross-leaf traffic shares the spines still up.
+            let s = f64::from(self.shape.spines);
+            let share = ((s - f64::from(self.spines_down)) / s).max(0.01);
+            let c = self.cfg.comm_share;
+            rate /= 1.0 - c + c / share;
+        }
         if slowed { rate * self.cfg.slow_factor } else { rate }
     }
 
@@ -720,6 +749,61 @@ impl State<'_> {
         let end = now + (active - now).max(0.0) + job.remaining_s / rate;
         let epoch = job.epoch;
         self.q.push(SimTime::from_secs(end), Event::End { job: j, epoch });
+    }
+
+    fn spine_rate_per_s(&self) -> f64 {
+        let up = self.shape.spines.saturating_sub(self.spines_down);
+        self.cfg.spine_failures_per_1000_switch_days / 1000.0 / 86_400.0 * f64::from(up)
+    }
+
+    fn time_to_spine_failure(&mut self) -> f64 {
+        let u: f64 = 1.0 - self.rng_spine.random::<f64>();
+        -u.ln() / self.spine_rate_per_s()
+    }
+
+    /// Whether a job's nodes sit under more than one leaf group (or scale-up
+    /// domain, when leaf groups are not known), so its traffic crosses spines.
+    fn spans_leaves(&self, j: u32) -> bool {
+        let g = if self.shape.nodes_per_leaf_group > 0 {
+            self.shape.nodes_per_leaf_group
+        } else {
+            self.shape.nodes_per_domain
+        };
+        let placed = &self.jobs[j as usize].placed;
+        placed.first().is_some_and(|&a| placed.iter().any(|&n| n / g != a / g))
+    }
+
+    /// A spine switch fails: jobs whose traffic crosses spines slow down.
+    fn spine_fail(&mut self) {
+        self.spine_chain = false;
+        self.spine_failures += 1;
+        self.spines_down += 1;
+        let t = self.now + self.cfg.spine_repair_hours * 3600.0;
+        self.q.push(SimTime::from_secs(t), Event::SpineRepair);
+        if self.spine_rate_per_s() > 0.0 {
+            self.spine_chain = true;
+            let t = self.now + self.time_to_spine_failure();
+            self.q.push(SimTime::from_secs(t), Event::SpineFail);
+        }
+        self.retime_cross_leaf();
+    }
+
+    fn spine_repair(&mut self) {
+        self.spines_down -= 1;
+        if !self.spine_chain && self.spine_rate_per_s() > 0.0 {
+            self.spine_chain = true;
+            let t = self.now + self.time_to_spine_failure();
+            self.q.push(SimTime::from_secs(t), Event::SpineFail);
+        }
+        self.retime_cross_leaf();
+    }
+
+    fn retime_cross_leaf(&mut self) {
+        let mut crossing: Vec<u32> = self.running.iter().copied().filter(|&j| self.spans_leaves(j)).collect();
+        crossing.sort_unstable();
+        for j in crossing {
+            self.retime(j);
+        }
     }
 
     /// Failure rate of one group of `level` \[1/s\].
@@ -1380,6 +1464,7 @@ impl State<'_> {
             node_failures: self.failures,
             domain_failures: self.domain_failures,
             leaf_failures: self.leaf_failures,
+            spine_failures: self.spine_failures,
             failures_by_cause: self
                 .cfg
                 .causes

@@ -20,6 +20,8 @@ fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
         domain_repair_hours: 24.0,
         leaf_failures_per_1000_switch_days: 0.0,
         leaf_repair_hours: 4.0,
+        spine_failures_per_1000_switch_days: 0.0,
+        spine_repair_hours: 4.0,
         checkpoint_minutes: None,
         storage_gb_per_s: 100.0,
         bytes_per_param: 14.0,
@@ -74,11 +76,12 @@ proptest! {
         specs in jobs(64), rate in 0.0..400.0f64, spares in 0u32..4, easy in prop::bool::ANY, seed in 0u64..1000,
         lemons in 0u32..4, domain_rate in prop::sample::select(vec![0.0, 50.0, 500.0]),
     ) {
-        let shape = ClusterShape { nodes, gpus_per_node: gpn, nodes_per_domain: per, nodes_per_leaf_group: 2 * per, leaves_per_group: 4 };
+        let shape = ClusterShape { nodes, gpus_per_node: gpn, nodes_per_domain: per, nodes_per_leaf_group: 2 * per, leaves_per_group: 4, spines: 4 };
         let mut cfg = config(20.0, rate, spares, if easy { "easy" } else { "fifo" });
         cfg.lemon_nodes = lemons;
         cfg.preemption = seed % 2 == 0;
         cfg.leaf_failures_per_1000_switch_days = if seed % 5 == 0 { 100.0 } else { 0.0 };
+        cfg.spine_failures_per_1000_switch_days = if seed % 7 == 0 { 200.0 } else { 0.0 };
         cfg.slow_episodes_per_1000_node_days = if seed % 3 == 0 { 300.0 } else { 0.0 };
         cfg.domain_failures_per_1000_domain_days = domain_rate;
         let n = specs.len();
@@ -104,8 +107,14 @@ proptest! {
 
 #[test]
 fn same_seed_same_result_other_seed_other_failures() {
-    let shape =
-        ClusterShape { nodes: 64, gpus_per_node: 8, nodes_per_domain: 1, nodes_per_leaf_group: 0, leaves_per_group: 0 };
+    let shape = ClusterShape {
+        nodes: 64,
+        gpus_per_node: 8,
+        nodes_per_domain: 1,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    };
     let cfg = config(30.0, 50.0, 2, "easy");
     let specs: Vec<JobSpec> =
         (0..200).map(|i| job(i, i as f64 * 3.0, 1 << (i % 8), 5.0 + (i % 7) as f64, 0.0)).collect();
@@ -118,8 +127,14 @@ fn same_seed_same_result_other_seed_other_failures() {
 
 #[test]
 fn no_failures_means_no_interruptions_and_full_goodput() {
-    let shape =
-        ClusterShape { nodes: 16, gpus_per_node: 8, nodes_per_domain: 1, nodes_per_leaf_group: 0, leaves_per_group: 0 };
+    let shape = ClusterShape {
+        nodes: 16,
+        gpus_per_node: 8,
+        nodes_per_domain: 1,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    };
     let mut cfg = config(10.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let specs = vec![job(0, 0.0, 64, 10.0, 0.0), job(1, 0.0, 64, 10.0, 0.0), job(2, 1.0, 128, 5.0, 0.0)];
@@ -133,8 +148,14 @@ fn no_failures_means_no_interruptions_and_full_goodput() {
 
 #[test]
 fn easy_backfills_without_delaying_the_head() {
-    let shape =
-        ClusterShape { nodes: 4, gpus_per_node: 1, nodes_per_domain: 4, nodes_per_leaf_group: 0, leaves_per_group: 0 };
+    let shape = ClusterShape {
+        nodes: 4,
+        gpus_per_node: 1,
+        nodes_per_domain: 4,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    };
     let mut cfg = config(5.0, 0.0, 0, "easy");
     cfg.rank_jitter = 0.0;
     // j0 holds 3 of 4 nodes for 10 h; j1 (4 nodes) waits; j2 (1 node, 2 h) backfills.
@@ -149,8 +170,14 @@ fn easy_backfills_without_delaying_the_head() {
 
 #[test]
 fn small_jobs_share_nodes() {
-    let shape =
-        ClusterShape { nodes: 1, gpus_per_node: 8, nodes_per_domain: 1, nodes_per_leaf_group: 0, leaves_per_group: 0 };
+    let shape = ClusterShape {
+        nodes: 1,
+        gpus_per_node: 8,
+        nodes_per_domain: 1,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    };
     let mut cfg = config(1.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let specs: Vec<JobSpec> = (0..8).map(|i| job(i, 0.0, 1, 2.0, 0.0)).collect();
@@ -168,6 +195,7 @@ fn interruptions_of_a_large_job_follow_its_node_count() {
         nodes_per_domain: 1,
         nodes_per_leaf_group: 0,
         leaves_per_group: 0,
+        spines: 0,
     };
     let cfg = config(20.0, 100.0, 1000, "fifo");
     let r = run_checked(shape, &cfg, vec![job(0, 0.0, 4096, 10_000.0, 1e12)], 3);
@@ -186,6 +214,7 @@ fn lemons_fail_often_until_removed() {
         nodes_per_domain: 1,
         nodes_per_leaf_group: 0,
         leaves_per_group: 0,
+        spines: 0,
     };
     let mut cfg = config(200.0, 5.0, 0, "fifo");
     cfg.lemon_nodes = 5;
@@ -209,6 +238,7 @@ fn a_domain_failure_interrupts_every_job_in_it_once() {
         nodes_per_domain: 18,
         nodes_per_leaf_group: 0,
         leaves_per_group: 0,
+        spines: 0,
     };
     let mut cfg = config(30.0, 0.0, 0, "fifo");
     cfg.domain_failures_per_1000_domain_days = 100.0;
@@ -221,8 +251,14 @@ fn a_domain_failure_interrupts_every_job_in_it_once() {
 
 #[test]
 fn high_priority_jobs_go_first_and_preempt_when_allowed() {
-    let shape =
-        ClusterShape { nodes: 4, gpus_per_node: 8, nodes_per_domain: 4, nodes_per_leaf_group: 0, leaves_per_group: 0 };
+    let shape = ClusterShape {
+        nodes: 4,
+        gpus_per_node: 8,
+        nodes_per_domain: 4,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    };
     let mut cfg = config(5.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let high = |j: JobSpec| JobSpec { priority: 1, ..j };
@@ -243,8 +279,14 @@ fn high_priority_jobs_go_first_and_preempt_when_allowed() {
 
 #[test]
 fn slow_nodes_slow_the_job_until_drained() {
-    let shape =
-        ClusterShape { nodes: 64, gpus_per_node: 8, nodes_per_domain: 1, nodes_per_leaf_group: 0, leaves_per_group: 0 };
+    let shape = ClusterShape {
+        nodes: 64,
+        gpus_per_node: 8,
+        nodes_per_domain: 1,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    };
     let mut cfg = config(40.0, 0.0, 4, "fifo");
     cfg.rank_jitter = 0.0;
     let specs = vec![job(0, 0.0, 256, 24.0 * 20.0, 0.0)];
@@ -268,6 +310,7 @@ fn a_leaf_failure_cuts_off_its_group() {
         nodes_per_domain: 1,
         nodes_per_leaf_group: 16,
         leaves_per_group: 8,
+        spines: 0,
     };
     let mut cfg = config(30.0, 0.0, 0, "fifo");
     cfg.leaf_failures_per_1000_switch_days = 5.0;
@@ -289,6 +332,7 @@ fn failure_causes_follow_their_shares_and_repair_times() {
         nodes_per_domain: 1,
         nodes_per_leaf_group: 0,
         leaves_per_group: 0,
+        spines: 0,
     };
     let mut cfg = config(100.0, 20.0, 0, "fifo");
     cfg.causes = vec![
@@ -316,8 +360,14 @@ impl Network for HalfFabric {
 
 #[test]
 fn fabric_contention_slows_multi_domain_jobs_only() {
-    let shape =
-        ClusterShape { nodes: 8, gpus_per_node: 8, nodes_per_domain: 2, nodes_per_leaf_group: 0, leaves_per_group: 0 };
+    let shape = ClusterShape {
+        nodes: 8,
+        gpus_per_node: 8,
+        nodes_per_domain: 2,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    };
     let mut cfg = config(5.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     cfg.comm_share = 0.2;
@@ -333,8 +383,14 @@ fn fabric_contention_slows_multi_domain_jobs_only() {
 #[test]
 fn tp_groups_stay_inside_a_domain() {
     // Domains of 3 nodes; a 4-node job in TP groups of 2 nodes must take 2 + 2, never 3 + 1.
-    let shape =
-        ClusterShape { nodes: 6, gpus_per_node: 4, nodes_per_domain: 3, nodes_per_leaf_group: 0, leaves_per_group: 0 };
+    let shape = ClusterShape {
+        nodes: 6,
+        gpus_per_node: 4,
+        nodes_per_domain: 3,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    };
     let mut cfg = config(2.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let specs =
@@ -352,4 +408,26 @@ fn tp_groups_stay_inside_a_domain() {
     specs.push(job(0, 0.0, 16, 5.0, 0.0));
     let r = run_checked(shape, &cfg, specs, 1);
     assert_eq!(r.jobs[2].start_s, Some(0.0));
+}
+
+#[test]
+fn spine_failures_slow_only_jobs_that_cross_leaves() {
+    let shape = ClusterShape {
+        nodes: 16,
+        gpus_per_node: 8,
+        nodes_per_domain: 1,
+        nodes_per_leaf_group: 4,
+        leaves_per_group: 1,
+        spines: 2,
+    };
+    let mut cfg = config(10.0, 0.0, 0, "fifo");
+    cfg.rank_jitter = 0.0;
+    cfg.spine_failures_per_1000_switch_days = 2000.0;
+    cfg.spine_repair_hours = 24.0;
+    // j0 spans two leaf groups (8 nodes); j1 sits under one leaf (4 nodes).
+    let specs = vec![job(0, 0.0, 64, 48.0, 0.0), job(1, 0.0, 32, 48.0, 0.0)];
+    let r = run_checked(shape, &cfg, specs, 2);
+    assert!(r.summary.spine_failures > 0);
+    assert!(r.jobs[0].end_s.unwrap() > 48.0 * 3600.0 + 60.0, "{:?}", r.jobs[0].end_s);
+    assert_eq!(r.jobs[1].end_s, Some(48.0 * 3600.0));
 }
