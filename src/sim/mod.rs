@@ -604,7 +604,10 @@ fn simulate(
 /// a domain; 1 otherwise.
 fn tp_nodes(shape: &ClusterShape, nodes: u32, tp_gpus: u32) -> u32 {
     let tp = tp_gpus.div_ceil(shape.gpus_per_node).max(1);
-    if tp <= shape.nodes_per_domain && nodes.is_multiple_of(tp) { tp } else { 1 }
+    let per = shape.nodes_per_domain;
+    // Whole TP groups the cluster holds, domain by domain (the last may be short).
+    let packed = shape.nodes / per * (per / tp * tp) + shape.nodes % per / tp * tp;
+    if tp <= per && nodes.is_multiple_of(tp) && nodes <= packed { tp } else { 1 }
 }
 
 /// Which nodes are lemons: `count` of them, drawn without replacement.
@@ -893,10 +896,19 @@ impl State<'_> {
     /// Preempts normal-priority jobs, latest started first, until the
     /// high-priority head fits; returns whether it started.
     fn preempt_for(&mut self, head: u32) -> bool {
-        let mut victims: Vec<u32> =
-            self.running.iter().copied().filter(|&r| self.jobs[r as usize].spec.priority == 0).collect();
-        let freeable: u64 = victims.iter().map(|&v| u64::from(self.jobs[v as usize].placed.len() as u32)).sum();
-        if u64::from(self.free_nodes()) + freeable < u64::from(self.jobs[head as usize].nodes_needed) {
+        // Victims: normal jobs on nodes that hold no high-priority job, so that
+        // preempting them frees whole nodes.
+        let normal_node = |n: u32| self.node_jobs[n as usize].iter().all(|&o| self.jobs[o as usize].spec.priority == 0);
+        let mut victims: Vec<u32> = self
+            .running
+            .iter()
+            .copied()
+            .filter(|&r| {
+                let job = &self.jobs[r as usize];
+                job.spec.priority == 0 && job.placed.iter().all(|&n| normal_node(n))
+            })
+            .collect();
+        if !self.fits_after(head, &victims) {
             return false;
         }
         victims.sort_by(|&a, &b| {
@@ -912,6 +924,30 @@ impl State<'_> {
             }
         }
         false
+    }
+
+    /// Whether `head` could be placed once `victims` are gone: free nodes per
+    /// domain plus the victims' nodes, counted in whole TP groups as placement
+    /// does, or in one domain for a job that fits one.
+    fn fits_after(&self, head: u32, victims: &[u32]) -> bool {
+        let per = self.shape.nodes_per_domain;
+        let mut avail = self.free_in_domain.clone();
+        let mut freed: Vec<u32> = victims.iter().flat_map(|&v| self.jobs[v as usize].placed.iter().copied()).collect();
+        freed.sort_unstable();
+        freed.dedup();
+        for n in freed {
+            avail[(n / per) as usize] += 1;
+        }
+        let job = &self.jobs[head as usize];
+        if job.alloc_gpus < self.shape.gpus_per_node {
+            return avail.iter().any(|&a| a > 0);
+        }
+        let need = job.nodes_needed;
+        if need <= per {
+            return avail.iter().any(|&a| a >= need);
+        }
+        let tp = job.tp_nodes;
+        avail.iter().map(|&a| u64::from(a / tp * tp)).sum::<u64>() >= u64::from(need)
     }
 
     fn free_nodes(&self) -> u32 {
@@ -1220,12 +1256,15 @@ impl State<'_> {
             self.spares -= 1;
             // New hardware in the slot: whatever made it slow left with the old.
             self.node_slow[i] = false;
-            if self.lemon[i] {
-                self.lemon[i] = false;
+            // The slot gets the spare's healthy hardware; the failed unit goes
+            // to repair and back to the pool, unless it is a lemon at its limit.
+            let limit = self.cfg.lemon_removal_failures;
+            if self.lemon[i] && limit > 0 && self.node_failures[i] >= limit {
                 self.lemons_removed += 1;
             } else {
                 self.q.push(repaired_at, Event::SpareRepaired);
             }
+            self.lemon[i] = false;
             self.node_failures[i] = 0;
             let t = self.now + self.time_to_failure(n);
             self.q.push(SimTime::from_secs(t), Event::NodeFail(n));
@@ -1257,8 +1296,15 @@ impl State<'_> {
             self.node_up[i] = false;
             self.node_slow[i] = false;
             self.down_nodes += 1;
+            // Requeue all of the node's jobs before any placement runs again.
+            let held = self.hold;
+            self.hold = true;
             for j in self.node_jobs[i].clone() {
                 self.interrupt(j, false, false);
+            }
+            self.hold = held;
+            if !held {
+                self.schedule();
             }
         }
         self.down_count[i] += 1;
@@ -1317,6 +1363,9 @@ impl State<'_> {
     /// the rest, and restart in place (`in_place`: a spare took the failed
     /// node's slot) or from the front of the queue.
     fn interrupt(&mut self, j: u32, in_place: bool, preempted: bool) {
+        if self.jobs[j as usize].running.is_none() {
+            return;
+        }
         if preempted {
             self.preemptions += 1;
             self.jobs[j as usize].record.preemptions += 1;
@@ -1422,6 +1471,8 @@ impl State<'_> {
                 let progress = (elapsed * run.rate).min(job.remaining_s);
                 job.record.gpu_hours += (end - run.start) * f64::from(job.alloc_gpus) / 3600.0;
                 self.useful_gpu_s += progress * f64::from(job.spec.gpus);
+                // Progress made by the horizon counts for ETTR, checkpointed or not.
+                job.remaining_s -= progress;
                 job.record.state = Final::Running;
             }
         }

@@ -431,3 +431,37 @@ fn spine_failures_slow_only_jobs_that_cross_leaves() {
     assert!(r.jobs[0].end_s.unwrap() > 48.0 * 3600.0 + 60.0, "{:?}", r.jobs[0].end_s);
     assert_eq!(r.jobs[1].end_s, Some(48.0 * 3600.0));
 }
+
+#[test]
+fn a_tp_layout_the_cluster_cannot_hold_falls_back_instead_of_blocking() {
+    // Two domains of 18 nodes; TP groups of 4 nodes fit 16 per domain, 32 in all: a 36-node
+    // job could never start with them, so it is placed without the TP constraint.
+    let shape = ClusterShape {
+        nodes: 36,
+        gpus_per_node: 4,
+        nodes_per_domain: 18,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    };
+    let mut cfg = config(2.0, 0.0, 0, "fifo");
+    cfg.rank_jitter = 0.0;
+    let r = run_checked(shape, &cfg, vec![JobSpec { tp_gpus: 16, ..job(0, 0.0, 144, 5.0, 0.0) }], 1);
+    assert_eq!(r.jobs[0].start_s, Some(0.0));
+}
+
+#[test]
+fn ettr_counts_the_progress_of_a_run_still_going_at_the_horizon() {
+    let shape = ClusterShape {
+        nodes: 4,
+        gpus_per_node: 8,
+        nodes_per_domain: 1,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    };
+    let mut cfg = config(10.0, 0.0, 0, "fifo");
+    cfg.rank_jitter = 0.0;
+    let r = run_checked(shape, &cfg, vec![job(0, 0.0, 32, 1000.0, 0.0)], 1);
+    assert!((r.summary.ettr.unwrap() - 1.0).abs() < 1e-9, "{:?}", r.summary.ettr);
+}
