@@ -999,7 +999,7 @@ impl State<'_> {
             let j = self.waiting[i];
             let job = &self.jobs[j as usize];
             let n = job.nodes_needed;
-            let ends_before = self.now + job.remaining_s * 1.5 <= shadow;
+            let ends_before = self.now + self.run_time_bound(j) <= shadow;
             if (ends_before || n <= extra) && self.fits_now(j) && self.try_start(j) {
                 if !ends_before {
                     extra -= n;
@@ -1013,22 +1013,44 @@ impl State<'_> {
 
     /// When the head could start, from running jobs' expected ends, and the
     /// nodes left over then.
+    ///
+    /// A job sharing a node counts as freeing it for the reservation time (so
+    /// the head is never reserved later than it could start) but not for the
+    /// spare nodes (so a backfilled job never takes what the head needs).
     fn reservation(&self, need: u32) -> (f64, u32) {
-        let mut ends: Vec<(f64, u32)> = self
+        let gpn = self.shape.gpus_per_node;
+        let mut ends: Vec<(f64, u32, bool)> = self
             .running
             .iter()
             .map(|&i| &self.jobs[i as usize])
-            .filter_map(|j| j.running.map(|r| (r.start + r.overhead + j.remaining_s / r.rate, j.nodes_needed)))
+            .filter_map(|j| {
+                j.running.map(|r| (r.start + r.overhead + j.remaining_s / r.rate, j.nodes_needed, j.alloc_gpus < gpn))
+            })
             .collect();
         ends.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut free = self.free_nodes();
-        for (t, n) in ends {
+        let (mut free, mut sure) = (self.free_nodes(), self.free_nodes());
+        for (t, n, shared) in ends {
             free += n;
+            if !shared {
+                sure += n;
+            }
             if free >= need {
-                return (t, free - need);
+                return (t, sure.saturating_sub(need));
             }
         }
         (f64::INFINITY, 0)
+    }
+
+    /// An upper estimate of a queued job's run time if started now: restart
+    /// overhead, checkpoint writes and the slowest-rank factor bounded by
+    /// `sqrt(2 ln N)` standard deviations, with a 10% margin.
+    fn run_time_bound(&self, j: u32) -> f64 {
+        let job = &self.jobs[j as usize];
+        let restart = if job.record.start_s.is_some() { self.cfg.restart_minutes * 60.0 } else { 0.0 };
+        let n = f64::from(job.spec.gpus.max(2));
+        let straggle = 1.0 + self.cfg.rank_jitter * (2.0 * n.ln()).sqrt();
+        let ckpt = (job.tau_s + job.delta_s) / job.tau_s;
+        restart + job.remaining_s * straggle * ckpt * 1.1
     }
 
     /// Whether a job could be placed now.
