@@ -322,7 +322,6 @@ struct State<'a> {
     node_used: Vec<u32>,
     /// Up nodes partly used, by free GPUs: `partial[f]` holds nodes with `f` free.
     partial: Vec<std::collections::BTreeSet<u32>>,
-    node_up: Vec<bool>,
     /// Nodes in a slow episode, not yet detected.
     node_slow: Vec<bool>,
     slow_episodes: u64,
@@ -448,7 +447,6 @@ fn simulate(
         node_jobs: vec![Vec::new(); shape.nodes as usize],
         node_used: vec![0; shape.nodes as usize],
         partial: vec![std::collections::BTreeSet::new(); shape.gpus_per_node as usize],
-        node_up: vec![true; shape.nodes as usize],
         down_count: vec![0; shape.nodes as usize],
         node_slow: vec![false; shape.nodes as usize],
         slow_episodes: 0,
@@ -677,7 +675,7 @@ impl State<'_> {
     /// node is detected and drained.
     fn slow_start(&mut self, n: u32) {
         let i = n as usize;
-        if !self.node_up[i] || self.node_slow[i] {
+        if !self.up(n) || self.node_slow[i] {
             let t = self.now + self.time_to_slow();
             self.q.push(SimTime::from_secs(t), Event::SlowStart(n));
             return;
@@ -842,7 +840,7 @@ impl State<'_> {
             assert!(job.running.is_some(), "job {j} listed as running but is not");
             let mut per_domain = std::collections::BTreeMap::new();
             for &n in &job.placed {
-                assert!(self.node_up[n as usize], "job {} runs on down node {n} at {}", job.spec.id, self.now);
+                assert!(self.up(n), "job {} runs on down node {n} at {}", job.spec.id, self.now);
                 used[n as usize] += job.alloc_gpus.min(self.shape.gpus_per_node);
                 *per_domain.entry(n / self.shape.nodes_per_domain).or_insert(0u32) += 1;
             }
@@ -851,10 +849,10 @@ impl State<'_> {
             }
         }
         assert_eq!(used, self.node_used, "GPUs in use per node disagree at {}", self.now);
-        let free = (0..self.shape.nodes).filter(|&n| self.node_up[n as usize] && used[n as usize] == 0).count();
+        let free = (0..self.shape.nodes).filter(|&n| self.up(n) && used[n as usize] == 0).count();
         assert_eq!(free as u32, self.total_free, "free nodes disagree at {}", self.now);
         assert_eq!(used.iter().map(|&u| u64::from(u)).sum::<u64>(), self.allocated_gpus);
-        assert_eq!(self.node_up.iter().filter(|u| !**u).count() as u64, self.down_nodes);
+        assert_eq!(self.down_count.iter().filter(|&&c| c > 0).count() as u64, self.down_nodes);
         assert!(self.spares <= self.cfg.hot_spare_nodes);
     }
 
@@ -948,6 +946,11 @@ impl State<'_> {
         }
         let tp = job.tp_nodes;
         avail.iter().map(|&a| u64::from(a / tp * tp)).sum::<u64>() >= u64::from(need)
+    }
+
+    /// Whether node `n` is up (no reason to be down).
+    fn up(&self, n: u32) -> bool {
+        self.down_count[n as usize] == 0
     }
 
     fn free_nodes(&self) -> u32 {
@@ -1127,7 +1130,7 @@ impl State<'_> {
                 if take == 0 {
                     break;
                 }
-                if self.node_up[n as usize] && self.node_used[n as usize] == 0 {
+                if self.up(n) && self.node_used[n as usize] == 0 {
                     nodes.push(n);
                     take -= 1;
                 }
@@ -1164,7 +1167,7 @@ impl State<'_> {
         self.allocated_gpus -= u64::from(g);
         let used = self.node_used[n as usize];
         self.node_used[n as usize] = used - g;
-        if !self.node_up[n as usize] {
+        if !self.up(n) {
             return;
         }
         if used < gpn {
@@ -1263,7 +1266,7 @@ impl State<'_> {
     /// not fail again: its clock restarts.
     fn fail(&mut self, n: u32) {
         let i = n as usize;
-        if !self.node_up[i] {
+        if !self.up(n) {
             let t = self.now + self.time_to_failure(n);
             self.q.push(SimTime::from_secs(t), Event::NodeFail(n));
             return;
@@ -1308,14 +1311,14 @@ impl State<'_> {
     /// Node `n` goes down for one more reason; jobs on it are interrupted.
     fn take_down(&mut self, n: u32) {
         let i = n as usize;
-        if self.down_count[i] == 0 {
+        self.down_count[i] += 1;
+        if self.down_count[i] == 1 {
             let (used, gpn) = (self.node_used[i], self.shape.gpus_per_node);
             if used == 0 {
                 self.adjust_free(n, -1);
             } else if used < gpn {
                 self.partial[(gpn - used) as usize].remove(&n);
             }
-            self.node_up[i] = false;
             self.node_slow[i] = false;
             self.down_nodes += 1;
             // Requeue all of the node's jobs before any placement runs again.
@@ -1329,7 +1332,6 @@ impl State<'_> {
                 self.schedule();
             }
         }
-        self.down_count[i] += 1;
     }
 
     /// One reason for node `n` being down is gone.
@@ -1337,7 +1339,6 @@ impl State<'_> {
         let i = n as usize;
         self.down_count[i] -= 1;
         if self.down_count[i] == 0 {
-            self.node_up[i] = true;
             self.down_nodes -= 1;
             self.adjust_free(n, 1);
         }
