@@ -39,6 +39,18 @@ fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
     }
 }
 
+/// A cluster of `nodes` nodes of `gpn` GPUs in domains of `per` nodes, no leaf or spine failures.
+fn shape(nodes: u32, gpn: u32, per: u32) -> ClusterShape {
+    ClusterShape {
+        nodes,
+        gpus_per_node: gpn,
+        nodes_per_domain: per,
+        nodes_per_leaf_group: 0,
+        leaves_per_group: 0,
+        spines: 0,
+    }
+}
+
 fn job(i: usize, submit_h: f64, gpus: u32, hours: f64, ckpt: f64) -> JobSpec {
     JobSpec {
         id: format!("j{i}"),
@@ -107,14 +119,7 @@ proptest! {
 
 #[test]
 fn same_seed_same_result_other_seed_other_failures() {
-    let shape = ClusterShape {
-        nodes: 64,
-        gpus_per_node: 8,
-        nodes_per_domain: 1,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(64, 8, 1);
     let cfg = config(30.0, 50.0, 2, "easy");
     let specs: Vec<JobSpec> =
         (0..200).map(|i| job(i, i as f64 * 3.0, 1 << (i % 8), 5.0 + (i % 7) as f64, 0.0)).collect();
@@ -127,14 +132,7 @@ fn same_seed_same_result_other_seed_other_failures() {
 
 #[test]
 fn no_failures_means_no_interruptions_and_full_goodput() {
-    let shape = ClusterShape {
-        nodes: 16,
-        gpus_per_node: 8,
-        nodes_per_domain: 1,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(16, 8, 1);
     let mut cfg = config(10.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let specs = vec![job(0, 0.0, 64, 10.0, 0.0), job(1, 0.0, 64, 10.0, 0.0), job(2, 1.0, 128, 5.0, 0.0)];
@@ -148,14 +146,7 @@ fn no_failures_means_no_interruptions_and_full_goodput() {
 
 #[test]
 fn easy_backfills_without_delaying_the_head() {
-    let shape = ClusterShape {
-        nodes: 4,
-        gpus_per_node: 1,
-        nodes_per_domain: 4,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(4, 1, 4);
     let mut cfg = config(5.0, 0.0, 0, "easy");
     cfg.rank_jitter = 0.0;
     // j0 holds 3 of 4 nodes for 10 h; j1 (4 nodes) waits; j2 (1 node, 2 h) backfills.
@@ -170,14 +161,7 @@ fn easy_backfills_without_delaying_the_head() {
 
 #[test]
 fn small_jobs_share_nodes() {
-    let shape = ClusterShape {
-        nodes: 1,
-        gpus_per_node: 8,
-        nodes_per_domain: 1,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(1, 8, 1);
     let mut cfg = config(1.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let specs: Vec<JobSpec> = (0..8).map(|i| job(i, 0.0, 1, 2.0, 0.0)).collect();
@@ -189,14 +173,7 @@ fn small_jobs_share_nodes() {
 #[test]
 fn interruptions_of_a_large_job_follow_its_node_count() {
     // 512 nodes at 100 failures per 1,000 node-days: 51.2 failures a day, all in the job's footprint.
-    let shape = ClusterShape {
-        nodes: 512,
-        gpus_per_node: 8,
-        nodes_per_domain: 1,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(512, 8, 1);
     let cfg = config(20.0, 100.0, 1000, "fifo");
     let r = run_checked(shape, &cfg, vec![job(0, 0.0, 4096, 10_000.0, 1e12)], 3);
     let expected = 512.0 * 0.1 * 20.0;
@@ -208,14 +185,7 @@ fn interruptions_of_a_large_job_follow_its_node_count() {
 
 #[test]
 fn lemons_fail_often_until_removed() {
-    let shape = ClusterShape {
-        nodes: 100,
-        gpus_per_node: 8,
-        nodes_per_domain: 1,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(100, 8, 1);
     let mut cfg = config(200.0, 5.0, 0, "fifo");
     cfg.lemon_nodes = 5;
     cfg.lemon_factor = 40.0;
@@ -232,14 +202,7 @@ fn lemons_fail_often_until_removed() {
 
 #[test]
 fn a_domain_failure_interrupts_every_job_in_it_once() {
-    let shape = ClusterShape {
-        nodes: 18,
-        gpus_per_node: 4,
-        nodes_per_domain: 18,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(18, 4, 18);
     let mut cfg = config(30.0, 0.0, 0, "fifo");
     cfg.domain_failures_per_1000_domain_days = 100.0;
     let specs = vec![job(0, 0.0, 36, 500.0, 0.0), job(1, 0.0, 36, 500.0, 0.0)];
@@ -251,14 +214,7 @@ fn a_domain_failure_interrupts_every_job_in_it_once() {
 
 #[test]
 fn high_priority_jobs_go_first_and_preempt_when_allowed() {
-    let shape = ClusterShape {
-        nodes: 4,
-        gpus_per_node: 8,
-        nodes_per_domain: 4,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(4, 8, 4);
     let mut cfg = config(5.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let high = |j: JobSpec| JobSpec { priority: 1, ..j };
@@ -279,14 +235,7 @@ fn high_priority_jobs_go_first_and_preempt_when_allowed() {
 
 #[test]
 fn slow_nodes_slow_the_job_until_drained() {
-    let shape = ClusterShape {
-        nodes: 64,
-        gpus_per_node: 8,
-        nodes_per_domain: 1,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(64, 8, 1);
     let mut cfg = config(40.0, 0.0, 4, "fifo");
     cfg.rank_jitter = 0.0;
     let specs = vec![job(0, 0.0, 256, 24.0 * 20.0, 0.0)];
@@ -326,14 +275,7 @@ fn a_leaf_failure_cuts_off_its_group() {
 #[test]
 fn failure_causes_follow_their_shares_and_repair_times() {
     use crate::scenario::simulation::FailureCause;
-    let shape = ClusterShape {
-        nodes: 1000,
-        gpus_per_node: 8,
-        nodes_per_domain: 1,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(1000, 8, 1);
     let mut cfg = config(100.0, 20.0, 0, "fifo");
     cfg.causes = vec![
         FailureCause { name: "quick".into(), share: 0.75, repair_hours: 1.0 },
@@ -360,14 +302,7 @@ impl Network for HalfFabric {
 
 #[test]
 fn fabric_contention_slows_multi_domain_jobs_only() {
-    let shape = ClusterShape {
-        nodes: 8,
-        gpus_per_node: 8,
-        nodes_per_domain: 2,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(8, 8, 2);
     let mut cfg = config(5.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     cfg.comm_share = 0.2;
@@ -383,14 +318,7 @@ fn fabric_contention_slows_multi_domain_jobs_only() {
 #[test]
 fn tp_groups_stay_inside_a_domain() {
     // Domains of 3 nodes; a 4-node job in TP groups of 2 nodes must take 2 + 2, never 3 + 1.
-    let shape = ClusterShape {
-        nodes: 6,
-        gpus_per_node: 4,
-        nodes_per_domain: 3,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(6, 4, 3);
     let mut cfg = config(2.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let specs =
@@ -436,14 +364,7 @@ fn spine_failures_slow_only_jobs_that_cross_leaves() {
 fn a_tp_layout_the_cluster_cannot_hold_falls_back_instead_of_blocking() {
     // Two domains of 18 nodes; TP groups of 4 nodes fit 16 per domain, 32 in all: a 36-node
     // job could never start with them, so it is placed without the TP constraint.
-    let shape = ClusterShape {
-        nodes: 36,
-        gpus_per_node: 4,
-        nodes_per_domain: 18,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(36, 4, 18);
     let mut cfg = config(2.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let r = run_checked(shape, &cfg, vec![JobSpec { tp_gpus: 16, ..job(0, 0.0, 144, 5.0, 0.0) }], 1);
@@ -452,14 +373,7 @@ fn a_tp_layout_the_cluster_cannot_hold_falls_back_instead_of_blocking() {
 
 #[test]
 fn ettr_counts_the_progress_of_a_run_still_going_at_the_horizon() {
-    let shape = ClusterShape {
-        nodes: 4,
-        gpus_per_node: 8,
-        nodes_per_domain: 1,
-        nodes_per_leaf_group: 0,
-        leaves_per_group: 0,
-        spines: 0,
-    };
+    let shape = shape(4, 8, 1);
     let mut cfg = config(10.0, 0.0, 0, "fifo");
     cfg.rank_jitter = 0.0;
     let r = run_checked(shape, &cfg, vec![job(0, 0.0, 32, 1000.0, 0.0)], 1);
