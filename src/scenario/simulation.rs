@@ -12,6 +12,18 @@ use toml::Spanned;
 /// behind compute, as in the training model's plans for large runs.
 pub const DEFAULT_COMM_SHARE: f64 = 0.2;
 
+/// How much more often a lemon fails. ASSUMED 10 (range 3-50): Meta's RSC
+/// study finds lemons by repeat failures but gives no rate ratio.
+pub const DEFAULT_LEMON_FACTOR: f64 = 10.0;
+/// Failures after which a lemon is retired. ASSUMED: three strikes.
+pub const DEFAULT_LEMON_REMOVAL_FAILURES: u32 = 3;
+/// Time to replace a leaf or spine switch or fail its links over \[h\].
+/// ASSUMED 4 (range 1-24): switches are hot-swappable and spared on site.
+pub const DEFAULT_SWITCH_REPAIR_HOURS: f64 = 4.0;
+/// Checkpoint bytes per parameter: bf16 weights (2) + fp32 master weights
+/// and Adam moments (12), the mixed-precision layout of Megatron-LM.
+pub const DEFAULT_BYTES_PER_PARAM: f64 = 14.0;
+
 /// Longest simulation \[days\]: a decade.
 pub const MAX_DAYS: f64 = 3650.0;
 /// Most jobs a synthetic mix may submit (memory grows with them).
@@ -165,14 +177,18 @@ impl Validator<'_> {
             self.nonneg_or(&r.restart_minutes, "simulation.reliability.restart_minutes", d.restart_minutes.value);
         let spares = self.whole(&r.hot_spare_nodes, "simulation.reliability.hot_spare_nodes", 0);
         let lemons = self.whole(&r.lemon_nodes, "simulation.reliability.lemon_nodes", 0);
-        let lemon_factor = self.pos_or(&r.lemon_factor, "simulation.reliability.lemon_factor", 10.0);
+        let lemon_factor = self.pos_or(&r.lemon_factor, "simulation.reliability.lemon_factor", DEFAULT_LEMON_FACTOR);
         self.at_most(
             &r.lemon_factor,
             "simulation.reliability.lemon_factor",
             1000.0,
             "a lemon fails at most 1,000 times as often",
         );
-        let lemon_removal = self.whole(&r.lemon_removal_failures, "simulation.reliability.lemon_removal_failures", 3);
+        let lemon_removal = self.whole(
+            &r.lemon_removal_failures,
+            "simulation.reliability.lemon_removal_failures",
+            DEFAULT_LEMON_REMOVAL_FAILURES,
+        );
         let domain_rate = self.nonneg_or(
             &r.domain_failures_per_1000_domain_days,
             "simulation.reliability.domain_failures_per_1000_domain_days",
@@ -188,8 +204,13 @@ impl Validator<'_> {
             "simulation.reliability.spine_failures_per_1000_switch_days",
             0.0,
         );
-        let spine_repair = self.pos_or(&r.spine_repair_hours, "simulation.reliability.spine_repair_hours", 4.0);
-        let leaf_repair = self.pos_or(&r.leaf_repair_hours, "simulation.reliability.leaf_repair_hours", 4.0);
+        let spine_repair = self.pos_or(
+            &r.spine_repair_hours,
+            "simulation.reliability.spine_repair_hours",
+            DEFAULT_SWITCH_REPAIR_HOURS,
+        );
+        let leaf_repair =
+            self.pos_or(&r.leaf_repair_hours, "simulation.reliability.leaf_repair_hours", DEFAULT_SWITCH_REPAIR_HOURS);
         let domain_repair = self.pos_or(&r.domain_repair_hours, "simulation.reliability.domain_repair_hours", repair);
         let c = &w.checkpoint;
         let interval = c
@@ -198,7 +219,7 @@ impl Validator<'_> {
             .map(|v| self.pos_or(&Some(v.clone()), "simulation.checkpoint.interval_minutes", 60.0));
         let storage =
             self.pos_or(&c.storage_gb_per_s, "simulation.checkpoint.storage_gb_per_s", d.storage_gb_per_s.value);
-        let bpp = self.pos_or(&c.bytes_per_param, "simulation.checkpoint.bytes_per_param", 14.0);
+        let bpp = self.pos_or(&c.bytes_per_param, "simulation.checkpoint.bytes_per_param", DEFAULT_BYTES_PER_PARAM);
         let jitter = self.nonneg_or(&w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0);
         let st = &w.stragglers;
         let slow_rate = self.nonneg_or(

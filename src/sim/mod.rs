@@ -1216,7 +1216,7 @@ impl State<'_> {
         if self.cfg.rank_jitter == 0.0 || gpus < 2 {
             return 1.0;
         }
-        let draws = 32;
+        let draws = STRAGGLER_DRAWS;
         let mut sum = 0.0;
         for _ in 0..draws {
             let u: f64 = self.rng_jitter.random::<f64>().max(1e-300);
@@ -1601,6 +1601,11 @@ fn buckets(jobs: &[JobRecord]) -> Vec<Bucket> {
         })
         .collect()
 }
+
+/// Order-statistic draws averaged per placement for its straggler factor:
+/// the standard error is about 1.5% of the expected maximum at 16,384 ranks
+/// (the maximum of many normals has a spread of about 0.3).
+const STRAGGLER_DRAWS: u32 = 32;
 
 /// Jobs behind a blocked head that EASY examines per pass.
 const BACKFILL_DEPTH: usize = 256;
