@@ -10,6 +10,7 @@ const PROFILE: &str = include_str!("../data/calibration/default.toml");
 const TRAINING_VALIDATION: &str = include_str!("../data/validation/training.toml");
 const COLLECTIVE_VALIDATION: &str = include_str!("../data/validation/collectives.toml");
 const RELIABILITY: &str = include_str!("../data/reliability.toml");
+const FACILITY: &str = include_str!("../data/facility.toml");
 
 /// The built-in collective parameters. The file is part of the binary and
 /// checked by a unit test, so a failure here is a build defect.
@@ -68,6 +69,224 @@ pub struct CauseEntry {
 /// The built-in `[simulation]` defaults.
 pub fn reliability_defaults() -> ReliabilityDefaults {
     toml::from_str(RELIABILITY).expect("data/reliability.toml is valid (unit-tested)")
+}
+
+/// Loss coefficients of one electrical device, with where they come from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcedLosses {
+    /// `PUBLISHED` or `ASSUMED`.
+    pub status: String,
+    /// No-load share of the rating.
+    pub no_load: f64,
+    /// Share of the load.
+    pub proportional: f64,
+    /// Square-law share at full rating.
+    pub square: f64,
+    /// Plausible range of the total loss at full rating.
+    pub range: [f64; 2],
+    /// Citation, or the reason for an assumption.
+    pub source: String,
+    /// When.
+    pub date: String,
+}
+
+impl SourcedLosses {
+    fn losses(&self) -> crate::model::facility::Losses {
+        crate::model::facility::Losses { no_load: self.no_load, proportional: self.proportional, square: self.square }
+    }
+}
+
+/// `[electrical]` of `data/facility.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElectricalDefaults {
+    /// Installed capacity per unit of IT capacity.
+    pub redundancy: Sourced,
+    /// Transformers.
+    pub transformer: SourcedLosses,
+    /// Double-conversion UPS.
+    pub ups_double_conversion: SourcedLosses,
+    /// Eco-mode UPS.
+    pub ups_eco: SourcedLosses,
+    /// Distribution.
+    pub distribution: SourcedLosses,
+}
+
+/// `[liquid]` of `data/facility.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiquidDefaults {
+    /// Share of IT heat captured by liquid in a DLC rack.
+    pub capture: Sourced,
+    /// Coolant specific heat \[kJ/(kg·K)\].
+    pub coolant_cp_kj_per_kg_k: Sourced,
+    /// Coolant density \[kg/m³\].
+    pub coolant_density_kg_per_m3: Sourced,
+    /// Temperature rise \[K\].
+    pub delta_t_k: Sourced,
+    /// Rack-side loop pressure drop \[kPa\].
+    pub tcs_dp_kpa: Sourced,
+    /// Facility-side loop pressure drop \[kPa\].
+    pub fws_dp_kpa: Sourced,
+    /// Pump efficiency.
+    pub pump_efficiency: Sourced,
+    /// CDU approach \[K\].
+    pub cdu_approach_k: Sourced,
+    /// Default rack supply temperature \[°C\].
+    pub supply_c: Sourced,
+}
+
+/// `[rejection]` of `data/facility.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RejectionDefaults {
+    /// Dry-cooler approach \[K\].
+    pub dry_approach_k: Sourced,
+    /// Dry-cooler fan power share at design.
+    pub dry_fan_share: Sourced,
+    /// Evaporative approach \[K\].
+    pub wet_approach_k: Sourced,
+    /// Spray pump share.
+    pub spray_pump_share: Sourced,
+    /// Latent heat \[kJ/kg\].
+    pub latent_heat_kj_per_kg: Sourced,
+    /// Cycles of concentration.
+    pub cycles_of_concentration: Sourced,
+}
+
+/// `[chiller]` of `data/facility.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChillerDefaults {
+    /// COP at the rating point.
+    pub rated_cop: Sourced,
+    /// Leaving chilled water at the rating point \[°C\].
+    pub rated_chw_c: Sourced,
+    /// Entering condenser water at the rating point \[°C\].
+    pub rated_cw_c: Sourced,
+    /// Evaporator approach \[K\].
+    pub evaporator_approach_k: Sourced,
+    /// Condenser lift \[K\].
+    pub condenser_lift_k: Sourced,
+    /// Highest COP.
+    pub max_cop: Sourced,
+}
+
+/// `[air]` of `data/facility.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AirDefaults {
+    /// CRAH fan power share.
+    pub crah_fan_share: Sourced,
+    /// Chilled-water supply \[°C\].
+    pub chw_supply_c: Sourced,
+    /// Chilled-water rise \[K\].
+    pub chw_delta_t_k: Sourced,
+    /// Chilled-water loop pressure drop \[kPa\].
+    pub chw_dp_kpa: Sourced,
+}
+
+/// `[other]` of `data/facility.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherDefaults {
+    /// Lighting and other loads as a share of IT capacity.
+    pub misc_share: Sourced,
+}
+
+/// The facility model's defaults (`data/facility.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacilityDefaults {
+    /// Electrical chain.
+    pub electrical: ElectricalDefaults,
+    /// Liquid loop.
+    pub liquid: LiquidDefaults,
+    /// Heat rejection.
+    pub rejection: RejectionDefaults,
+    /// Chillers.
+    pub chiller: ChillerDefaults,
+    /// Air side.
+    pub air: AirDefaults,
+    /// Other loads.
+    pub other: OtherDefaults,
+}
+
+impl FacilityDefaults {
+    /// The model's parameters.
+    pub fn params(&self) -> crate::model::facility::Params {
+        let (e, l, r, c, a) = (&self.electrical, &self.liquid, &self.rejection, &self.chiller, &self.air);
+        crate::model::facility::Params {
+            redundancy: e.redundancy.value,
+            transformer: e.transformer.losses(),
+            ups_double_conversion: e.ups_double_conversion.losses(),
+            ups_eco: e.ups_eco.losses(),
+            distribution: e.distribution.losses(),
+            coolant_cp: l.coolant_cp_kj_per_kg_k.value,
+            coolant_density: l.coolant_density_kg_per_m3.value,
+            liquid_delta_t: l.delta_t_k.value,
+            tcs_dp_kpa: l.tcs_dp_kpa.value,
+            fws_dp_kpa: l.fws_dp_kpa.value,
+            pump_efficiency: l.pump_efficiency.value,
+            cdu_approach: l.cdu_approach_k.value,
+            dry_approach: r.dry_approach_k.value,
+            dry_fan_share: r.dry_fan_share.value,
+            wet_approach: r.wet_approach_k.value,
+            spray_pump_share: r.spray_pump_share.value,
+            latent_heat: r.latent_heat_kj_per_kg.value,
+            cycles: r.cycles_of_concentration.value,
+            chiller_rated_cop: c.rated_cop.value,
+            chiller_rated_chw_c: c.rated_chw_c.value,
+            chiller_rated_cw_c: c.rated_cw_c.value,
+            evaporator_approach: c.evaporator_approach_k.value,
+            condenser_lift: c.condenser_lift_k.value,
+            chiller_max_cop: c.max_cop.value,
+            crah_fan_share: a.crah_fan_share.value,
+            chw_delta_t: a.chw_delta_t_k.value,
+            chw_dp_kpa: a.chw_dp_kpa.value,
+            misc_share: self.other.misc_share.value,
+        }
+    }
+
+    /// Every single-valued default, for checks and listings.
+    pub fn all(&self) -> Vec<(&'static str, &Sourced)> {
+        let (e, l, r, c, a) = (&self.electrical, &self.liquid, &self.rejection, &self.chiller, &self.air);
+        vec![
+            ("electrical.redundancy", &e.redundancy),
+            ("liquid.capture", &l.capture),
+            ("liquid.coolant_cp_kj_per_kg_k", &l.coolant_cp_kj_per_kg_k),
+            ("liquid.coolant_density_kg_per_m3", &l.coolant_density_kg_per_m3),
+            ("liquid.delta_t_k", &l.delta_t_k),
+            ("liquid.tcs_dp_kpa", &l.tcs_dp_kpa),
+            ("liquid.fws_dp_kpa", &l.fws_dp_kpa),
+            ("liquid.pump_efficiency", &l.pump_efficiency),
+            ("liquid.cdu_approach_k", &l.cdu_approach_k),
+            ("liquid.supply_c", &l.supply_c),
+            ("rejection.dry_approach_k", &r.dry_approach_k),
+            ("rejection.dry_fan_share", &r.dry_fan_share),
+            ("rejection.wet_approach_k", &r.wet_approach_k),
+            ("rejection.spray_pump_share", &r.spray_pump_share),
+            ("rejection.latent_heat_kj_per_kg", &r.latent_heat_kj_per_kg),
+            ("rejection.cycles_of_concentration", &r.cycles_of_concentration),
+            ("chiller.rated_cop", &c.rated_cop),
+            ("chiller.rated_chw_c", &c.rated_chw_c),
+            ("chiller.rated_cw_c", &c.rated_cw_c),
+            ("chiller.evaporator_approach_k", &c.evaporator_approach_k),
+            ("chiller.condenser_lift_k", &c.condenser_lift_k),
+            ("chiller.max_cop", &c.max_cop),
+            ("air.crah_fan_share", &a.crah_fan_share),
+            ("air.chw_supply_c", &a.chw_supply_c),
+            ("air.chw_delta_t_k", &a.chw_delta_t_k),
+            ("air.chw_dp_kpa", &a.chw_dp_kpa),
+            ("other.misc_share", &self.other.misc_share),
+        ]
+    }
+}
+
+/// The built-in facility parameters.
+pub fn facility_defaults() -> FacilityDefaults {
+    toml::from_str(FACILITY).expect("data/facility.toml is valid (unit-tested)")
 }
 
 /// The default compute-efficiency profile (`data/calibration/default.toml`).
@@ -205,6 +424,22 @@ mod tests {
         assert!(super::collective_validation().row.len() >= 30);
         assert!(super::default_profile().device.len() >= 12);
         assert!(super::training_validation().run.len() >= 20);
+    }
+
+    #[test]
+    fn facility_defaults_are_sourced_and_in_range() {
+        let d = super::facility_defaults();
+        for (name, s) in d.all() {
+            assert!(s.range[0] <= s.value && s.value <= s.range[1], "{name}: {s:?}");
+            assert!(matches!(s.status.as_str(), "PUBLISHED" | "ASSUMED" | "DERIVED") && !s.source.is_empty(), "{name}");
+        }
+        let e = &d.electrical;
+        for l in [&e.transformer, &e.ups_double_conversion, &e.ups_eco, &e.distribution] {
+            let full = l.no_load + l.proportional + l.square;
+            assert!(l.range[0] <= full && full <= l.range[1], "{l:?}: {full} at full rating");
+        }
+        let p = d.params();
+        assert!(p.carnot_fraction() > 0.0 && p.carnot_fraction() < 1.0, "{}", p.carnot_fraction());
     }
 
     #[test]

@@ -37,3 +37,4 @@ pub mod suggest;
 pub mod topology;
 pub mod units;
 pub mod validation;
+pub mod weather;

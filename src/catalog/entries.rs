@@ -331,12 +331,37 @@ pub struct Site {
     pub longitude_deg: Spanned<f64>,
     /// Tariff id.
     pub tariff: Spanned<String>,
+    /// Monthly climate statistics the facility model builds its typical year from.
+    pub climate: Option<Spanned<SiteClimate>>,
     /// Citation.
     pub source: Source,
     /// Date of the source.
     pub date: SourceDate,
     /// Caveats.
     pub notes: Option<String>,
+}
+
+/// A site's monthly climate: mean daily maximum and minimum temperature and
+/// mean dew point (or relative humidity), January first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteClimate {
+    /// Weather station.
+    pub station: String,
+    /// Data set and period: `TMY3 (1976-2005)`, `NOAA 1991-2020 normals`.
+    pub dataset: String,
+    /// Mean daily maximum dry bulb per month \[°C\].
+    pub tmax_c: [f64; 12],
+    /// Mean daily minimum dry bulb per month \[°C\].
+    pub tmin_c: [f64; 12],
+    /// Mean dew point per month \[°C\].
+    pub dew_point_c: Option<[f64; 12]>,
+    /// Mean relative humidity per month \[%\] (when no dew point is given).
+    pub rh_pct: Option<[f64; 12]>,
+    /// Citation.
+    pub source: Source,
+    /// Date of the source.
+    pub date: SourceDate,
 }
 
 /// How a cloud offer is priced.

@@ -306,7 +306,7 @@ fn check_model(m: &Model) -> Vec<Diagnostic> {
 }
 
 fn check_coordinates(s: &Site) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = check_climate(s);
     if !(-90.0..=90.0).contains(s.latitude_deg.get_ref()) {
         out.push(Diagnostic::at(
             s.latitude_deg.span(),
@@ -318,6 +318,44 @@ fn check_coordinates(s: &Site) -> Vec<Diagnostic> {
             s.longitude_deg.span(),
             format!("longitude {} is outside -180..180 degrees", s.longitude_deg.get_ref()),
         ));
+    }
+    out
+}
+
+/// A site's climate table: plausible numbers, one humidity measure.
+fn check_climate(s: &Site) -> Vec<Diagnostic> {
+    let Some(c) = &s.climate else { return Vec::new() };
+    let span = c.span();
+    let c = c.get_ref();
+    let mut out = Vec::new();
+    let mut bad = |msg: String, help: &str| out.push(Diagnostic::at(span.clone(), msg).with_help(help.to_owned()));
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    for m in 0..12 {
+        let (hi, lo) = (c.tmax_c[m], c.tmin_c[m]);
+        if !(-70.0..=60.0).contains(&hi) || !(-70.0..=60.0).contains(&lo) || lo > hi {
+            bad(
+                format!("climate of `{}` in {}: tmin_c {lo} and tmax_c {hi} are not a day's range", s.id(), MONTHS[m]),
+                "temperatures are in °C between -70 and 60, and the minimum is below the maximum",
+            );
+        }
+        if let Some(rh) = c.rh_pct.map(|r| r[m]).filter(|r| !(0.0..=100.0).contains(r) || r.is_nan()) {
+            bad(
+                format!("climate of `{}` in {}: rh_pct {rh} is not a relative humidity", s.id(), MONTHS[m]),
+                "give 0-100 (%)",
+            );
+        }
+        if let Some(td) = c.dew_point_c.map(|d| d[m]).filter(|&d| !(d <= hi)) {
+            bad(
+                format!("climate of `{}` in {}: dew point {td} is above the mean maximum {hi}", s.id(), MONTHS[m]),
+                "the dew point never exceeds the dry bulb",
+            );
+        }
+    }
+    if c.dew_point_c.is_some() == c.rh_pct.is_some() {
+        bad(
+            format!("climate of `{}` needs exactly one of `dew_point_c` and `rh_pct`", s.id()),
+            "give the monthly mean dew point (°C) or the monthly mean relative humidity (%)",
+        );
     }
     out
 }

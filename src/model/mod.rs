@@ -3,4 +3,5 @@
 pub mod cluster;
 pub mod collective;
 pub mod contention;
+pub mod facility;
 pub mod training;

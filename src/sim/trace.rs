@@ -167,7 +167,7 @@ pub fn parse(path: &str, source: &str) -> Result<Trace, InvalidFile> {
 }
 
 /// Byte spans of lines, without their line ends.
-fn line_spans(source: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+pub(crate) fn line_spans(source: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut at = 0;
     source.split_inclusive('\n').map(move |l| {
         let start = at;
@@ -179,7 +179,7 @@ fn line_spans(source: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// Comma-separated fields of a line with their byte spans (no quoting: the
 /// common schema has none).
-fn fields(source: &str, line: Range<usize>) -> impl Iterator<Item = (&str, Range<usize>)> {
+pub(crate) fn fields(source: &str, line: Range<usize>) -> impl Iterator<Item = (&str, Range<usize>)> {
     let mut at = line.start;
     source[line.clone()].split(',').map(move |f| {
         let span = at..at + f.len();
