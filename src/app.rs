@@ -1,8 +1,9 @@
 //! One function per subcommand: load, compute, report. Nothing else.
 
 use crate::cli::{
-    AlgorithmArg, CalibrateArgs, CatalogCommand, Cli, CollectiveArgs, Command, FormatArg, Global, JobArgs, KindArg,
-    OpArg, PlanArgs, PrecisionArg, RecomputeArg, SimulateArgs, StackArg, StepArgs, ValidateWhat,
+    AlgorithmArg, CalibrateArgs, CatalogCommand, Cli, CollectiveArgs, Command, CoolingArg, FacilityArgs, FormatArg,
+    Global, JobArgs, KindArg, OpArg, PlanArgs, PrecisionArg, RecomputeArg, SimulateArgs, StackArg, StepArgs, UpsArg,
+    ValidateWhat,
 };
 use anyhow::{Context, Result};
 use rackscale::calibrate::{self, Calibration};
@@ -62,6 +63,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Calibrate(args)) => calibrate(g, &args),
         Some(Command::Plan(args)) => plan(g, &args),
         Some(Command::Simulate(args)) => simulate(g, &args),
+        Some(Command::Facility(args)) => facility(g, &args),
     }
 }
 
@@ -295,6 +297,171 @@ fn write_sim_tables(dir: &Path, name: &str, r: &rackscale::sim::SimResult) -> Re
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
+    use rackscale::facility::{self as fac, Load, Request, WeatherSource};
+    use rackscale::model::facility::{Cooling, Design, Ups};
+    let catalog = load_catalog(g)?;
+    let scenario = a.scenario.as_ref().map(|p| Scenario::from_path(p, &catalog)).transpose()?;
+    let sf = scenario.as_ref().map(|s| &s.facility);
+    let defaults = data::facility_defaults();
+    let site_id = a.site.clone().or_else(|| sf.and_then(|f| f.site.as_ref().map(ToString::to_string)));
+    let site = site_id.as_deref().map(|id| catalog.sites.get(id)).transpose()?;
+    let tariff = site.and_then(|s| catalog.tariffs.find(s.tariff.get_ref()));
+    let system = scenario.as_ref().map(|s| catalog.systems.get(s.cluster.system.as_str())).transpose()?;
+    let cooling = a
+        .cooling
+        .map(|c| match c {
+            CoolingArg::Liquid => Cooling::Liquid,
+            CoolingArg::Air => Cooling::Air,
+            CoolingArg::Hybrid => Cooling::Hybrid,
+        })
+        .or_else(|| sf.and_then(|f| f.cooling))
+        .or_else(|| {
+            system.map(|s| match s.cooling {
+                rackscale::catalog::Cooling::Liquid => Cooling::Liquid,
+                _ => Cooling::Air,
+            })
+        })
+        .unwrap_or(Cooling::Liquid);
+    let (lo, hi) = rackscale::scenario::supply_range(cooling);
+    let supply = match a.supply_temp_c.or_else(|| sf.and_then(|f| f.supply_temp_c)) {
+        Some(t) if !(lo..=hi).contains(&t) => {
+            return Err(UsageError(format!(
+                "--supply-temp-c is {t} °C, outside the design range of {} cooling; give {lo}-{hi} °C",
+                cooling.name()
+            ))
+            .into());
+        }
+        Some(t) => t,
+        None if cooling == Cooling::Liquid => defaults.liquid.supply_c.value,
+        None => defaults.air.chw_supply_c.value,
+    };
+    let ups = a
+        .ups
+        .map(|u| match u {
+            UpsArg::DoubleConversion => Ups::DoubleConversion,
+            UpsArg::Eco => Ups::Eco,
+        })
+        .or_else(|| sf.and_then(|f| f.ups))
+        .unwrap_or(Ups::DoubleConversion);
+    // IT load: a series, a capacity and load factor, or the scenario's cluster.
+    let series = match &a.it_series {
+        Some(p) => {
+            let shown = p.display().to_string();
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read IT series `{shown}`"))?;
+            Some(rackscale::weather::parse_it_series(&shown, &text)?)
+        }
+        None => None,
+    };
+    if let Some(mw) = a.it_load_mw.filter(|mw| !(*mw > 0.0 && mw.is_finite() && *mw <= 10_000.0)) {
+        return Err(UsageError(format!(
+            "--it-load-mw is {mw}; give the hall's IT capacity in MW, above 0 and at most 10,000"
+        ))
+        .into());
+    }
+    if let Some(f) = a.load_factor.filter(|f| !(0.0..=1.0).contains(f)) {
+        return Err(UsageError(format!("--load-factor is {f}; give the share of IT capacity drawn, 0 to 1")).into());
+    }
+    let capacity_kw = match (a.it_load_mw, &scenario, &series) {
+        (Some(mw), _, _) => mw * 1e3,
+        (None, Some(s), _) => scenario_it_kw(s, &catalog)?,
+        (None, None, Some(v)) => v.iter().copied().fold(0.0, f64::max),
+        (None, None, None) => {
+            return Err(UsageError(
+                "give the IT load: --it-load-mw MW, a scenario file, or --it-series CSV".to_owned(),
+            )
+            .into());
+        }
+    };
+    let load = match series {
+        Some(v) => Load::Series(v),
+        None => Load::Constant(a.load_factor.unwrap_or_else(|| {
+            scenario.as_ref().map_or(1.0, |s| {
+                let u = s.workload.utilization.get();
+                rackscale::sim::IDLE_POWER_SHARE + (1.0 - rackscale::sim::IDLE_POWER_SHARE) * u
+            })
+        })),
+    };
+    let weather_path =
+        a.weather.as_ref().map(|p| p.display().to_string()).or_else(|| sf.and_then(|f| f.weather.clone()));
+    let (weather, weather_source) = match (&weather_path, site) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read weather `{path}`"))?;
+            let w = rackscale::weather::parse_weather(path, &text)?;
+            (w, WeatherSource { kind: "file".to_owned(), from: path.clone() })
+        }
+        (None, Some(s)) => {
+            let Some(c) = &s.climate else {
+                return Err(UsageError(format!(
+                    "site `{}` has no climate table; give --weather CSV with its hourly weather",
+                    s.id.get_ref()
+                ))
+                .into());
+            };
+            let c = c.get_ref();
+            (
+                fac::typical_year(c),
+                WeatherSource { kind: "typical year".to_owned(), from: format!("{}, {}", c.station, c.dataset) },
+            )
+        }
+        (None, None) => {
+            return Err(UsageError(
+                "give --site ID (see `rackscale catalog list --kind site`) or --weather CSV".to_owned(),
+            )
+            .into());
+        }
+    };
+    if let Some(p) = a.price.filter(|p| !(*p >= 0.0 && p.is_finite())) {
+        return Err(UsageError(format!("--price is {p}; give USD per kWh, 0 or more")).into());
+    }
+    let usd_per_kwh =
+        a.price.or_else(|| sf.and_then(|f| f.electricity_usd_per_kwh)).or(tariff.map(|t| t.usd_per_kwh.value));
+    let mut params = defaults.params();
+    if let Some(r) = a.redundancy {
+        if !(1.0..=3.0).contains(&r) {
+            return Err(UsageError(format!(
+                "--redundancy is {r}; give installed electrical capacity per unit of IT capacity, 1 (N) to 3"
+            ))
+            .into());
+        }
+        params.redundancy = r;
+    }
+    let design = Design {
+        capacity_kw,
+        cooling,
+        liquid_capture: defaults.liquid.capture.value,
+        supply_c: supply,
+        air_chw_c: defaults.air.chw_supply_c.value,
+        evaporative: !(a.zero_water || sf.is_some_and(|f| f.zero_water)),
+        ups,
+        params,
+    };
+    let req = Request { site, tariff, design, weather, weather_source, load, usd_per_kwh };
+    let (report, hourly) = fac::run(&req);
+    let stem = format!("facility-{}", site_id.as_deref().unwrap_or("weather"));
+    if let Some(dir) = &g.out {
+        let path = dir.join(format!("{}-hourly.csv", file_stem(&stem)));
+        write_atomic(&path, fac::hourly_csv(&hourly).as_bytes())
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    emit(g, &stem, &report)
+}
+
+/// A scenario cluster's IT power at full load \[kW\]: the racks at the
+/// catalog's rack power, plus the scale-out switches.
+fn scenario_it_kw(s: &Scenario, catalog: &Catalog) -> Result<f64> {
+    let system = catalog.systems.get(s.cluster.system.as_str())?;
+    let gpu = catalog.gpus.get(system.accelerator.get_ref())?;
+    let (_, racks, _) = cluster::nameplate_power(system, gpu, s.cluster.nodes, s.cluster.gpu_power_cap);
+    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
+    let inv = Topology::build(catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &fabric)?.inventory();
+    let out = catalog.fabrics.get(s.cluster.fabric.as_str())?;
+    let switches = (inv.fabric.leaf_switches + inv.fabric.spine_switches + inv.fabric.core_switches) as f64;
+    let switch_kw = switches * out.switch_power_w.as_ref().map_or(0.0, |w| w.value) / 1e3;
+    Ok(racks.kw() + switch_kw)
 }
 
 fn collective(g: &Global, a: &CollectiveArgs) -> Result<()> {

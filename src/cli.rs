@@ -77,6 +77,8 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Run a scenario's cluster through time: job mix, scheduling, failures, checkpoints, stragglers.
     Simulate(SimulateArgs),
+    /// Facility power, PUE, water, energy cost and carbon hour by hour for a site's weather.
+    Facility(FacilityArgs),
     /// Compare predictions with the published measurements shipped in data/.
     Validate {
         /// Which tables.
@@ -99,6 +101,70 @@ pub struct SimulateArgs {
     /// No progress bar on stderr.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// `facility` arguments. Flags override the scenario's `[facility]`.
+#[derive(Debug, Args)]
+pub struct FacilityArgs {
+    /// Scenario file: its cluster gives the IT load, its `[facility]` the site and design.
+    pub scenario: Option<PathBuf>,
+    /// Site id (see `rackscale catalog list site`).
+    #[arg(long)]
+    pub site: Option<String>,
+    /// IT capacity of the hall \[MW\] (default: the scenario cluster's nameplate power).
+    #[arg(long, value_name = "MW")]
+    pub it_load_mw: Option<f64>,
+    /// Share of the IT capacity drawn, every hour (default 1, or the scenario's utilization).
+    #[arg(long, value_name = "F")]
+    pub load_factor: Option<f64>,
+    /// Cooling design.
+    #[arg(long, value_enum)]
+    pub cooling: Option<CoolingArg>,
+    /// Coolant supply at the rack inlet \[°C\] (liquid, 15-45; default 35), or chilled-water supply
+    /// (air and hybrid, 5-25; default 15).
+    #[arg(long, value_name = "C")]
+    pub supply_temp_c: Option<f64>,
+    /// UPS topology.
+    #[arg(long, value_enum)]
+    pub ups: Option<UpsArg>,
+    /// Installed UPS and distribution capacity per unit of IT capacity: 1 (N), 1.33 (4N/3, the
+    /// default), 2 (2N).
+    #[arg(long, value_name = "X")]
+    pub redundancy: Option<f64>,
+    /// No evaporative cooling: dry coolers and chillers only (zero-water design).
+    #[arg(long)]
+    pub zero_water: bool,
+    /// Hourly weather CSV (month, day, hour, dry_bulb_c and wet_bulb_c, rh_pct or dew_point_c)
+    /// instead of the site's typical year.
+    #[arg(long, value_name = "CSV")]
+    pub weather: Option<PathBuf>,
+    /// Hourly IT power CSV with an `it_power_mw` column (e.g. `simulate --out`'s *-series.csv)
+    /// instead of a constant load factor.
+    #[arg(long, value_name = "CSV")]
+    pub it_series: Option<PathBuf>,
+    /// Electricity price \[USD/kWh\] (default: the site's tariff).
+    #[arg(long, value_name = "USD")]
+    pub price: Option<f64>,
+}
+
+/// Cooling designs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CoolingArg {
+    /// Direct-to-chip liquid on facility water, the rest by air.
+    Liquid,
+    /// All air: CRAHs on chilled water.
+    Air,
+    /// Liquid-cooled racks with liquid-to-air heat exchangers in an air-cooled hall.
+    Hybrid,
+}
+
+/// UPS topologies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UpsArg {
+    /// Online double conversion.
+    DoubleConversion,
+    /// Eco mode (bypass in normal operation).
+    Eco,
 }
 
 /// `calibrate` arguments.

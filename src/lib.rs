@@ -25,6 +25,7 @@ pub mod diag;
 pub mod engine;
 pub mod error;
 pub mod estimate;
+pub mod facility;
 pub mod fsutil;
 pub mod ids;
 pub mod model;

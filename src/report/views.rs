@@ -519,6 +519,89 @@ impl Report for crate::results::SimReport {
     }
 }
 
+impl Report for crate::facility::FacilityReport {
+    fn columns(&self) -> Vec<&'static str> {
+        vec!["metric", "value", "unit"]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        let t = &self.totals;
+        let mut r = Rows::default();
+        let site = match (&self.site, &self.site_name) {
+            (Some(id), Some(name)) => format!("{id} ({name})"),
+            (Some(id), None) => id.clone(),
+            _ => "-".to_owned(),
+        };
+        r.push("site", site, "");
+        r.push("weather", format!("{}: {}", self.weather.kind, self.weather.from), "");
+        let water = if self.evaporative { "evaporative allowed" } else { "zero-water" };
+        let ups = match self.ups {
+            crate::model::facility::Ups::DoubleConversion => "double-conversion UPS",
+            crate::model::facility::Ups::Eco => "eco-mode UPS",
+        };
+        let supply = match self.cooling {
+            crate::model::facility::Cooling::Liquid => "coolant",
+            _ => "chilled water",
+        };
+        r.push(
+            "design",
+            format!(
+                "{} cooling, {supply} at {} °C, {ups} at {}x capacity, {water}",
+                self.cooling.name(),
+                sig(self.supply_temp_c),
+                sig(self.redundancy)
+            ),
+            "",
+        );
+        r.push(
+            "IT capacity / mean load factor",
+            format!("{} / {}", sig(self.it_capacity_mw), sig(self.load_factor)),
+            "MW / -",
+        );
+        r.push("hours", self.hours, "h");
+        r.push("annual PUE", format!("{:.3}", t.annual_pue), "");
+        r.push("peak-hour PUE", format!("{:.3}", t.peak_hour_pue), "");
+        let monthly: Vec<String> =
+            t.monthly_pue.iter().map(|m| m.map_or_else(|| "-".to_owned(), |x| format!("{x:.3}"))).collect();
+        r.push("monthly PUE Jan..Dec", monthly.join(" "), "");
+        r.push(
+            "partial PUE electrical / cooling",
+            format!("{:.3} / {:.3}", t.partial_pue_electrical, t.partial_pue_cooling),
+            "",
+        );
+        r.push("WUE", format!("{:.3}", t.wue_l_per_kwh), "L/kWh");
+        r.push("IT energy", sig(t.it_energy_mwh), "MWh");
+        r.push("facility energy", sig(t.facility_energy_mwh), "MWh");
+        r.push(
+            "  overhead electrical / cooling / other",
+            format!("{} / {} / {}", sig(t.electrical_mwh), sig(t.cooling_mwh), sig(t.misc_mwh)),
+            "MWh",
+        );
+        r.push("peak facility power", sig(t.peak_facility_mw), "MW");
+        r.push("water", sig(t.water_m3), "m³");
+        let h = t.cooling_mode_hours;
+        r.push("hours dry / evaporative / chiller", format!("{} / {} / {}", h.dry, h.evaporative, h.chiller), "h");
+        r.push("hottest hour (dry bulb)", sig(self.hottest_hour_dry_bulb_c), "°C");
+        r.opt("electricity price", self.electricity_usd_per_kwh.map(sig), "USD/kWh");
+        r.opt("energy cost", self.energy_cost_usd.map(|x| format!("{:.0}", x)), "USD");
+        r.opt("grid carbon intensity", self.grid_gco2_per_kwh.map(sig), "gCO2e/kWh");
+        r.opt("carbon (location-based)", self.carbon_tco2e.map(sig), "tCO2e");
+        r.0
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+    fn footer(&self) -> Vec<String> {
+        let mut f = Vec::new();
+        if self.electricity_usd_per_kwh.is_none() {
+            f.push("no electricity price: give --price or a site with a tariff".to_owned());
+        }
+        if self.grid_gco2_per_kwh.is_none() && self.site.is_some() {
+            f.push("no grid carbon intensity for this site's tariff: carbon not computed".to_owned());
+        }
+        f
+    }
+}
+
 /// Four significant figures, without exponent for everyday magnitudes.
 fn sig(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {

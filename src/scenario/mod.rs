@@ -90,6 +90,26 @@ pub struct Facility {
     pub pue: Option<f64>,
     /// Electricity price \[USD/kWh\]: given, or the site's tariff.
     pub electricity_usd_per_kwh: Option<f64>,
+    /// Cooling design (default: the system's, liquid or air).
+    pub cooling: Option<crate::model::facility::Cooling>,
+    /// Coolant (liquid) or chilled-water (air, hybrid) supply \[°C\].
+    pub supply_temp_c: Option<f64>,
+    /// UPS topology (default double conversion).
+    pub ups: Option<crate::model::facility::Ups>,
+    /// No evaporative heat rejection.
+    pub zero_water: bool,
+    /// Hourly weather CSV instead of the site's typical year.
+    pub weather: Option<String>,
+}
+
+/// Accepted supply temperatures \[°C\] of a cooling design: rack-inlet
+/// coolant for liquid (ASHRAE W17-W45; GB300-class racks take up to about
+/// 45 °C), chilled water for air and hybrid halls.
+pub fn supply_range(cooling: crate::model::facility::Cooling) -> (f64, f64) {
+    match cooling {
+        crate::model::facility::Cooling::Liquid => (15.0, 45.0),
+        _ => (5.0, 25.0),
+    }
 }
 
 /// How the cluster is used.

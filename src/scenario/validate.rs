@@ -188,10 +188,53 @@ impl Validator<'_> {
             .as_ref()
             .and_then(|p| self.non_negative(p, "facility.electricity_usd_per_kwh", "USD/kWh"));
         let tariff_price = site.and_then(|s| catalog.tariffs.find(s.tariff.get_ref())).map(|t| t.usd_per_kwh.value);
+        use crate::model::facility::{Cooling, Ups};
+        let cooling = f.cooling.as_ref().and_then(|c| match c.get_ref().as_str() {
+            "liquid" => Some(Cooling::Liquid),
+            "air" => Some(Cooling::Air),
+            "hybrid" => Some(Cooling::Hybrid),
+            other => {
+                self.problem(
+                    Diagnostic::at(c.span(), format!("`facility.cooling` is `{other}`"))
+                        .with_help("one of `liquid`, `air`, `hybrid`"),
+                );
+                None
+            }
+        });
+        let ups = f.ups.as_ref().and_then(|u| match u.get_ref().as_str() {
+            "double-conversion" => Some(Ups::DoubleConversion),
+            "eco" => Some(Ups::Eco),
+            other => {
+                self.problem(
+                    Diagnostic::at(u.span(), format!("`facility.ups` is `{other}`"))
+                        .with_help("one of `double-conversion`, `eco`"),
+                );
+                None
+            }
+        });
+        if let Some(t) = &f.supply_temp_c {
+            let design = cooling.unwrap_or(Cooling::Liquid);
+            let (lo, hi) = super::supply_range(design);
+            let x = *t.get_ref();
+            if !(lo..=hi).contains(&x) {
+                self.problem(
+                    Diagnostic::at(
+                        t.span(),
+                        format!("`facility.supply_temp_c` is {x} °C, outside the {} design range", design.name()),
+                    )
+                    .with_help(format!("accepted range for {} cooling: {lo}-{hi} °C", design.name())),
+                );
+            }
+        }
         (self.problems.len() == before).then(|| Facility {
             site: site.map(|s| SiteId(s.id().to_owned())),
             pue: f.pue.map(|p| *p.get_ref()),
             electricity_usd_per_kwh: price.or(tariff_price),
+            cooling,
+            supply_temp_c: f.supply_temp_c.map(|t| *t.get_ref()),
+            ups,
+            zero_water: f.zero_water.unwrap_or(false),
+            weather: f.weather,
         })
     }
 

@@ -60,6 +60,11 @@ pub struct FacilityWire {
     pub site: Option<Spanned<String>>,
     pub pue: Option<Spanned<f64>>,
     pub electricity_usd_per_kwh: Option<Spanned<f64>>,
+    pub cooling: Option<Spanned<String>>,
+    pub supply_temp_c: Option<Spanned<f64>>,
+    pub ups: Option<Spanned<String>>,
+    pub zero_water: Option<bool>,
+    pub weather: Option<String>,
 }
 
 /// `[workload]`: how busy the cluster is.

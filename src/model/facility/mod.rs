@@ -383,8 +383,8 @@ pub struct Totals {
     pub peak_hour_pue: f64,
     /// The highest hourly facility power \[MW\] (what the grid connection must carry).
     pub peak_facility_mw: f64,
-    /// PUE of each month (January first).
-    pub monthly_pue: Vec<f64>,
+    /// PUE of each month (January first); none for a month the run missed.
+    pub monthly_pue: Vec<Option<f64>>,
     /// (IT + electrical losses) / IT.
     pub partial_pue_electrical: f64,
     /// (IT + cooling) / IT.
@@ -460,7 +460,7 @@ impl Year {
             annual_pue: ratio(total, it),
             peak_hour_pue: peak_pue,
             peak_facility_mw: peak_kw / 1e3,
-            monthly_pue: (0..12).map(|m| ratio(m_tot[m], m_it[m])).collect(),
+            monthly_pue: (0..12).map(|m| (m_it[m] > 0.0).then(|| m_tot[m] / m_it[m])).collect(),
             partial_pue_electrical: ratio(it + elec, it),
             partial_pue_cooling: ratio(it + cool, it),
             wue_l_per_kwh: ratio(water, it),
