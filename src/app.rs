@@ -438,7 +438,8 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
         ups,
         params,
     };
-    let req = Request { site, tariff, design, weather, weather_source, load, usd_per_kwh };
+    let claimed_pue = sf.and_then(|f| f.pue);
+    let req = Request { site, tariff, design, weather, weather_source, load, usd_per_kwh, claimed_pue };
     let (report, hourly) = fac::run(&req);
     let stem = format!("facility-{}", site_id.as_deref().unwrap_or("weather"));
     if let Some(dir) = &g.out {

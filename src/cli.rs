@@ -112,24 +112,24 @@ pub struct FacilityArgs {
     #[arg(long)]
     pub site: Option<String>,
     /// IT capacity of the hall \[MW\] (default: the scenario cluster's nameplate power).
-    #[arg(long, value_name = "MW")]
+    #[arg(long, value_name = "MW", allow_negative_numbers = true)]
     pub it_load_mw: Option<f64>,
     /// Share of the IT capacity drawn, every hour (default 1, or the scenario's utilization).
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
     pub load_factor: Option<f64>,
     /// Cooling design.
     #[arg(long, value_enum)]
     pub cooling: Option<CoolingArg>,
     /// Coolant supply at the rack inlet \[°C\] (liquid, 15-45; default 35), or chilled-water supply
     /// (air and hybrid, 5-25; default 15).
-    #[arg(long, value_name = "C")]
+    #[arg(long, value_name = "C", allow_negative_numbers = true)]
     pub supply_temp_c: Option<f64>,
     /// UPS topology.
     #[arg(long, value_enum)]
     pub ups: Option<UpsArg>,
     /// Installed UPS and distribution capacity per unit of IT capacity: 1 (N), 1.33 (4N/3, the
     /// default), 2 (2N).
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
     pub redundancy: Option<f64>,
     /// No evaporative cooling: dry coolers and chillers only (zero-water design).
     #[arg(long)]
@@ -143,7 +143,7 @@ pub struct FacilityArgs {
     #[arg(long, value_name = "CSV")]
     pub it_series: Option<PathBuf>,
     /// Electricity price \[USD/kWh\] (default: the site's tariff).
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub price: Option<f64>,
 }
 

@@ -52,6 +52,8 @@ pub struct Request<'a> {
     pub load: Load,
     /// Electricity price \[USD/kWh\], if known.
     pub usd_per_kwh: Option<f64>,
+    /// A PUE someone claims for this hall (a scenario's `facility.pue`), to set beside the model's.
+    pub claimed_pue: Option<f64>,
 }
 
 /// What `facility` reports.
@@ -92,6 +94,8 @@ pub struct FacilityReport {
     pub grid_gco2_per_kwh: Option<f64>,
     /// Facility energy times grid intensity \[tCO2e\] (location-based, no PPAs).
     pub carbon_tco2e: Option<f64>,
+    /// The PUE claimed for the hall, if any.
+    pub claimed_pue: Option<f64>,
     /// The run's hottest dry bulb \[°C\].
     pub hottest_hour_dry_bulb_c: f64,
 }
@@ -147,6 +151,7 @@ pub fn run(r: &Request<'_>) -> (FacilityReport, Hourly) {
         energy_cost_usd: usd.map(|p| totals.facility_energy_mwh * 1e3 * p),
         grid_gco2_per_kwh: gco2,
         carbon_tco2e: gco2.map(|g| totals.facility_energy_mwh * g / 1e3),
+        claimed_pue: r.claimed_pue,
         hottest_hour_dry_bulb_c: weather.dry_bulb_c.iter().copied().fold(f64::NEG_INFINITY, f64::max),
         totals,
     };

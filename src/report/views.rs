@@ -560,6 +560,7 @@ impl Report for crate::facility::FacilityReport {
         r.push("hours", self.hours, "h");
         r.push("annual PUE", format!("{:.3}", t.annual_pue), "");
         r.push("peak-hour PUE", format!("{:.3}", t.peak_hour_pue), "");
+        r.opt("PUE claimed (scenario)", self.claimed_pue.map(|p| format!("{p:.3}")), "");
         let monthly: Vec<String> =
             t.monthly_pue.iter().map(|m| m.map_or_else(|| "-".to_owned(), |x| format!("{x:.3}"))).collect();
         r.push("monthly PUE Jan..Dec", monthly.join(" "), "");
@@ -592,6 +593,17 @@ impl Report for crate::facility::FacilityReport {
     }
     fn footer(&self) -> Vec<String> {
         let mut f = Vec::new();
+        if let Some(claim) = self.claimed_pue {
+            let (a, p) = (self.totals.annual_pue, self.totals.peak_hour_pue);
+            let verdict = if claim + 0.005 >= p {
+                "holds every hour".to_owned()
+            } else if claim + 0.005 >= a {
+                format!("holds as an annual figure, not at the peak hour ({p:.3})")
+            } else {
+                format!("is not reached: the model gives {a:.3} over the year")
+            };
+            f.push(format!("claimed PUE {claim:.3} {verdict}"));
+        }
         if self.electricity_usd_per_kwh.is_none() {
             f.push("no electricity price: give --price or a site with a tariff".to_owned());
         }

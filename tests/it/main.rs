@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod collective;
 mod errors;
+mod facility;
 mod init;
 mod simulate;
 mod training;
