@@ -344,7 +344,7 @@ fn check_climate(s: &Site) -> Vec<Diagnostic> {
                 "give 0-100 (%)",
             );
         }
-        if let Some(td) = c.dew_point_c.map(|d| d[m]).filter(|&d| !(d <= hi)) {
+        if let Some(td) = c.dew_point_c.map(|d| d[m]).filter(|&d| d.is_nan() || d > hi) {
             bad(
                 format!("climate of `{}` in {}: dew point {td} is above the mean maximum {hi}", s.id(), MONTHS[m]),
                 "the dew point never exceeds the dry bulb",

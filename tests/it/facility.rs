@@ -131,3 +131,24 @@ fn bad_input_names_the_flag_or_row_and_the_range() {
     assert!(err.contains("bad/weather-rh.csv:"), "{err}");
     assert!(fixtures().join("bad/weather-rh.csv").exists());
 }
+
+#[test]
+fn scenario_facility_keys_are_checked_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    let text = "[cluster]\nsystem = \"gb300-nvl72\"\nracks = 2\n\n[facility]\nsite = \"phoenix-az\"\ncooling = \"water\"\nsupply_temp_c = 60\nups = \"flywheel\"\n";
+    std::fs::write(&path, text).unwrap();
+    let (code, out, err) = run(&["facility", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("s.toml:7:") && err.contains("`liquid`, `air`, `hybrid`"), "{err}");
+    assert!(err.contains("s.toml:8:") && err.contains("15-45 °C"), "{err}");
+    assert!(err.contains("s.toml:9:") && err.contains("`double-conversion`, `eco`"), "{err}");
+    let good = text
+        .replace("cooling = \"water\"\nsupply_temp_c = 60\nups = \"flywheel\"\n", "ups = \"eco\"\nzero_water = true\n");
+    std::fs::write(&path, good).unwrap();
+    let v = json(&["facility", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(v["ups"], "eco");
+    assert_eq!(v["evaporative"], false);
+    assert_eq!(v["wue_l_per_kwh"], 0.0);
+}

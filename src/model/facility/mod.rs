@@ -242,9 +242,20 @@ struct Rejected {
     mode: Mode,
 }
 
-/// Rejects `q` kW of heat (design `q_design`) from a loop supplying `supply_c`
-/// with return `delta_t` warmer, in air at `db`/`wb` °C.
-fn reject(p: &Params, q: f64, q_design: f64, supply_c: f64, delta_t: f64, db: f64, wb: f64, evap: bool) -> Rejected {
+/// A water loop whose heat goes outdoors.
+#[derive(Debug, Clone, Copy)]
+struct Loop {
+    /// Supply temperature \[°C\].
+    supply_c: f64,
+    /// Return minus supply \[K\].
+    delta_t: f64,
+    /// Heat at design load \[kW\].
+    design_kw: f64,
+}
+
+/// Rejects `q` kW of heat from loop `lp` in air at `db`/`wb` °C.
+fn reject(p: &Params, lp: Loop, q: f64, db: f64, wb: f64, evap: bool) -> Rejected {
+    let Loop { supply_c, delta_t, design_kw: q_design } = lp;
     if q <= 0.0 || q_design <= 0.0 {
         return Rejected { kw: 0.0, water_l: 0.0, mode: Mode::Dry };
     }
@@ -312,7 +323,8 @@ impl Design {
             Cooling::Liquid => {
                 let fws_c = self.supply_c - p.cdu_approach;
                 let pumps = pump_kw(p, q_liquid, p.liquid_delta_t, p.tcs_dp_kpa + p.fws_dp_kpa);
-                let main = reject(p, q_liquid, capture * cap, fws_c, p.liquid_delta_t, db, wb, self.evaporative);
+                let lp = Loop { supply_c: fws_c, delta_t: p.liquid_delta_t, design_kw: capture * cap };
+                let main = reject(p, lp, q_liquid, db, wb, self.evaporative);
                 let air = (1.0 - capture) * it + ups_loss + dist_loss;
                 (pumps, Some(main), air, (1.0 - capture) * cap, self.air_chw_c)
             }
@@ -325,7 +337,8 @@ impl Design {
         };
         let crah = p.crah_fan_share * air_heat;
         let chw_pumps = pump_kw(p, air_heat, p.chw_delta_t, p.chw_dp_kpa);
-        let plant = reject(p, air_heat, air_heat_design.max(1e-9), air_chw, p.chw_delta_t, db, wb, self.evaporative);
+        let chw = Loop { supply_c: air_chw, delta_t: p.chw_delta_t, design_kw: air_heat_design.max(1e-9) };
+        let plant = reject(p, chw, air_heat, db, wb, self.evaporative);
         let mode = main.map_or(plant.mode, |m| m.mode);
         let rejection = main.map_or(0.0, |m| m.kw);
         let water = main.map_or(0.0, |m| m.water_l) + plant.water_l;
