@@ -171,9 +171,9 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     } else {
         rackscale::sim::run_with_progress(shape, &cfg, specs, scenario.seed, &mut progress)
     };
-    let accel = catalog.gpus.get(system.accelerator.get_ref())?;
-    let (_, it, _) = cluster::nameplate_power(system, accel, scenario.cluster.nodes, scenario.cluster.gpu_power_cap);
-    result.series = std::mem::take(&mut result.series).with_power(gpus, it.mw() / f64::from(gpus));
+    let it_model = cluster_power(&scenario, &catalog)?;
+    let (busy_w, idle_w, fixed_w) = it_model.per_gpu();
+    result.series = std::mem::take(&mut result.series).with_power(gpus, busy_w / 1e6, idle_w / 1e6, fixed_w / 1e6);
     let power = &result.series.it_power_mw;
     let mean_it_power_mw = power.iter().sum::<f64>() / power.len().max(1) as f64;
     if let Some(b) = bar {
@@ -205,7 +205,7 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         largest_job,
         by_size: result.by_size.clone(),
         trace,
-        it_power_mw_nameplate: it.mw(),
+        it_power_mw_nameplate: it_model.nameplate_w() / 1e6,
         it_power_mw_mean: mean_it_power_mw,
     };
     if let Some(dir) = &g.out {
@@ -366,7 +366,7 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
     }
     let capacity_kw = match (a.it_load_mw, &scenario, &series) {
         (Some(mw), _, _) => mw * 1e3,
-        (None, Some(s), _) => scenario_it_kw(s, &catalog)?,
+        (None, Some(s), _) => cluster_power(s, &catalog)?.nameplate_w() / 1e3,
         (None, None, Some(v)) => v.iter().copied().fold(0.0, f64::max),
         (None, None, None) => {
             return Err(UsageError(
@@ -377,12 +377,15 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
     };
     let load = match series {
         Some(v) => Load::Series(v),
-        None => Load::Constant(a.load_factor.unwrap_or_else(|| {
-            scenario.as_ref().map_or(1.0, |s| {
-                let u = s.workload.utilization.get();
-                rackscale::sim::IDLE_POWER_SHARE + (1.0 - rackscale::sim::IDLE_POWER_SHARE) * u
-            })
-        })),
+        None => match (a.load_factor, &scenario) {
+            (Some(f), _) => Load::Constant(f),
+            // The scenario's utilization: that share of nodes training, the rest idle.
+            (None, Some(s)) => {
+                let p = cluster_power(s, &catalog)?;
+                Load::Constant(p.at(s.workload.utilization.get()) / p.nameplate_w())
+            }
+            (None, None) => Load::Constant(1.0),
+        },
     };
     let weather_path =
         a.weather.as_ref().map(|p| p.display().to_string()).or_else(|| sf.and_then(|f| f.weather.clone()));
@@ -416,8 +419,9 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
     if let Some(p) = a.price.filter(|p| !(*p >= 0.0 && p.is_finite())) {
         return Err(UsageError(format!("--price is {p}; give USD per kWh, 0 or more")).into());
     }
-    let usd_per_kwh =
-        a.price.or_else(|| sf.and_then(|f| f.electricity_usd_per_kwh)).or(tariff.map(|t| t.usd_per_kwh.value));
+    // A scenario's price belongs to its own site: `--site` elsewhere takes that site's tariff.
+    let scenario_price = sf.filter(|_| a.site.is_none()).and_then(|f| f.electricity_usd_per_kwh);
+    let usd_per_kwh = a.price.or(scenario_price).or(tariff.map(|t| t.usd_per_kwh.value));
     let mut params = defaults.params();
     if let Some(r) = a.redundancy {
         if !(1.0..=3.0).contains(&r) {
@@ -451,18 +455,17 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
     emit(g, &stem, &report)
 }
 
-/// A scenario cluster's IT power at full load \[kW\]: the racks at the
-/// catalog's rack power, plus the scale-out switches.
-fn scenario_it_kw(s: &Scenario, catalog: &Catalog) -> Result<f64> {
+/// A scenario cluster's IT power model: its nodes at the catalog's rack
+/// power, its scale-out switches at the fabric's switch power, and storage.
+fn cluster_power(s: &Scenario, catalog: &Catalog) -> Result<rackscale::model::power::ClusterPower> {
     let system = catalog.systems.get(s.cluster.system.as_str())?;
     let gpu = catalog.gpus.get(system.accelerator.get_ref())?;
-    let (_, racks, _) = cluster::nameplate_power(system, gpu, s.cluster.nodes, s.cluster.gpu_power_cap);
     let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
     let inv = Topology::build(catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &fabric)?.inventory();
     let out = catalog.fabrics.get(s.cluster.fabric.as_str())?;
     let switches = (inv.fabric.leaf_switches + inv.fabric.spine_switches + inv.fabric.core_switches) as f64;
-    let switch_kw = switches * out.switch_power_w.as_ref().map_or(0.0, |w| w.value) / 1e3;
-    Ok(racks.kw() + switch_kw)
+    let switches_w = switches * out.switch_power_w.as_ref().map_or(0.0, |w| w.value);
+    Ok(cluster::power_model(system, gpu, s.cluster.nodes, s.cluster.gpu_power_cap, switches_w, data::power_params()))
 }
 
 fn collective(g: &Global, a: &CollectiveArgs) -> Result<()> {

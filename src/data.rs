@@ -11,6 +11,7 @@ const TRAINING_VALIDATION: &str = include_str!("../data/validation/training.toml
 const COLLECTIVE_VALIDATION: &str = include_str!("../data/validation/collectives.toml");
 const RELIABILITY: &str = include_str!("../data/reliability.toml");
 const FACILITY: &str = include_str!("../data/facility.toml");
+const POWER: &str = include_str!("../data/power.toml");
 
 /// The built-in collective parameters. The file is part of the binary and
 /// checked by a unit test, so a failure here is a build defect.
@@ -284,6 +285,52 @@ impl FacilityDefaults {
     }
 }
 
+/// `data/power.toml`: IT power shares.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerDefaults {
+    /// Accelerator training draw share.
+    pub gpu_train_share: Sourced,
+    /// Accelerator idle share.
+    pub gpu_idle_share: Sourced,
+    /// Host busy share.
+    pub host_busy_share: Sourced,
+    /// Host idle share.
+    pub host_idle_share: Sourced,
+    /// Storage share.
+    pub storage_share: Sourced,
+}
+
+impl PowerDefaults {
+    /// Every default.
+    pub fn all(&self) -> [(&'static str, &Sourced); 5] {
+        [
+            ("gpu_train_share", &self.gpu_train_share),
+            ("gpu_idle_share", &self.gpu_idle_share),
+            ("host_busy_share", &self.host_busy_share),
+            ("host_idle_share", &self.host_idle_share),
+            ("storage_share", &self.storage_share),
+        ]
+    }
+}
+
+/// The built-in IT power defaults.
+pub fn power_defaults() -> PowerDefaults {
+    toml::from_str(POWER).expect("data/power.toml is valid (unit-tested)")
+}
+
+/// The built-in IT power shares.
+pub fn power_params() -> crate::model::power::PowerParams {
+    let d = power_defaults();
+    crate::model::power::PowerParams {
+        gpu_train_share: d.gpu_train_share.value,
+        gpu_idle_share: d.gpu_idle_share.value,
+        host_busy_share: d.host_busy_share.value,
+        host_idle_share: d.host_idle_share.value,
+        storage_share: d.storage_share.value,
+    }
+}
+
 /// The built-in facility parameters.
 pub fn facility_defaults() -> FacilityDefaults {
     toml::from_str(FACILITY).expect("data/facility.toml is valid (unit-tested)")
@@ -424,6 +471,14 @@ mod tests {
         assert!(super::collective_validation().row.len() >= 30);
         assert!(super::default_profile().device.len() >= 12);
         assert!(super::training_validation().run.len() >= 20);
+    }
+
+    #[test]
+    fn power_defaults_are_sourced_and_in_range() {
+        for (name, s) in super::power_defaults().all() {
+            assert!(s.range[0] <= s.value && s.value <= s.range[1], "{name}: {s:?}");
+            assert!(matches!(s.status.as_str(), "PUBLISHED" | "ASSUMED" | "DERIVED") && !s.source.is_empty(), "{name}");
+        }
     }
 
     #[test]

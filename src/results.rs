@@ -344,7 +344,8 @@ pub struct SimReport {
     pub by_size: Vec<crate::sim::Bucket>,
     /// The replayed trace and its own queueing, if one was replayed.
     pub trace: Option<TraceComparison>,
-    /// IT power with every GPU busy \[MW\] (the catalog's rack power).
+    /// IT nameplate \[MW\]: nodes at the catalog's rack power, scale-out
+    /// switches and storage (what the hall is built for).
     pub it_power_mw_nameplate: f64,
     /// Mean IT power over the hourly samples \[MW\].
     pub it_power_mw_mean: f64,

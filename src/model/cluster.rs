@@ -47,6 +47,31 @@ pub fn nameplate_power(system: &System, gpu: &Accelerator, nodes: u32, cap: Opti
     (at(lo), at(system.rack_power_kw.value), at(hi))
 }
 
+/// The IT power model of `nodes` nodes of `system`, with `switches_w` of
+/// scale-out switches: each node's nameplate is its share of the catalog's
+/// rack power; its accelerators draw at most their rating or `cap`.
+pub fn power_model(
+    system: &System,
+    gpu: &Accelerator,
+    nodes: u32,
+    cap: Option<Watts>,
+    switches_w: f64,
+    params: crate::model::power::PowerParams,
+) -> crate::model::power::ClusterPower {
+    let gpn = f64::from(system.gpus_per_node.get());
+    let node_w = system.rack_power_kw.value * 1e3 / f64::from(system.nodes_per_rack.get());
+    let rating = gpu.power().0;
+    let gpu_w = cap.map_or(rating, |c| c.0.min(rating));
+    crate::model::power::ClusterPower {
+        nodes: f64::from(nodes),
+        gpus_per_node: gpn,
+        gpu_w,
+        host_w: (node_w - gpn * rating).max(0.0),
+        switches_w,
+        params,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +90,45 @@ mod tests {
         let fp8 = p.iter().find(|p| p.precision == Precision::Fp8).unwrap();
         assert_relative_eq!(fp8.dense.pflops(), 360.0, max_relative = 1e-9);
         assert_relative_eq!(hbm(gpu, 72).gb(), 72.0 * 288.0, max_relative = 1e-9);
+    }
+
+    #[derive(serde::Deserialize)]
+    struct PowerRows {
+        row: Vec<PowerRow>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct PowerRow {
+        role: String,
+        system: String,
+        measured_w: f64,
+        workload: String,
+        cooling: String,
+        source: String,
+        date: String,
+    }
+
+    #[test]
+    fn node_training_power_fits_its_row_and_holds_on_the_others() {
+        let cat = Catalog::builtin().unwrap();
+        let rows: PowerRows = toml::from_str(include_str!("../../data/validation/power.toml")).unwrap();
+        let params = crate::data::power_params();
+        for r in &rows.row {
+            let sys = cat.systems.get(&r.system).unwrap();
+            let gpu = cat.gpus.get(sys.accelerator.get_ref()).unwrap();
+            let node = power_model(sys, gpu, 1, None, 0.0, params).node_w(true);
+            let err = node / r.measured_w - 1.0;
+            let tol = if r.role == "fit" { 0.002 } else { 0.10 };
+            assert!(
+                err.abs() <= tol,
+                "{} {}: model {node:.0} W vs {} W ({:+.1}%)",
+                r.role,
+                r.system,
+                r.measured_w,
+                100.0 * err
+            );
+        }
     }
 
     #[test]

@@ -4,4 +4,5 @@ pub mod cluster;
 pub mod collective;
 pub mod contention;
 pub mod facility;
+pub mod power;
 pub mod training;

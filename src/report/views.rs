@@ -478,7 +478,7 @@ impl Report for crate::results::SimReport {
             "GPU-h",
         );
         r.push(
-            "IT power mean / at full load",
+            "IT power mean / nameplate",
             format!("{} / {}", sig(self.it_power_mw_mean), sig(self.it_power_mw_nameplate)),
             "MW",
         );
@@ -545,10 +545,10 @@ impl Report for crate::facility::FacilityReport {
         r.push(
             "design",
             format!(
-                "{} cooling, {supply} at {} °C, {ups} at {}x capacity, {water}",
+                "{} cooling, {supply} at {:.1} °C, {ups} at {:.2}x capacity, {water}",
                 self.cooling.name(),
-                sig(self.supply_temp_c),
-                sig(self.redundancy)
+                self.supply_temp_c,
+                self.redundancy
             ),
             "",
         );

@@ -217,22 +217,18 @@ pub struct Series {
     pub it_power_mw: Vec<f64>,
 }
 
-/// Power a node draws idle, as a share of its draw under training load.
-/// ASSUMED 0.3 (range 0.2-0.4): HGX/NVL72 CPUs, NICs, fans and HBM refresh
-/// keep drawing when the GPUs wait; no published idle figure for GB300 racks.
-pub const IDLE_POWER_SHARE: f64 = 0.3;
-
 impl Series {
-    /// Fills the IT power series: allocated GPUs at `busy_mw_per_gpu`, up idle
-    /// ones at [`IDLE_POWER_SHARE`] of it, down ones at nothing.
-    pub fn with_power(mut self, gpus: u32, busy_mw_per_gpu: f64) -> Self {
+    /// Fills the IT power series: allocated GPUs at `busy_mw_per_gpu` (their
+    /// node's share included), up idle ones at `idle_mw_per_gpu`, down ones
+    /// at nothing, plus `fixed_mw` (switches, storage) every hour.
+    pub fn with_power(mut self, gpus: u32, busy_mw_per_gpu: f64, idle_mw_per_gpu: f64, fixed_mw: f64) -> Self {
         self.it_power_mw = self
             .allocated_gpus
             .iter()
             .zip(&self.down_gpus)
             .map(|(&a, &d)| {
                 let idle = f64::from(gpus.saturating_sub(a + d));
-                (f64::from(a) + IDLE_POWER_SHARE * idle) * busy_mw_per_gpu
+                f64::from(a) * busy_mw_per_gpu + idle * idle_mw_per_gpu + fixed_mw
             })
             .collect();
         self
