@@ -300,16 +300,122 @@ fn write_sim_tables(dir: &Path, name: &str, r: &rackscale::sim::SimResult) -> Re
 }
 
 fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
-    use rackscale::facility::{self as fac, Load, Request, WeatherSource};
-    use rackscale::model::facility::{Cooling, Design, Ups};
+    use rackscale::facility::{self as fac, Request};
     let catalog = load_catalog(g)?;
     let scenario = a.scenario.as_ref().map(|p| Scenario::from_path(p, &catalog)).transpose()?;
     let sf = scenario.as_ref().map(|s| &s.facility);
-    let defaults = data::facility_defaults();
     let site_id = a.site.clone().or_else(|| sf.and_then(|f| f.site.as_ref().map(ToString::to_string)));
     let site = site_id.as_deref().map(|id| catalog.sites.get(id)).transpose()?;
     let tariff = site.and_then(|s| catalog.tariffs.find(s.tariff.get_ref()));
-    let system = scenario.as_ref().map(|s| catalog.systems.get(s.cluster.system.as_str())).transpose()?;
+    let (capacity_kw, load, load_note) = facility_load(a, scenario.as_ref(), &catalog)?;
+    let design = facility_design(a, scenario.as_ref(), &catalog, capacity_kw)?;
+    let (weather, weather_source) = facility_weather(a, sf, site)?;
+    if let Some(p) = a.price.filter(|p| !(*p >= 0.0 && p.is_finite())) {
+        return Err(UsageError(format!("--price is {p}; give USD per kWh, 0 or more")).into());
+    }
+    // A scenario's price belongs to its own site: `--site` elsewhere takes that site's tariff.
+    let same_site = a.site.is_none() || sf.and_then(|f| f.site.as_ref()).map(ToString::to_string) == site_id;
+    let scenario_price = sf.filter(|_| same_site).and_then(|f| f.electricity_usd_per_kwh);
+    let usd_per_kwh = a.price.or(scenario_price).or(tariff.map(|t| t.usd_per_kwh.value));
+    let claimed_pue = sf.and_then(|f| f.pue);
+    let req = Request { site, tariff, design, weather, weather_source, load, usd_per_kwh, claimed_pue, load_note };
+    let (report, hourly) = fac::run(&req);
+    let stem = format!("facility-{}", site_id.as_deref().unwrap_or("weather"));
+    if let Some(dir) = &g.out {
+        let path = dir.join(format!("{}-hourly.csv", file_stem(&stem)));
+        write_atomic(&path, fac::hourly_csv(&hourly).as_bytes())
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    emit(g, &stem, &report)
+}
+
+/// The hall's IT capacity \[kW\] and load over the run, with a note on how
+/// the load was built when it is not what was given.
+fn facility_load(
+    a: &FacilityArgs,
+    scenario: Option<&Scenario>,
+    catalog: &Catalog,
+) -> Result<(f64, rackscale::facility::Load, Option<String>)> {
+    use rackscale::facility::Load;
+    use rackscale::model::facility::climate::HOURS;
+    if let Some(mw) = a.it_load_mw.filter(|mw| !(*mw > 0.0 && mw.is_finite() && *mw <= 10_000.0)) {
+        return Err(UsageError(format!(
+            "--it-load-mw is {mw}; give the hall's IT capacity in MW, above 0 and at most 10,000"
+        ))
+        .into());
+    }
+    if let Some(f) = a.load_factor.filter(|f| !(*f > 0.0 && *f <= 1.0)) {
+        return Err(UsageError(format!(
+            "--load-factor is {f}; give the share of IT capacity drawn, above 0 and at most 1"
+        ))
+        .into());
+    }
+    let scenario_power = scenario.map(|s| cluster_power(s, catalog)).transpose()?;
+    let Some(path) = &a.it_series else {
+        let capacity_kw = match (a.it_load_mw, &scenario_power) {
+            (Some(mw), _) => mw * 1e3,
+            (None, Some(p)) => p.nameplate_w() / 1e3,
+            (None, None) => {
+                return Err(UsageError(
+                    "give the IT load: --it-load-mw MW, a scenario file, or --it-series CSV".to_owned(),
+                )
+                .into());
+            }
+        };
+        // A scenario's utilization: that share of nodes training, the rest idle.
+        let factor = match (a.load_factor, scenario, &scenario_power) {
+            (Some(f), _, _) => f,
+            (None, Some(s), Some(p)) => p.at(s.workload.utilization.get()) / p.nameplate_w(),
+            _ => 1.0,
+        };
+        return Ok((capacity_kw, Load::Constant(factor), None));
+    };
+    if a.load_factor.is_some() {
+        return Err(UsageError("give either --it-series or --load-factor, not both".to_owned()).into());
+    }
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read IT series `{shown}`"))?;
+    let mut series = rackscale::weather::parse_it_series(&shown, &text)?;
+    let peak = series.iter().copied().fold(0.0, f64::max);
+    if peak <= 0.0 {
+        return Err(UsageError(format!("{shown}: the IT series never draws power; a PUE needs some IT load")).into());
+    }
+    let capacity_kw = match (a.it_load_mw, &scenario_power) {
+        (Some(mw), _) => mw * 1e3,
+        (None, Some(p)) => p.nameplate_w() / 1e3,
+        (None, None) => peak,
+    };
+    if peak > capacity_kw * 1.0001 {
+        return Err(UsageError(format!(
+            "{shown}: the IT series peaks at {:.3} MW, above the hall's IT capacity of {:.3} MW; give a larger --it-load-mw",
+            peak / 1e3,
+            capacity_kw / 1e3
+        ))
+        .into());
+    }
+    let mut note = None;
+    if series.len() < HOURS {
+        // A month of simulation stands for the year: repeat it over the weather.
+        let n = series.len();
+        note = Some(format!("the IT series' {n} hours are repeated to fill the year"));
+        series = (0..HOURS).map(|h| series[h % n]).collect();
+    }
+    Ok((capacity_kw, Load::Series(series), note))
+}
+
+/// The hall's design: cooling, supply temperature, UPS, redundancy, water.
+fn facility_design(
+    a: &FacilityArgs,
+    scenario: Option<&Scenario>,
+    catalog: &Catalog,
+    capacity_kw: f64,
+) -> Result<rackscale::model::facility::Design> {
+    use rackscale::model::facility::{Cooling, Design, Ups};
+    let defaults = data::facility_defaults();
+    let sf = scenario.map(|s| &s.facility);
+    let system = scenario.map(|s| catalog.systems.get(s.cluster.system.as_str())).transpose()?;
+    let system_cooling = system.map(|s| s.cooling);
     let cooling = a
         .cooling
         .map(|c| match c {
@@ -319,17 +425,28 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
         })
         .or_else(|| sf.and_then(|f| f.cooling))
         .or_else(|| {
-            system.map(|s| match s.cooling {
-                rackscale::catalog::Cooling::Liquid => Cooling::Liquid,
-                _ => Cooling::Air,
+            system_cooling.map(|c| match c {
+                rackscale::catalog::Cooling::Liquid | rackscale::catalog::Cooling::Immersion => Cooling::Liquid,
+                rackscale::catalog::Cooling::Air => Cooling::Air,
             })
         })
         .unwrap_or(Cooling::Liquid);
+    // Immersion tanks put all the heat into the fluid.
+    let capture = if system_cooling == Some(rackscale::catalog::Cooling::Immersion) {
+        1.0
+    } else {
+        defaults.liquid.capture.value
+    };
     let (lo, hi) = rackscale::scenario::supply_range(cooling);
-    let supply = match a.supply_temp_c.or_else(|| sf.and_then(|f| f.supply_temp_c)) {
+    let (given, from) = match (a.supply_temp_c, sf.and_then(|f| f.supply_temp_c)) {
+        (Some(t), _) => (Some(t), "--supply-temp-c"),
+        (None, Some(t)) => (Some(t), "the scenario's `facility.supply_temp_c`"),
+        (None, None) => (None, ""),
+    };
+    let supply = match given {
         Some(t) if !(lo..=hi).contains(&t) => {
             return Err(UsageError(format!(
-                "--supply-temp-c is {t} °C, outside the design range of {} cooling; give {lo}-{hi} °C",
+                "{from} is {t} °C, outside the design range of {} cooling; give {lo}-{hi} °C",
                 cooling.name()
             ))
             .into());
@@ -346,82 +463,6 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
         })
         .or_else(|| sf.and_then(|f| f.ups))
         .unwrap_or(Ups::DoubleConversion);
-    // IT load: a series, a capacity and load factor, or the scenario's cluster.
-    let series = match &a.it_series {
-        Some(p) => {
-            let shown = p.display().to_string();
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read IT series `{shown}`"))?;
-            Some(rackscale::weather::parse_it_series(&shown, &text)?)
-        }
-        None => None,
-    };
-    if let Some(mw) = a.it_load_mw.filter(|mw| !(*mw > 0.0 && mw.is_finite() && *mw <= 10_000.0)) {
-        return Err(UsageError(format!(
-            "--it-load-mw is {mw}; give the hall's IT capacity in MW, above 0 and at most 10,000"
-        ))
-        .into());
-    }
-    if let Some(f) = a.load_factor.filter(|f| !(0.0..=1.0).contains(f)) {
-        return Err(UsageError(format!("--load-factor is {f}; give the share of IT capacity drawn, 0 to 1")).into());
-    }
-    let capacity_kw = match (a.it_load_mw, &scenario, &series) {
-        (Some(mw), _, _) => mw * 1e3,
-        (None, Some(s), _) => cluster_power(s, &catalog)?.nameplate_w() / 1e3,
-        (None, None, Some(v)) => v.iter().copied().fold(0.0, f64::max),
-        (None, None, None) => {
-            return Err(UsageError(
-                "give the IT load: --it-load-mw MW, a scenario file, or --it-series CSV".to_owned(),
-            )
-            .into());
-        }
-    };
-    let load = match series {
-        Some(v) => Load::Series(v),
-        None => match (a.load_factor, &scenario) {
-            (Some(f), _) => Load::Constant(f),
-            // The scenario's utilization: that share of nodes training, the rest idle.
-            (None, Some(s)) => {
-                let p = cluster_power(s, &catalog)?;
-                Load::Constant(p.at(s.workload.utilization.get()) / p.nameplate_w())
-            }
-            (None, None) => Load::Constant(1.0),
-        },
-    };
-    let weather_path =
-        a.weather.as_ref().map(|p| p.display().to_string()).or_else(|| sf.and_then(|f| f.weather.clone()));
-    let (weather, weather_source) = match (&weather_path, site) {
-        (Some(path), _) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read weather `{path}`"))?;
-            let w = rackscale::weather::parse_weather(path, &text)?;
-            (w, WeatherSource { kind: "file".to_owned(), from: path.clone() })
-        }
-        (None, Some(s)) => {
-            let Some(c) = &s.climate else {
-                return Err(UsageError(format!(
-                    "site `{}` has no climate table; give --weather CSV with its hourly weather",
-                    s.id.get_ref()
-                ))
-                .into());
-            };
-            let c = c.get_ref();
-            (
-                fac::typical_year(c),
-                WeatherSource { kind: "typical year".to_owned(), from: format!("{}, {}", c.station, c.dataset) },
-            )
-        }
-        (None, None) => {
-            return Err(UsageError(
-                "give --site ID (see `rackscale catalog list --kind site`) or --weather CSV".to_owned(),
-            )
-            .into());
-        }
-    };
-    if let Some(p) = a.price.filter(|p| !(*p >= 0.0 && p.is_finite())) {
-        return Err(UsageError(format!("--price is {p}; give USD per kWh, 0 or more")).into());
-    }
-    // A scenario's price belongs to its own site: `--site` elsewhere takes that site's tariff.
-    let scenario_price = sf.filter(|_| a.site.is_none()).and_then(|f| f.electricity_usd_per_kwh);
-    let usd_per_kwh = a.price.or(scenario_price).or(tariff.map(|t| t.usd_per_kwh.value));
     let mut params = defaults.params();
     if let Some(r) = a.redundancy {
         if !(1.0..=3.0).contains(&r) {
@@ -432,27 +473,49 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
         }
         params.redundancy = r;
     }
-    let design = Design {
+    Ok(Design {
         capacity_kw,
         cooling,
-        liquid_capture: defaults.liquid.capture.value,
+        liquid_capture: capture,
         supply_c: supply,
         air_chw_c: defaults.air.chw_supply_c.value,
         evaporative: !(a.zero_water || sf.is_some_and(|f| f.zero_water)),
         ups,
         params,
-    };
-    let claimed_pue = sf.and_then(|f| f.pue);
-    let req = Request { site, tariff, design, weather, weather_source, load, usd_per_kwh, claimed_pue };
-    let (report, hourly) = fac::run(&req);
-    let stem = format!("facility-{}", site_id.as_deref().unwrap_or("weather"));
-    if let Some(dir) = &g.out {
-        let path = dir.join(format!("{}-hourly.csv", file_stem(&stem)));
-        write_atomic(&path, fac::hourly_csv(&hourly).as_bytes())
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
-        eprintln!("wrote {}", path.display());
+    })
+}
+
+/// The weather year: a file, or the site's typical year.
+fn facility_weather(
+    a: &FacilityArgs,
+    sf: Option<&rackscale::scenario::Facility>,
+    site: Option<&rackscale::catalog::Site>,
+) -> Result<(rackscale::model::facility::climate::Weather, rackscale::facility::WeatherSource)> {
+    use rackscale::facility::WeatherSource;
+    let path = a.weather.as_ref().map(|p| p.display().to_string()).or_else(|| sf.and_then(|f| f.weather.clone()));
+    match (path, site) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read weather `{path}`"))?;
+            let w = rackscale::weather::parse_weather(&path, &text)?;
+            Ok((w, WeatherSource { kind: "file".to_owned(), from: path }))
+        }
+        (None, Some(s)) => {
+            let Some(c) = &s.climate else {
+                return Err(UsageError(format!(
+                    "site `{}` has no climate table; give --weather CSV with its hourly weather",
+                    s.id.get_ref()
+                ))
+                .into());
+            };
+            let c = c.get_ref();
+            let from = format!("{}, {}", c.station, c.dataset);
+            Ok((rackscale::facility::typical_year(c), WeatherSource { kind: "typical year".to_owned(), from }))
+        }
+        (None, None) => {
+            Err(UsageError("give --site ID (see `rackscale catalog list --kind site`) or --weather CSV".to_owned())
+                .into())
+        }
     }
-    emit(g, &stem, &report)
 }
 
 /// A scenario cluster's IT power model: its nodes at the catalog's rack

@@ -108,7 +108,7 @@ pub struct SimulateArgs {
 pub struct FacilityArgs {
     /// Scenario file: its cluster gives the IT load, its `[facility]` the site and design.
     pub scenario: Option<PathBuf>,
-    /// Site id (see `rackscale catalog list site`).
+    /// Site id (see `rackscale catalog list --kind site`).
     #[arg(long)]
     pub site: Option<String>,
     /// IT capacity of the hall \[MW\] (default: the scenario cluster's nameplate power).

@@ -182,6 +182,10 @@ pub struct AirDefaults {
     pub crah_fan_share: Sourced,
     /// Chilled-water supply \[°C\].
     pub chw_supply_c: Sourced,
+    /// Water specific heat \[kJ/(kg·K)\].
+    pub water_cp_kj_per_kg_k: Sourced,
+    /// Water density \[kg/m³\].
+    pub water_density_kg_per_m3: Sourced,
     /// Chilled-water rise \[K\].
     pub chw_delta_t_k: Sourced,
     /// Chilled-water loop pressure drop \[kPa\].
@@ -244,6 +248,8 @@ impl FacilityDefaults {
             condenser_lift: c.condenser_lift_k.value,
             chiller_max_cop: c.max_cop.value,
             crah_fan_share: a.crah_fan_share.value,
+            water_cp: a.water_cp_kj_per_kg_k.value,
+            water_density: a.water_density_kg_per_m3.value,
             chw_delta_t: a.chw_delta_t_k.value,
             chw_dp_kpa: a.chw_dp_kpa.value,
             misc_share: self.other.misc_share.value,
@@ -278,6 +284,8 @@ impl FacilityDefaults {
             ("chiller.max_cop", &c.max_cop),
             ("air.crah_fan_share", &a.crah_fan_share),
             ("air.chw_supply_c", &a.chw_supply_c),
+            ("air.water_cp_kj_per_kg_k", &a.water_cp_kj_per_kg_k),
+            ("air.water_density_kg_per_m3", &a.water_density_kg_per_m3),
             ("air.chw_delta_t_k", &a.chw_delta_t_k),
             ("air.chw_dp_kpa", &a.chw_dp_kpa),
             ("other.misc_share", &self.other.misc_share),

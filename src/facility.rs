@@ -54,6 +54,8 @@ pub struct Request<'a> {
     pub usd_per_kwh: Option<f64>,
     /// A PUE someone claims for this hall (a scenario's `facility.pue`), to set beside the model's.
     pub claimed_pue: Option<f64>,
+    /// How the load was built, when not as given (a short series repeated).
+    pub load_note: Option<String>,
 }
 
 /// What `facility` reports.
@@ -96,6 +98,8 @@ pub struct FacilityReport {
     pub carbon_tco2e: Option<f64>,
     /// The PUE claimed for the hall, if any.
     pub claimed_pue: Option<f64>,
+    /// How the load was built, when not as given.
+    pub load_note: Option<String>,
     /// The run's hottest dry bulb \[°C\].
     pub hottest_hour_dry_bulb_c: f64,
 }
@@ -152,6 +156,7 @@ pub fn run(r: &Request<'_>) -> (FacilityReport, Hourly) {
         grid_gco2_per_kwh: gco2,
         carbon_tco2e: gco2.map(|g| totals.facility_energy_mwh * g / 1e3),
         claimed_pue: r.claimed_pue,
+        load_note: r.load_note.clone(),
         hottest_hour_dry_bulb_c: weather.dry_bulb_c.iter().copied().fold(f64::NEG_INFINITY, f64::max),
         totals,
     };

@@ -23,7 +23,8 @@ pub fn parse_weather(path: &str, source: &str) -> Result<Weather, InvalidFile> {
             Diagnostic::whole_file("the weather file is empty; expected a header row").with_help(expect),
         ]));
     };
-    let names: Vec<&str> = fields(source, header.clone()).map(|(s, _)| s.trim()).collect();
+    let names: Vec<&str> =
+        fields(source, header.clone()).map(|(s, _)| s.trim().trim_start_matches('\u{feff}')).collect();
     let col = |name: &str| names.iter().position(|&n| n == name);
     let mut missing: Vec<&str> =
         ["month", "day", "hour", "dry_bulb_c"].into_iter().filter(|n| col(n).is_none()).collect();
@@ -93,28 +94,37 @@ pub fn parse_weather(path: &str, source: &str) -> Result<Weather, InvalidFile> {
         ) else {
             continue;
         };
-        let base = *hour_base.get_or_insert(if h == 0.0 { 0 } else { 1 });
-        let got = (m as u32, d as u32, (h as i64 - i64::from(base)).max(-1) as u32);
-        if (m, d, h) != (f64::from(got.0), f64::from(got.1), f64::from(got.2 + base)) || got != expected {
-            let (em, ed, eh) = expected;
+        let whole = |x: f64| x.fract() == 0.0 && (0.0..=100.0).contains(&x);
+        if let Some(c) = [(m, month_c), (d, day_c), (h, hour_c)].into_iter().find(|(x, _)| !whole(*x)).map(|(_, c)| c) {
             problems.push(
-                Diagnostic::at(
-                    cells[month_c].1.start..cells[hour_c].1.end.max(cells[month_c].1.end),
-                    format!(
-                        "expected month {em}, day {ed}, hour {} here (hour {} of the year), found {} {} {}",
-                        eh + base,
-                        w.len() + 1,
-                        cells[month_c].0.trim(),
-                        cells[day_c].0.trim(),
-                        cells[hour_c].0.trim()
-                    ),
-                )
-                .with_help(
-                    "the file must hold every hour of one non-leap year in order; an hour is missing or out of place",
-                ),
+                Diagnostic::at(cells[c].1.clone(), format!("`{}` is `{}`", names[c], cells[c].0.trim()))
+                    .with_help("month, day and hour are whole numbers"),
             );
             break;
         }
+        let base = *hour_base.get_or_insert(if h == 0.0 { 0 } else { 1 });
+        let (em, ed, eh) = expected;
+        if (m as i64, d as i64, h as i64 - i64::from(base)) != (i64::from(em), i64::from(ed), i64::from(eh)) {
+            let span = cells[month_c].1.start.min(cells[hour_c].1.start)..cells[month_c].1.end.max(cells[hour_c].1.end);
+            let message = if base == 1 && h == 0.0 {
+                "hour 0 in a file whose hours count 1-24 (its first row is hour 1)".to_owned()
+            } else {
+                format!(
+                    "expected month {em}, day {ed}, hour {} here (hour {} of the year), found {} {} {}",
+                    eh + base,
+                    w.len() + 1,
+                    cells[month_c].0.trim(),
+                    cells[day_c].0.trim(),
+                    cells[hour_c].0.trim()
+                )
+            };
+            problems.push(Diagnostic::at(span, message).with_help(
+                "the file must hold every hour of one non-leap year in order, counted 1-24 or 0-23; an hour is missing or out of place",
+            ));
+            break;
+        }
+        let month = (em - 1) as u8;
+        expected = next_hour(expected);
         if !(-70.0..=60.0).contains(&db) {
             problems.push(
                 Diagnostic::at(cells[db_c].1.clone(), format!("`dry_bulb_c` is {db} °C"))
@@ -133,6 +143,13 @@ pub fn parse_weather(path: &str, source: &str) -> Result<Weather, InvalidFile> {
                 }
                 let td = climate::dew_point(db, x);
                 (climate::wet_bulb(db, x, td), x)
+            }
+            Humidity::DewPoint | Humidity::WetBulb if x < -90.0 => {
+                problems.push(
+                    Diagnostic::at(cells[hum_c].1.clone(), format!("`{}` is {x} °C", names[hum_c]))
+                        .with_help("accepted range: -90 °C up to the dry bulb"),
+                );
+                continue;
             }
             Humidity::DewPoint => {
                 if x > db + 0.05 {
@@ -160,8 +177,7 @@ pub fn parse_weather(path: &str, source: &str) -> Result<Weather, InvalidFile> {
         w.dry_bulb_c.push(db);
         w.wet_bulb_c.push(wb);
         w.rh_pct.push(rh);
-        w.month.push((got.0 - 1) as u8);
-        expected = next_hour(expected);
+        w.month.push(month);
     }
     if problems.is_empty() && w.len() < HOURS {
         let (em, ed, eh) = expected;
@@ -206,7 +222,9 @@ pub fn parse_it_series(path: &str, source: &str) -> Result<Vec<f64>, InvalidFile
     let Some(header) = lines.next() else {
         return Err(fail(vec![Diagnostic::whole_file("the IT series is empty; expected a header row")]));
     };
-    let Some(c) = fields(source, header.clone()).position(|(s, _)| s.trim() == "it_power_mw") else {
+    let Some(c) =
+        fields(source, header.clone()).position(|(s, _)| s.trim().trim_start_matches('\u{feff}') == "it_power_mw")
+    else {
         return Err(fail(vec![
             Diagnostic::at(header, "the IT series has no column it_power_mw")
                 .with_help("give one row per hour with the IT power in MW, as `simulate --out` writes in *-series.csv"),
@@ -272,6 +290,33 @@ mod tests {
         let e = err(&src);
         assert!(e.contains("expected month 3, day 5, hour 7"), "{e}");
         assert!(e.contains("w.csv:"), "{e}");
+    }
+
+    #[test]
+    fn hour_bases_and_a_stray_hour_zero() {
+        let zero_based = year(|m, d, h| format!("{m},{d},{},10,50\n", h - 1));
+        assert_eq!(parse_weather("w.csv", &zero_based).unwrap().len(), HOURS);
+        let mut stray = String::from("month,day,hour,dry_bulb_c,rh_pct\n");
+        for h in 1..=23 {
+            stray.push_str(&format!("1,1,{h},10,50\n"));
+        }
+        stray.push_str("1,2,0,10,50\n");
+        assert!(err(&stray).contains("hour 0 in a file whose hours count 1-24"), "{}", err(&stray));
+        let bom = year(|m, d, h| format!("{m},{d},{h},10,50\n")).replacen("month", "\u{feff}month", 1);
+        assert!(parse_weather("w.csv", &bom).is_ok());
+        let frac = "month,day,hour,dry_bulb_c,rh_pct\n1,1,1.5,10,50\n";
+        assert!(err(frac).contains("whole numbers"), "{}", err(frac));
+    }
+
+    #[test]
+    fn a_bad_value_does_not_shift_the_hours_after_it() {
+        let src = year(|m, d, h| {
+            if (m, d, h) == (7, 1, 12) { format!("{m},{d},{h},30,104\n") } else { format!("{m},{d},{h},10,50\n") }
+        });
+        let e = err(&src);
+        assert!(!e.contains("expected month"), "{e}");
+        let cold = "month,day,hour,dry_bulb_c,dew_point_c\n1,1,1,10,-300\n";
+        assert!(err(cold).contains("-90 °C"), "{}", err(cold));
     }
 
     #[test]

@@ -593,6 +593,9 @@ impl Report for crate::facility::FacilityReport {
     }
     fn footer(&self) -> Vec<String> {
         let mut f = Vec::new();
+        if let Some(n) = &self.load_note {
+            f.push(n.clone());
+        }
         if let Some(claim) = self.claimed_pue {
             let (a, p) = (self.totals.annual_pue, self.totals.peak_hour_pue);
             let verdict = if claim + 0.005 >= p {

@@ -213,16 +213,18 @@ impl Validator<'_> {
             }
         });
         if let Some(t) = &f.supply_temp_c {
-            let design = cooling.unwrap_or(Cooling::Liquid);
-            let (lo, hi) = super::supply_range(design);
+            // Without `cooling` the design is the system's, resolved later; only the widest range applies here.
+            let (design, (lo, hi)) = match cooling {
+                Some(c) => (c.name(), super::supply_range(c)),
+                None => ("any", (super::supply_range(Cooling::Air).0, super::supply_range(Cooling::Liquid).1)),
+            };
             let x = *t.get_ref();
             if !(lo..=hi).contains(&x) {
                 self.problem(
-                    Diagnostic::at(
-                        t.span(),
-                        format!("`facility.supply_temp_c` is {x} °C, outside the {} design range", design.name()),
-                    )
-                    .with_help(format!("accepted range for {} cooling: {lo}-{hi} °C", design.name())),
+                    Diagnostic::at(t.span(), format!("`facility.supply_temp_c` is {x} °C, outside the {design} design range"))
+                        .with_help(format!(
+                            "accepted: {lo}-{hi} °C (liquid: coolant at the rack inlet 15-45; air and hybrid: chilled water 5-25)"
+                        )),
                 );
             }
         }

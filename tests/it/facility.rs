@@ -97,11 +97,22 @@ fn it_series_from_a_simulation_drives_the_load() {
     let series = dir.path().join("s.csv");
     let rows: String = (0..48).map(|h| format!("{h},{}\n", if h < 24 { 8.0 } else { 4.0 })).collect();
     std::fs::write(&series, format!("hour,it_power_mw\n{rows}")).unwrap();
-    let v = json(&["facility", "--site", "ashburn-va", "--it-series", series.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(v["hours"], 48);
-    assert!((v["it_energy_mwh"].as_f64().unwrap() - 288.0).abs() < 1e-9);
+    let s = series.to_str().unwrap();
+    let (code, out, err) = run(&["facility", "--site", "ashburn-va", "--it-series", s]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("the IT series' 48 hours are repeated to fill the year"), "{out}");
+    let v = json(&["facility", "--site", "ashburn-va", "--it-series", s, "--format", "json"]);
+    // Two days, 8 then 4 MW, repeated over 8,760 hours: 182 whole cycles and one 8 MW day.
+    assert_eq!(v["hours"], 8760);
+    assert!((v["it_energy_mwh"].as_f64().unwrap() - (182.0 * 288.0 + 24.0 * 8.0)).abs() < 1e-6);
     assert!((v["it_capacity_mw"].as_f64().unwrap() - 8.0).abs() < 1e-9);
-    assert!(v["monthly_pue"][0].is_number() && v["monthly_pue"][5].is_null());
+    assert!(v["monthly_pue"].as_array().unwrap().iter().all(serde_json::Value::is_number));
+    let (code, _, err) = run(&["facility", "--site", "ashburn-va", "--it-series", s, "--it-load-mw", "5"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("peaks at 8.000 MW, above the hall's IT capacity of 5.000 MW"), "{err}");
+    let (code, _, err) = run(&["facility", "--site", "ashburn-va", "--it-series", s, "--load-factor", "0.5"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not both"), "{err}");
 }
 
 #[test]
@@ -109,7 +120,8 @@ fn bad_input_names_the_flag_or_row_and_the_range() {
     let cases: &[(&[&str], &str)] = &[
         (&["--site", "phenix", "--it-load-mw", "10"], "phoenix-az"),
         (&["--site", "ashburn-va", "--it-load-mw", "-5"], "--it-load-mw is -5"),
-        (&["--site", "ashburn-va", "--it-load-mw", "5", "--load-factor", "1.5"], "0 to 1"),
+        (&["--site", "ashburn-va", "--it-load-mw", "5", "--load-factor", "1.5"], "at most 1"),
+        (&["--site", "ashburn-va", "--it-load-mw", "5", "--load-factor", "0"], "above 0"),
         (&["--site", "ashburn-va", "--it-load-mw", "5", "--supply-temp-c", "60"], "15-45 °C"),
         (&["--site", "ashburn-va", "--it-load-mw", "5", "--cooling", "air", "--supply-temp-c", "30"], "5-25 °C"),
         (&["--site", "ashburn-va", "--it-load-mw", "5", "--price", "-0.1"], "--price is -0.1"),
@@ -142,7 +154,7 @@ fn scenario_facility_keys_are_checked_with_their_place() {
     assert_eq!(code, 1, "{err}");
     assert!(out.is_empty());
     assert!(err.contains("s.toml:7:") && err.contains("`liquid`, `air`, `hybrid`"), "{err}");
-    assert!(err.contains("s.toml:8:") && err.contains("15-45 °C"), "{err}");
+    assert!(err.contains("s.toml:8:") && err.contains("coolant at the rack inlet 15-45"), "{err}");
     assert!(err.contains("s.toml:9:") && err.contains("`double-conversion`, `eco`"), "{err}");
     let good = text
         .replace("cooling = \"water\"\nsupply_temp_c = 60\nups = \"flywheel\"\n", "ups = \"eco\"\nzero_water = true\n");

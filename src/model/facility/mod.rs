@@ -138,6 +138,10 @@ pub struct Params {
     pub chiller_max_cop: f64,
     /// CRAH/CRAC fan power as a share of the heat they move.
     pub crah_fan_share: f64,
+    /// Water specific heat \[kJ/(kg·K)\] (chilled-water loop).
+    pub water_cp: f64,
+    /// Water density \[kg/m³\].
+    pub water_density: f64,
     /// Chilled-water temperature rise \[K\].
     pub chw_delta_t: f64,
     /// Chilled-water loop pressure drop \[kPa\].
@@ -204,7 +208,8 @@ pub struct Hour {
     pub it_kw: f64,
     /// Transformer, UPS and distribution losses.
     pub electrical_kw: f64,
-    /// Liquid-loop pumps (CDU and facility water).
+    /// Liquid-loop pumps (CDU and facility water; for hybrid, the in-row
+    /// exchangers' pumps and fans).
     pub pumps_kw: f64,
     /// Heat rejection of the main loop: fans, spray, chiller compressors.
     pub rejection_kw: f64,
@@ -227,8 +232,8 @@ impl Hour {
         self.it_kw + self.electrical_kw + self.cooling_kw() + self.misc_kw
     }
 
-    /// Power usage effectiveness of the hour (1 when there is no IT load and
-    /// so no ratio).
+    /// Power usage effectiveness of the hour (infinite when there is no IT
+    /// load).
     pub fn pue(&self) -> f64 {
         if self.it_kw > 0.0 { self.total_kw() / self.it_kw } else { f64::INFINITY }
     }
@@ -289,10 +294,17 @@ fn reject(p: &Params, lp: Loop, q: f64, db: f64, wb: f64, evap: bool) -> Rejecte
     Rejected { kw: fan_design + spray + compressor, water_l: water, mode: Mode::Chiller }
 }
 
-/// Pump power \[kW\] moving `q` kW of heat at `delta_t` through `dp_kpa`.
+/// Pump power \[kW\] moving `q` kW of heat at `delta_t` through `dp_kpa`
+/// in the glycol coolant.
 fn pump_kw(p: &Params, q: f64, delta_t: f64, dp_kpa: f64) -> f64 {
-    let kg_per_s = q / (p.coolant_cp * delta_t);
-    kg_per_s / p.coolant_density * dp_kpa / p.pump_efficiency
+    pump_fluid_kw(p, q, delta_t, dp_kpa, p.coolant_cp, p.coolant_density)
+}
+
+/// Pump power \[kW\] for a fluid of specific heat `cp` \[kJ/(kg·K)\] and
+/// density `rho` \[kg/m³\].
+fn pump_fluid_kw(p: &Params, q: f64, delta_t: f64, dp_kpa: f64, cp: f64, rho: f64) -> f64 {
+    let kg_per_s = q / (cp * delta_t);
+    kg_per_s / rho * dp_kpa / p.pump_efficiency
 }
 
 impl Design {
@@ -316,6 +328,8 @@ impl Design {
         };
         let ups_loss = ups.at(it, rated);
         let dist_loss = p.distribution.at(it, rated);
+        // The air side also removes what the UPS and distribution lose at full load.
+        let elec_design = ups.at(cap, rated) + p.distribution.at(cap, rated);
         let misc = p.misc_share * cap;
         let capture = self.capture();
         let q_liquid = capture * it;
@@ -326,17 +340,17 @@ impl Design {
                 let lp = Loop { supply_c: fws_c, delta_t: p.liquid_delta_t, design_kw: capture * cap };
                 let main = reject(p, lp, q_liquid, db, wb, self.evaporative);
                 let air = (1.0 - capture) * it + ups_loss + dist_loss;
-                (pumps, Some(main), air, (1.0 - capture) * cap, self.air_chw_c)
+                (pumps, Some(main), air, (1.0 - capture) * cap + elec_design, self.air_chw_c)
             }
             Cooling::Hybrid => {
                 // In-row heat exchangers: rack-loop pumps and their fans move the liquid share to room air.
                 let pumps = pump_kw(p, q_liquid, p.liquid_delta_t, p.tcs_dp_kpa) + p.crah_fan_share * q_liquid;
-                (pumps, None, it + ups_loss + dist_loss, cap, self.supply_c)
+                (pumps, None, it + ups_loss + dist_loss, cap + elec_design, self.supply_c)
             }
-            Cooling::Air => (0.0, None, it + ups_loss + dist_loss, cap, self.supply_c),
+            Cooling::Air => (0.0, None, it + ups_loss + dist_loss, cap + elec_design, self.supply_c),
         };
         let crah = p.crah_fan_share * air_heat;
-        let chw_pumps = pump_kw(p, air_heat, p.chw_delta_t, p.chw_dp_kpa);
+        let chw_pumps = pump_fluid_kw(p, air_heat, p.chw_delta_t, p.chw_dp_kpa, p.water_cp, p.water_density);
         let chw = Loop { supply_c: air_chw, delta_t: p.chw_delta_t, design_kw: air_heat_design.max(1e-9) };
         let plant = reject(p, chw, air_heat, db, wb, self.evaporative);
         let mode = main.map_or(plant.mode, |m| m.mode);
