@@ -532,20 +532,22 @@ impl Report for crate::facility::FacilityReport {
             _ => "-".to_owned(),
         };
         r.push("site", site, "");
-        r.push("weather", format!("{}: {}", self.weather.kind, self.weather.from), "");
-        let water = if self.evaporative { "evaporative allowed" } else { "zero-water" };
+        // The data set's first clause names it; the rest is in the JSON.
+        let from = self.weather.from.split(['(', ';']).next().unwrap_or_default().trim_end_matches([',', ' ']);
+        r.push("weather", format!("{}: {from}", self.weather.kind), "");
+        let water = if self.evaporative { "evaporative" } else { "zero-water" };
         let ups = match self.ups {
             crate::model::facility::Ups::DoubleConversion => "double-conversion UPS",
             crate::model::facility::Ups::Eco => "eco-mode UPS",
         };
         let supply = match self.cooling {
-            crate::model::facility::Cooling::Liquid => "coolant",
+            crate::model::facility::Cooling::Liquid => "rack coolant",
             _ => "chilled water",
         };
         r.push(
             "design",
             format!(
-                "{} cooling, {supply} at {:.1} °C, {ups} at {:.2}x capacity, {water}",
+                "{}, {supply} {:.1} °C, {ups} ({:.2}x), {water}",
                 self.cooling.name(),
                 self.supply_temp_c,
                 self.redundancy
@@ -580,7 +582,11 @@ impl Report for crate::facility::FacilityReport {
         r.push("peak facility power", sig(t.peak_facility_mw), "MW");
         r.push("water", sig(t.water_m3), "m³");
         let h = t.cooling_mode_hours;
-        r.push("hours dry / evaporative / chiller", format!("{} / {} / {}", h.dry, h.evaporative, h.chiller), "h");
+        r.push(
+            "main-loop hours dry / evaporative / chiller",
+            format!("{} / {} / {}", h.dry, h.evaporative, h.chiller),
+            "h",
+        );
         r.push("hottest hour (dry bulb)", sig(self.hottest_hour_dry_bulb_c), "°C");
         r.opt("electricity price", self.electricity_usd_per_kwh.map(sig), "USD/kWh");
         r.opt("energy cost", self.energy_cost_usd.map(|x| format!("{:.0}", x)), "USD");
