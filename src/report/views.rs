@@ -44,7 +44,15 @@ impl Report for EntryDetail {
     fn rows(&self) -> Vec<Vec<String>> {
         let mut rows = vec![vec!["kind".to_owned(), self.kind.clone()]];
         if let Value::Object(map) = &self.entry {
-            rows.extend(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| vec![k.clone(), cell(v)]));
+            for (k, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+                match v {
+                    // A nested table that is not a figure (a site's climate): one row per field.
+                    Value::Object(inner) if !inner.contains_key("value") => rows.extend(
+                        inner.iter().filter(|(_, v)| !v.is_null()).map(|(ik, iv)| vec![format!("{k}.{ik}"), cell(iv)]),
+                    ),
+                    _ => rows.push(vec![k.clone(), cell(v)]),
+                }
+            }
         }
         rows
     }

@@ -164,3 +164,13 @@ fn scenario_facility_keys_are_checked_with_their_place() {
     assert_eq!(v["evaporative"], false);
     assert_eq!(v["wue_l_per_kwh"], 0.0);
 }
+
+#[test]
+fn catalog_shows_a_sites_climate_with_its_source() {
+    let (code, out, err) = run(&["catalog", "show", "phoenix"]);
+    assert_eq!(code, 0, "{err}");
+    for field in ["climate.station", "climate.tmax_c", "climate.dew_point_c", "climate.source"] {
+        assert!(out.contains(field), "{field}: {out}");
+    }
+    assert!(out.contains("USA_AZ_Phoenix-Sky.Harbor.Intl.AP.722780_TMY3.stat"), "{out}");
+}
