@@ -5,4 +5,5 @@ pub mod collective;
 pub mod contention;
 pub mod facility;
 pub mod power;
+pub mod tco;
 pub mod training;

@@ -1,0 +1,196 @@
+use super::*;
+
+/// A GB300-like cluster of `gpus` GPUs with owning, on-demand, reserved and TaaS.
+fn fixture(gpus: f64) -> (Common, Vec<OptionSpec>, Inputs) {
+    let mut i = Inputs::default();
+    let u = |lo: f64, hi: f64| Dist::Uniform { lo, hi };
+    let c = Common {
+        gpus,
+        gpus_per_node: 4.0,
+        horizon_years: 5.0,
+        wacc: i.add("wacc", u(0.06, 0.10)),
+        utilization: i.add("utilization", Dist::Triangular { lo: 0.6, mode: 0.85, hi: 0.95 }),
+        goodput: i.add("goodput", u(0.85, 0.95)),
+        kw_busy_per_gpu: 1.44,
+        kw_idle_per_gpu: 0.35,
+        kw_fixed: 0.02 * gpus,
+        kw_capacity: 1.9 * gpus,
+        flops_per_gpu: 2.0e15,
+        tokens_per_gpu_hour: 3.0e6,
+        gpu_hours_per_run: 1.0e6,
+        data_tb: i.add("data_tb", Dist::Fixed(10_000.0)),
+        checkpoint_tb: i.add("checkpoint_tb", Dist::Fixed(100.0)),
+        move_year: Some(3.0),
+        reengineering_fte_months: i.add("reengineering", u(6.0, 24.0)),
+        overlap_months: i.add("overlap", u(1.0, 3.0)),
+        fte_usd_per_year: i.add("fte", u(150e3, 250e3)),
+    };
+    let own = Own {
+        node_usd: i.add("node_usd", Dist::Lognormal { lo: 3.0e6 / 18.0, hi: 4.0e6 / 18.0 }),
+        network_usd: i.add("network_usd", u(5_000.0 * gpus, 8_000.0 * gpus)),
+        install_share: i.add("install", u(0.02, 0.08)),
+        spares_share: i.add("spares", u(0.02, 0.05)),
+        life_years: i.add("life", u(5.0, 6.0)),
+        residual_share: i.add("residual", u(0.05, 0.2)),
+        build_usd_per_w: Some(i.add("build", u(10.0, 15.0))),
+        liquid_usd_per_kw: Some(i.add("liquid", u(300.0, 500.0))),
+        building_life_years: i.add("building_life", Dist::Fixed(20.0)),
+        colo_usd_per_kw_month: None,
+        pue: i.add("pue", u(1.06, 1.12)),
+        usd_per_kwh: i.add("kwh", u(0.06, 0.10)),
+        maintenance_share: i.add("maintenance", u(0.03, 0.08)),
+        software_share: i.add("software", u(0.01, 0.03)),
+        insurance_share: i.add("insurance", u(0.005, 0.01)),
+        fte_per_1000_gpus: i.add("fte_per_1000", u(1.0, 4.0)),
+        storage_usd_per_tb_month: i.add("storage", u(4.0, 12.0)),
+    };
+    let egress =
+        Egress { tiers: vec![(10.0, 0.09), (50.0, 0.085), (150.0, 0.07), (f64::INFINITY, 0.05)], exit_waiver: false };
+    let options = vec![
+        OptionSpec {
+            name: "own".into(),
+            kind: Kind::Own(own),
+            usd_per_gpu_hour: None,
+            egress: Egress::default(),
+            moves: false,
+        },
+        OptionSpec {
+            name: "on-demand".into(),
+            kind: Kind::OnDemand,
+            usd_per_gpu_hour: Some(i.add("od_price", u(10.0, 16.0))),
+            egress: egress.clone(),
+            moves: true,
+        },
+        OptionSpec {
+            name: "reserved".into(),
+            kind: Kind::Reserved3y,
+            usd_per_gpu_hour: Some(i.add("r3_price", u(5.0, 8.0))),
+            egress: egress.clone(),
+            moves: true,
+        },
+        OptionSpec {
+            name: "taas".into(),
+            kind: Kind::Taas,
+            usd_per_gpu_hour: Some(i.add("taas_price", u(9.0, 14.0))),
+            egress,
+            moves: false,
+        },
+    ];
+    (c, options, i)
+}
+
+#[test]
+fn quantiles_are_ordered_and_lognormal_keeps_its_ends() {
+    for d in [
+        Dist::Uniform { lo: 1.0, hi: 3.0 },
+        Dist::Triangular { lo: 1.0, mode: 1.5, hi: 3.0 },
+        Dist::Lognormal { lo: 1.0, hi: 3.0 },
+    ] {
+        assert!(d.quantile(0.1) <= d.quantile(0.5) && d.quantile(0.5) <= d.quantile(0.9), "{d:?}");
+    }
+    let l = Dist::Lognormal { lo: 2.0, hi: 8.0 };
+    assert!((l.quantile(0.05) - 2.0).abs() < 1e-6 && (l.quantile(0.95) - 8.0).abs() < 1e-6);
+    assert!((l.median() - 4.0).abs() < 1e-9);
+    let t = Dist::Triangular { lo: 0.0, mode: 1.0, hi: 1.0 };
+    assert!((t.quantile(0.25) - 0.5).abs() < 1e-9);
+}
+
+#[test]
+fn egress_tiers_add_up() {
+    let e = Egress { tiers: vec![(10.0, 0.09), (50.0, 0.085), (f64::INFINITY, 0.05)], exit_waiver: false };
+    // 10 TB at 0.09 + 40 TB at 0.085 + 50 TB at 0.05, per GB.
+    assert!((e.cost(100.0) - (10.0 * 90.0 + 40.0 * 85.0 + 50.0 * 50.0)).abs() < 1e-6);
+    assert_eq!(e.cost(0.0), 0.0);
+}
+
+#[test]
+fn owning_busy_beats_on_demand_and_costs_more_than_its_energy() {
+    let (c, o, i) = fixture(4608.0);
+    let mut x = i.medians();
+    x[c.utilization] = 0.9;
+    let m = evaluate(&c, &o, &x);
+    assert!(m[0].usd_per_gpu_hour < m[1].usd_per_gpu_hour, "{m:?}");
+    assert!(m[0].total_usd > m[0].energy_usd && m[0].energy_usd > 0.0);
+}
+
+#[test]
+fn a_useful_gpu_hour_costs_more_as_utilization_falls() {
+    let (c, o, i) = fixture(4608.0);
+    let mut x = i.medians();
+    let mut last = [0.0; 4];
+    for u in [0.95, 0.8, 0.6, 0.4, 0.2] {
+        x[c.utilization] = u;
+        let m = evaluate(&c, &o, &x);
+        for k in [0, 2] {
+            assert!(m[k].usd_per_useful_gpu_hour > last[k], "option {k} at {u}");
+            last[k] = m[k].usd_per_useful_gpu_hour;
+        }
+    }
+}
+
+#[test]
+fn totals_scale_with_gpus_where_nothing_else_changes() {
+    let (c1, o1, i1) = fixture(4608.0);
+    let (mut c2, o2, i2) = fixture(9216.0);
+    c2.move_year = None;
+    let mut c1 = c1;
+    c1.move_year = None;
+    let (mut x1, mut x2) = (i1.medians(), i2.medians());
+    // The data set does not grow with the cluster: leave it out, and everything else is per GPU.
+    for x in [&mut x1, &mut x2] {
+        x[c1.data_tb] = 0.0;
+        x[c1.checkpoint_tb] = 0.0;
+    }
+    let (a, b) = (evaluate(&c1, &o1, &x1), evaluate(&c2, &o2, &x2));
+    for k in 0..4 {
+        let scale = b[k].total_usd / a[k].total_usd;
+        assert!((scale - 2.0).abs() < 1e-9, "option {k}: {scale}");
+        assert!((b[k].usd_per_useful_gpu_hour / a[k].usd_per_useful_gpu_hour - 1.0).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn percentiles_are_ordered_and_the_run_is_thread_independent() {
+    let (c, o, i) = fixture(4608.0);
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| monte_carlo(&c, &o, &i, 7, 2000))
+    };
+    let one = run(1);
+    assert_eq!(one, run(4));
+    for k in 0..4 {
+        let p = P3::of(one.iter().map(|d| d[k].usd_per_useful_gpu_hour).collect());
+        assert!(p.p10 <= p.p50 && p.p50 <= p.p90 && p.p10 < p.p90, "{p:?}");
+    }
+    assert_ne!(one, monte_carlo(&c, &o, &i, 8, 2000));
+}
+
+#[test]
+fn latin_hypercube_covers_every_stratum_once() {
+    let mut i = Inputs::default();
+    i.add("x", Dist::Uniform { lo: 0.0, hi: 1.0 });
+    let n = 1000;
+    let mut seen: Vec<usize> = (0..n).map(|k| (draw(&i, 3, n, k)[0] * n as f64) as usize).collect();
+    seen.sort_unstable();
+    assert_eq!(seen, (0..n).collect::<Vec<_>>());
+}
+
+#[test]
+fn tornado_and_break_even() {
+    let (c, o, i) = fixture(4608.0);
+    let decision = |x: &[f64]| {
+        let m = evaluate(&c, &o, x);
+        m[0].npv_usd - m[1].npv_usd.min(m[2].npv_usd)
+    };
+    let t = tornado(&i, decision);
+    assert!(t.windows(2).all(|w| w[0].swing >= w[1].swing));
+    assert!(t.iter().any(|s| s.input == "utilization"));
+    let x = i.medians();
+    let u = break_even_utilization(&c, &o[0], &o[1], &x).expect("owning beats on-demand somewhere");
+    assert!(u > 0.01 && u < 1.0, "{u}");
+    let m = break_even_months(&c, &o[0], &o[1], &x).expect("owning pays back within five years");
+    assert!(m > 1.0 && m < 60.0, "{m}");
+}
