@@ -2,8 +2,8 @@
 
 use crate::cli::{
     AlgorithmArg, CalibrateArgs, CatalogCommand, Cli, CollectiveArgs, Command, CoolingArg, FacilityArgs, FormatArg,
-    Global, JobArgs, KindArg, OpArg, PlanArgs, PrecisionArg, RecomputeArg, SimulateArgs, StackArg, StepArgs, UpsArg,
-    ValidateWhat,
+    Global, JobArgs, KindArg, OpArg, PlanArgs, PrecisionArg, RecomputeArg, SimulateArgs, StackArg, StepArgs, TcoArgs,
+    UpsArg, ValidateWhat,
 };
 use anyhow::{Context, Result};
 use rackscale::calibrate::{self, Calibration};
@@ -64,6 +64,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Plan(args)) => plan(g, &args),
         Some(Command::Simulate(args)) => simulate(g, &args),
         Some(Command::Facility(args)) => facility(g, &args),
+        Some(Command::Tco(args)) => tco(g, &args),
     }
 }
 
@@ -328,6 +329,132 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
         eprintln!("wrote {}", path.display());
     }
     emit(g, &stem, &report)
+}
+
+fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
+    use rackscale::model::tco::Dist;
+    let catalog = load_catalog(g)?;
+    let mut s = Scenario::from_path(&a.scenario, &catalog)?;
+    if let Some(seed) = g.seed {
+        s.seed = seed;
+    }
+    let shown = a.scenario.display().to_string();
+    let Some(t) = s.tco.clone() else {
+        return Err(UsageError(format!("{shown} has no [tco] table; add one with `[[tco.option]]` entries")).into());
+    };
+    let samples = match a.samples {
+        Some(n) if (1..=1_000_000).contains(&n) => Some(n as usize),
+        Some(n) => return Err(UsageError(format!("--samples is {n}; give 1 to 1,000,000 draws")).into()),
+        None => None,
+    };
+    let system = catalog.systems.get(s.cluster.system.as_str())?;
+    let power = cluster_power(&s, &catalog)?;
+    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
+    let inv = Topology::build(&catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &fabric)?.inventory();
+    let out = catalog.fabrics.get(s.cluster.fabric.as_str())?;
+    let switch_usd = out.switch_price_usd.as_ref().map_or(Dist::Fixed(0.0), rackscale::scenario::tco::fig_dist);
+    // PUE: the facility model at the scenario's site and load, else the scenario's fixed PUE.
+    let site = s.facility.site.as_ref().map(|id| catalog.sites.get(id.as_str())).transpose()?;
+    let pue = match (site.filter(|x| x.climate.is_some()), s.facility.pue, t.pue) {
+        (_, _, Some(p)) => (p, String::new()),
+        (Some(site), _, None) => {
+            let args = FacilityArgs {
+                scenario: None,
+                site: None,
+                it_load_mw: None,
+                load_factor: None,
+                cooling: None,
+                supply_temp_c: None,
+                ups: None,
+                redundancy: None,
+                zero_water: false,
+                weather: None,
+                it_series: None,
+                price: None,
+            };
+            let cap = power.nameplate_w() / 1e3;
+            let design = facility_design(&args, Some(&s), &catalog, cap)?;
+            let (weather, _) = facility_weather(&args, Some(&s.facility), Some(site))?;
+            let lf = power.at(s.workload.utilization.get()) / power.nameplate_w();
+            let pue = design.run(&weather, |_| cap * lf).totals(&weather.month).annual_pue;
+            (
+                Dist::Fixed(pue),
+                format!(
+                    "PUE {pue:.3} from the facility model at {} ({} cooling)",
+                    site.id.get_ref(),
+                    design.cooling.name()
+                ),
+            )
+        }
+        (None, Some(p), None) => (Dist::Fixed(p), format!("PUE {p} fixed by the scenario")),
+        (None, None, None) => {
+            return Err(UsageError(format!(
+                "{shown}: no PUE: give `facility.site` (a site with a climate), `facility.pue` or `tco.pue`"
+            ))
+            .into());
+        }
+    };
+    let usd_per_kwh = match (t.usd_per_kwh, s.facility.electricity_usd_per_kwh) {
+        (Some(p), _) => p,
+        (None, Some(p)) => {
+            let tariff = site.and_then(|x| catalog.tariffs.find(x.tariff.get_ref()));
+            tariff
+                .filter(|t| t.usd_per_kwh.value == p)
+                .map_or(Dist::Fixed(p), |t| rackscale::scenario::tco::fig_dist(&t.usd_per_kwh))
+        }
+        (None, None) => {
+            return Err(UsageError(format!(
+                "{shown}: no electricity price: give `facility.site`, `facility.electricity_usd_per_kwh` or `tco.electricity_usd_per_kwh`"
+            ))
+            .into());
+        }
+    };
+    let training = training_summary(&s, &catalog)?;
+    let gpus = f64::from(s.cluster.gpus);
+    let simulated = match &a.sim {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read `{}`", p.display()))?;
+            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                UsageError(format!("{}: not the JSON `simulate --format json` writes: {e}", p.display()))
+            })?;
+            let get = |k: &str| v["summary"][k].as_f64();
+            match (get("utilization"), get("goodput")) {
+                (Some(u), Some(g)) => Some((u, g)),
+                _ => {
+                    return Err(UsageError(format!(
+                        "{}: no summary.utilization and summary.goodput; give `simulate SCENARIO --format json` output",
+                        p.display()
+                    ))
+                    .into());
+                }
+            }
+        }
+        None => None,
+    };
+    let cx = rackscale::tco::Context {
+        scenario: s.name.clone(),
+        system: system.id.get_ref().clone(),
+        site: site.map(|x| x.id.get_ref().clone()),
+        gpus,
+        gpus_per_node: f64::from(system.gpus_per_node.get()),
+        nodes_per_rack: f64::from(system.nodes_per_rack.get()),
+        liquid: system.cooling != rackscale::catalog::Cooling::Air,
+        power,
+        switches: (inv.fabric.leaf_switches + inv.fabric.spine_switches + inv.fabric.core_switches) as f64,
+        transceivers: inv.fabric.transceivers as f64,
+        cables: inv.fabric.cables as f64,
+        switch_usd,
+        pue,
+        usd_per_kwh,
+        flops_per_gpu: training.as_ref().map(|x| x.sustained_model_eflops * 1e18 / gpus),
+        tokens_per_gpu_hour: training.as_ref().map(|x| x.tokens_per_s * 3600.0 / gpus),
+        run_tokens: s.training.as_ref().and_then(|x| x.tokens),
+        simulated,
+        seed: s.seed,
+        samples,
+    };
+    let report = rackscale::tco::run(&t, &cx).map_err(UsageError)?;
+    emit(g, &format!("tco-{}", s.name), &report)
 }
 
 /// The hall's IT capacity \[kW\] and load over the run, with a note on how

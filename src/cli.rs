@@ -79,6 +79,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Facility power, PUE, water, energy cost and carbon hour by hour for a site's weather.
     Facility(FacilityArgs),
+    /// Cost of owning against renting and training as a service, with P10/P50/P90 ranges.
+    Tco(TcoArgs),
     /// Compare predictions with the published measurements shipped in data/.
     Validate {
         /// Which tables.
@@ -145,6 +147,20 @@ pub struct FacilityArgs {
     /// Electricity price \[USD/kWh\] (default: the site's tariff).
     #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub price: Option<f64>,
+}
+
+/// `tco` arguments.
+#[derive(Debug, Args)]
+pub struct TcoArgs {
+    /// Scenario file with a `[tco]` table.
+    pub scenario: PathBuf,
+    /// Monte Carlo draws (overrides `tco.samples`).
+    #[arg(long, allow_negative_numbers = true)]
+    pub samples: Option<i64>,
+    /// `simulate --format json` output of the same scenario: its utilization and goodput replace
+    /// the assumed ones.
+    #[arg(long, value_name = "JSON")]
+    pub sim: Option<PathBuf>,
 }
 
 /// Cooling designs.

@@ -12,6 +12,7 @@ const COLLECTIVE_VALIDATION: &str = include_str!("../data/validation/collectives
 const RELIABILITY: &str = include_str!("../data/reliability.toml");
 const FACILITY: &str = include_str!("../data/facility.toml");
 const POWER: &str = include_str!("../data/power.toml");
+const TCO: &str = include_str!("../data/tco.toml");
 
 /// The built-in collective parameters. The file is part of the binary and
 /// checked by a unit test, so a failure here is a build defect.
@@ -339,6 +340,92 @@ pub fn power_params() -> crate::model::power::PowerParams {
     }
 }
 
+/// A system's hardware price.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemPrice {
+    /// System id.
+    pub id: String,
+    /// Price of a rack (rack-scale systems).
+    pub usd_per_rack: Option<f64>,
+    /// Price of a node.
+    pub usd_per_node: Option<f64>,
+    /// Range of the price.
+    pub range: [f64; 2],
+    /// `PUBLISHED` or `ASSUMED`.
+    pub status: String,
+    /// Citation.
+    pub source: String,
+    /// When.
+    pub date: String,
+}
+
+/// A provider's egress tiers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EgressEntry {
+    /// Provider, as offers name it.
+    pub provider: String,
+    /// `[up to TB per month, USD per GB]`.
+    pub tiers: Vec<[f64; 2]>,
+    /// Leaving entirely is free.
+    pub exit_waiver: bool,
+    /// Citation.
+    pub source: String,
+    /// When.
+    pub date: String,
+}
+
+/// Construction cost of a site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildCost {
+    /// Site id.
+    pub site: String,
+    /// USD per IT watt.
+    pub usd_per_w: f64,
+    /// Citation.
+    pub source: String,
+    /// When.
+    pub date: String,
+}
+
+/// `data/tco.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TcoDefaults {
+    /// Hardware prices.
+    pub system: Vec<SystemPrice>,
+    /// Owning defaults by name.
+    pub own: std::collections::BTreeMap<String, Sourced>,
+    /// Lock-in defaults by name.
+    pub lock_in: std::collections::BTreeMap<String, Sourced>,
+    /// Egress tiers.
+    pub egress: Vec<EgressEntry>,
+    /// Construction cost by site.
+    pub build_cost: Vec<BuildCost>,
+    /// Utilization and goodput when nothing else gives them.
+    #[serde(rename = "use")]
+    pub usage: std::collections::BTreeMap<String, Sourced>,
+}
+
+impl TcoDefaults {
+    /// A default by `table.name`; the file is unit-tested to hold every name the model asks for.
+    pub fn get(&self, table: &str, name: &str) -> &Sourced {
+        let t = match table {
+            "own" => &self.own,
+            "lock_in" => &self.lock_in,
+            _ => &self.usage,
+        };
+        t.get(name).unwrap_or_else(|| panic!("data/tco.toml has [{table}.{name}] (unit-tested)"))
+    }
+}
+
+/// The built-in TCO defaults.
+pub fn tco_defaults() -> TcoDefaults {
+    toml::from_str(TCO).expect("data/tco.toml is valid (unit-tested)")
+}
+
 /// The built-in facility parameters.
 pub fn facility_defaults() -> FacilityDefaults {
     toml::from_str(FACILITY).expect("data/facility.toml is valid (unit-tested)")
@@ -486,6 +573,27 @@ mod tests {
         for (name, s) in super::power_defaults().all() {
             assert!(s.range[0] <= s.value && s.value <= s.range[1], "{name}: {s:?}");
             assert!(matches!(s.status.as_str(), "PUBLISHED" | "ASSUMED" | "DERIVED") && !s.source.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn tco_defaults_are_sourced_and_in_range() {
+        let d = super::tco_defaults();
+        for t in [&d.own, &d.lock_in, &d.usage] {
+            for (name, s) in t {
+                assert!(s.range[0] <= s.value && s.value <= s.range[1], "{name}: {s:?}");
+                assert!(!s.source.is_empty() && matches!(s.status.as_str(), "PUBLISHED" | "ASSUMED" | "DERIVED"));
+            }
+        }
+        for name in crate::tco::OWN_DEFAULTS {
+            assert!(d.own.contains_key(*name), "{name}");
+        }
+        for p in &d.system {
+            let v = p.usd_per_rack.or(p.usd_per_node).unwrap();
+            assert!(p.range[0] <= v && v <= p.range[1], "{}", p.id);
+        }
+        for e in &d.egress {
+            assert!(e.tiers.windows(2).all(|w| w[0][0] < w[1][0]), "{}", e.provider);
         }
     }
 

@@ -35,6 +35,7 @@ pub mod scenario;
 pub mod sim;
 pub mod sizes;
 pub mod suggest;
+pub mod tco;
 pub mod topology;
 pub mod units;
 pub mod validation;

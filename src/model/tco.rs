@@ -405,8 +405,9 @@ fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
         npv_usd: npv,
         usd_per_gpu_hour: per(pv_delivered),
         usd_per_useful_gpu_hour: per_useful,
-        usd_per_useful_eflop_hour: per_useful / (c.flops_per_gpu / 1e18).max(1e-30),
-        usd_per_million_tokens: per_useful / (c.tokens_per_gpu_hour / 1e6).max(1e-30),
+        // NaN when no training job gives FLOPs or tokens (NaN.max() would hide it).
+        usd_per_useful_eflop_hour: per_useful / (c.flops_per_gpu / 1e18),
+        usd_per_million_tokens: per_useful / (c.tokens_per_gpu_hour / 1e6),
         usd_per_run: per_useful * c.gpu_hours_per_run,
         lock_in_usd: lock_in,
         energy_usd: energy,
@@ -531,18 +532,32 @@ pub fn tornado(inputs: &Inputs, decision: impl Fn(&[f64]) -> f64) -> Vec<Swing> 
     out
 }
 
+/// Where owning's cost per useful GPU-hour meets a rental's as utilization varies.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Crossover {
+    /// Owning is cheaper above this utilization.
+    At(f64),
+    /// Owning is cheaper at any utilization from 1% (a reservation pays idle hours too).
+    OwnAlwaysCheaper,
+    /// Owning is dearer even fully used.
+    RentAlwaysCheaper,
+}
+
 /// The utilization at which owning's cost per useful GPU-hour equals
-/// `rental`'s, everything else at `x`; `None` when owning is dearer even
-/// fully used or cheaper even at 1%.
-pub fn break_even_utilization(c: &Common, own: &OptionSpec, rental: &OptionSpec, x: &[f64]) -> Option<f64> {
+/// `rental`'s, everything else at `x`.
+pub fn break_even_utilization(c: &Common, own: &OptionSpec, rental: &OptionSpec, x: &[f64]) -> Crossover {
     let gap = |u: f64| {
         let mut y = x.to_vec();
         y[c.utilization] = u;
         evaluate_one(c, own, &y).usd_per_useful_gpu_hour - evaluate_one(c, rental, &y).usd_per_useful_gpu_hour
     };
     let (mut lo, mut hi) = (0.01, 1.0);
-    if gap(hi) > 0.0 || gap(lo) < 0.0 {
-        return None;
+    if gap(hi) > 0.0 {
+        return Crossover::RentAlwaysCheaper;
+    }
+    if gap(lo) <= 0.0 {
+        return Crossover::OwnAlwaysCheaper;
     }
     for _ in 0..60 {
         let mid = (lo + hi) / 2.0;
@@ -552,7 +567,7 @@ pub fn break_even_utilization(c: &Common, own: &OptionSpec, rental: &OptionSpec,
             hi = mid;
         }
     }
-    Some((lo + hi) / 2.0)
+    Crossover::At((lo + hi) / 2.0)
 }
 
 /// Months after which owning has cost less in total than `rental`

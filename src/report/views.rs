@@ -631,6 +631,79 @@ impl Report for crate::facility::FacilityReport {
     }
 }
 
+impl Report for crate::tco::TcoReport {
+    fn columns(&self) -> Vec<&'static str> {
+        vec![
+            "option",
+            "kind",
+            "total musd p10/p50/p90",
+            "usd/gpu-h p50",
+            "usd/useful gpu-h p10/p50/p90",
+            "usd/m tokens p50",
+            "lock-in musd p50",
+        ]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        let p3 = |p: &crate::model::tco::P3, scale: f64| {
+            format!("{} / {} / {}", sig(p.p10 / scale), sig(p.p50 / scale), sig(p.p90 / scale))
+        };
+        self.options
+            .iter()
+            .map(|o| {
+                vec![
+                    o.name.clone(),
+                    o.kind.clone(),
+                    p3(&o.total_usd, 1e6),
+                    sig(o.usd_per_gpu_hour.p50),
+                    p3(&o.usd_per_useful_gpu_hour, 1.0),
+                    o.usd_per_million_tokens.map_or_else(|| "-".to_owned(), |p| sig(p.p50)),
+                    sig(o.lock_in_usd.p50 / 1e6),
+                ]
+            })
+            .collect()
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+    fn footer(&self) -> Vec<String> {
+        let mut f = vec![format!(
+            "{} GPUs of {} over {} years, {} draws (seed {}); {}",
+            self.gpus,
+            self.system,
+            sig(self.horizon_years),
+            self.samples,
+            self.seed,
+            self.notes.join("; ")
+        )];
+        for o in &self.options {
+            if let Some(m) = &o.margin_usd_per_useful_gpu_hour {
+                f.push(format!(
+                    "{}: provider margin per useful GPU-hour {} / {} / {} USD (price less the owned cost)",
+                    o.name,
+                    sig(m.p10),
+                    sig(m.p50),
+                    sig(m.p90)
+                ));
+            }
+        }
+        for b in &self.break_even {
+            let u = match b.utilization {
+                crate::model::tco::Crossover::At(u) => format!("owning is cheaper above {:.0}% utilization", 100.0 * u),
+                crate::model::tco::Crossover::OwnAlwaysCheaper => "owning is cheaper at any utilization".to_owned(),
+                crate::model::tco::Crossover::RentAlwaysCheaper => "renting is cheaper at any utilization".to_owned(),
+            };
+            let m = b.months.map_or_else(|| "not within the horizon".to_owned(), |m| format!("{} months", sig(m)));
+            f.push(format!("owning vs {}: {u}; owning pays back after {m}", b.against));
+        }
+        let top: Vec<String> =
+            self.tornado.iter().take(5).map(|s| format!("{} ({} MUSD)", s.input, sig(s.swing / 1e6))).collect();
+        if !top.is_empty() {
+            f.push(format!("tornado ({}): {}", self.decision, top.join(", ")));
+        }
+        f
+    }
+}
+
 /// Four significant figures, without exponent for everyday magnitudes.
 fn sig(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {

@@ -7,6 +7,7 @@
 //! ```
 
 pub mod simulation;
+pub mod tco;
 mod template;
 mod training;
 mod validate;
@@ -60,6 +61,9 @@ pub struct Scenario {
     pub training: Option<Training>,
     /// The discrete-event run, if given.
     pub simulation: Option<simulation::Simulation>,
+    /// The cost comparison, if given.
+    #[serde(skip)]
+    pub tco: Option<tco::Tco>,
     /// Things that are allowed but probably not meant.
     pub warnings: Vec<Warning>,
 }

@@ -27,6 +27,7 @@ pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -
         v.training(t, cluster.as_ref().map(|c| c.gpus), domain, gpu)
     });
     let simulation = w.simulation.and_then(|s| v.simulation(s));
+    let tco = w.tco.and_then(|t| v.tco(t));
     let (Some(cluster), Some(facility), Some(workload)) = (cluster, facility, workload) else {
         debug_assert!(!v.problems.is_empty(), "a section failed without saying why");
         return Err(v.problems);
@@ -43,6 +44,7 @@ pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -
         workload,
         training,
         simulation,
+        tco,
         warnings: v.warnings,
     })
 }

@@ -18,6 +18,7 @@ pub struct ScenarioWire {
     pub workload: WorkloadWire,
     pub training: Option<Spanned<TrainingWire>>,
     pub simulation: Option<SimulationWire>,
+    pub tco: Option<super::tco::TcoWire>,
 }
 
 /// `[training]`: a training job on the cluster.

@@ -189,8 +189,12 @@ fn tornado_and_break_even() {
     assert!(t.windows(2).all(|w| w[0].swing >= w[1].swing));
     assert!(t.iter().any(|s| s.input == "utilization"));
     let x = i.medians();
-    let u = break_even_utilization(&c, &o[0], &o[1], &x).expect("owning beats on-demand somewhere");
+    let Crossover::At(u) = break_even_utilization(&c, &o[0], &o[1], &x) else {
+        panic!("owning beats on-demand somewhere")
+    };
     assert!(u > 0.01 && u < 1.0, "{u}");
+    // A reservation pays idle hours as owning does: no crossover.
+    assert_ne!(break_even_utilization(&c, &o[0], &o[2], &x), Crossover::At(0.5));
     let m = break_even_months(&c, &o[0], &o[1], &x).expect("owning pays back within five years");
     assert!(m > 1.0 && m < 60.0, "{m}");
 }

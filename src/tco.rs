@@ -1,0 +1,400 @@
+//! The `tco` pipeline: a scenario's `[tco]` options, the catalog's prices,
+//! the facility and training models' outputs and the defaults of
+//! `data/tco.toml`, through the Monte Carlo of [`crate::model::tco`].
+
+use crate::data::{TcoDefaults, tco_defaults};
+use crate::model::power::ClusterPower;
+use crate::model::tco::{
+    self as m, Common, Dist, Egress, Inputs, Kind, Metrics, OptionSpec, Own, P3, Swing, break_even_months,
+    break_even_utilization,
+};
+use crate::scenario::tco::{Housing, Tco};
+use serde::Serialize;
+
+/// Owning defaults the model reads from `data/tco.toml`.
+pub const OWN_DEFAULTS: &[&str] = &[
+    "transceiver_usd",
+    "cable_usd",
+    "install_share",
+    "spares_share",
+    "life_years",
+    "residual_share",
+    "wacc",
+    "building_life_years",
+    "build_usd_per_w",
+    "liquid_usd_per_kw",
+    "colo_usd_per_kw_month",
+    "maintenance_share",
+    "software_share",
+    "insurance_share",
+    "fte_per_1000_gpus",
+    "fte_usd_per_year",
+    "storage_usd_per_tb_month",
+];
+
+/// Everything the pipeline needs besides `[tco]`, resolved by the caller.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Scenario name.
+    pub scenario: String,
+    /// System id.
+    pub system: String,
+    /// Site id, if any.
+    pub site: Option<String>,
+    /// GPUs.
+    pub gpus: f64,
+    /// GPUs per node.
+    pub gpus_per_node: f64,
+    /// Nodes per rack.
+    pub nodes_per_rack: f64,
+    /// Cooling is liquid (a liquid plant is built).
+    pub liquid: bool,
+    /// IT power model.
+    pub power: ClusterPower,
+    /// Scale-out switches, transceivers and cables.
+    pub switches: f64,
+    /// Transceivers.
+    pub transceivers: f64,
+    /// Cables.
+    pub cables: f64,
+    /// Switch price \[USD\].
+    pub switch_usd: Dist,
+    /// PUE and where it came from.
+    pub pue: (Dist, String),
+    /// Electricity price \[USD/kWh\].
+    pub usd_per_kwh: Dist,
+    /// Sustained model FLOP/s per GPU, if a training job is given.
+    pub flops_per_gpu: Option<f64>,
+    /// Tokens per GPU-hour, if a training job is given.
+    pub tokens_per_gpu_hour: Option<f64>,
+    /// Tokens of one run.
+    pub run_tokens: Option<f64>,
+    /// Utilization and goodput measured by a simulation, if given.
+    pub simulated: Option<(f64, f64)>,
+    /// Seed.
+    pub seed: u64,
+    /// Draws (overrides the scenario's).
+    pub samples: Option<usize>,
+}
+
+/// A metric's spread for one option.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionReport {
+    /// Name.
+    pub name: String,
+    /// `own`, `on_demand`, `reserved_1y`, `reserved_3y`, `capacity_block`, `taas`.
+    pub kind: String,
+    /// Provider, if rented.
+    pub provider: Option<String>,
+    /// Undiscounted total over the horizon \[USD\].
+    pub total_usd: P3,
+    /// Present value \[USD\].
+    pub npv_usd: P3,
+    /// Per GPU-hour paid for (rentals) or owned.
+    pub usd_per_gpu_hour: P3,
+    /// Per useful GPU-hour.
+    pub usd_per_useful_gpu_hour: P3,
+    /// Per useful exaFLOP-hour of sustained model FLOPs.
+    pub usd_per_useful_eflop_hour: Option<P3>,
+    /// Per million trained tokens.
+    pub usd_per_million_tokens: Option<P3>,
+    /// Per training run.
+    pub usd_per_run: Option<P3>,
+    /// Lock-in costs of a move \[USD\].
+    pub lock_in_usd: P3,
+    /// Energy \[USD\] (owning).
+    pub energy_usd: P3,
+    /// Provider's margin per useful GPU-hour: price less the first owned
+    /// option's cost (training as a service).
+    pub margin_usd_per_useful_gpu_hour: Option<P3>,
+}
+
+/// Owning against a rental, at the inputs' medians.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakEven {
+    /// Rental option.
+    pub against: String,
+    /// Utilization at which owning's cost per useful GPU-hour equals the rental's.
+    pub utilization: m::Crossover,
+    /// Months after which owning has cost less in total.
+    pub months: Option<f64>,
+}
+
+/// One input as used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputRow {
+    /// Name.
+    pub name: String,
+    /// 10th, 50th, 90th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+/// What `tco` reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TcoReport {
+    /// Scenario.
+    pub scenario: String,
+    /// System.
+    pub system: String,
+    /// GPUs.
+    pub gpus: f64,
+    /// Years compared.
+    pub horizon_years: f64,
+    /// Draws.
+    pub samples: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Options.
+    pub options: Vec<OptionReport>,
+    /// What the tornado ranks inputs by.
+    pub decision: String,
+    /// Inputs by how far they swing the decision.
+    pub tornado: Vec<Swing>,
+    /// Owning against each rental.
+    pub break_even: Vec<BreakEven>,
+    /// Inputs with their spreads.
+    pub inputs: Vec<InputRow>,
+    /// Where utilization, goodput and PUE came from.
+    pub notes: Vec<String>,
+}
+
+fn tri(s: &crate::data::Sourced) -> Dist {
+    if s.range[1] > s.range[0] {
+        Dist::Triangular { lo: s.range[0], mode: s.value, hi: s.range[1] }
+    } else {
+        Dist::Fixed(s.value)
+    }
+}
+
+/// EU Data Act: switching charges at cost until 12 January 2027, banned after.
+const DATA_ACT_BAN: f64 = 2027.0 + 11.0 / 365.0;
+
+/// Runs the comparison.
+pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
+    let d: TcoDefaults = tco_defaults();
+    let mut inputs = Inputs::default();
+    let mut notes = Vec::new();
+    let own_d = |name: &str| tri(d.get("own", name));
+    let (util, good) = match cx.simulated {
+        Some((u, g)) => {
+            notes.push(format!("utilization {u:.3} and goodput {g:.3} from the simulation"));
+            (Dist::Fixed(u), Dist::Fixed(g))
+        }
+        None => (tri(d.get("use", "utilization")), tri(d.get("use", "goodput"))),
+    };
+    let util = t.utilization.unwrap_or(util);
+    let good = t.goodput.unwrap_or(good);
+    let pue = t.pue.unwrap_or(cx.pue.0);
+    notes.push(if t.pue.is_some() { "PUE from the scenario's [tco]".to_owned() } else { cx.pue.1.clone() });
+    let power = &cx.power;
+    let (busy, idle, fixed) = power.per_gpu();
+    let horizon = t.horizon_years;
+    let c = Common {
+        gpus: cx.gpus,
+        gpus_per_node: cx.gpus_per_node,
+        horizon_years: horizon,
+        wacc: inputs.add("wacc", t.wacc.unwrap_or(own_d("wacc"))),
+        utilization: inputs.add("utilization", util),
+        goodput: inputs.add("goodput", good),
+        kw_busy_per_gpu: busy / 1e3,
+        kw_idle_per_gpu: idle / 1e3,
+        kw_fixed: fixed / 1e3,
+        kw_capacity: power.nameplate_w() / 1e3,
+        flops_per_gpu: cx.flops_per_gpu.unwrap_or(f64::NAN),
+        tokens_per_gpu_hour: cx.tokens_per_gpu_hour.unwrap_or(f64::NAN),
+        gpu_hours_per_run: match (cx.run_tokens.or(t.run_tokens), cx.tokens_per_gpu_hour) {
+            (Some(tok), Some(rate)) => tok / rate,
+            _ => f64::NAN,
+        },
+        data_tb: inputs.add("data_tb", t.data_tb),
+        checkpoint_tb: inputs.add("checkpoint_tb", t.checkpoint_tb),
+        move_year: t.move_in_year,
+        reengineering_fte_months: inputs.add(
+            "reengineering_fte_months",
+            t.reengineering_fte_months.unwrap_or(tri(d.get("lock_in", "reengineering_fte_months"))),
+        ),
+        overlap_months: inputs
+            .add("overlap_months", t.overlap_months.unwrap_or(tri(d.get("lock_in", "overlap_months")))),
+        fte_usd_per_year: inputs.add("fte_usd_per_year", own_d("fte_usd_per_year")),
+    };
+    let mut options = Vec::new();
+    for o in &t.options {
+        let kind = match o.kind.as_str() {
+            "own" => Kind::Own(own_inputs(&mut inputs, &d, o, cx, pue)?),
+            "on_demand" => Kind::OnDemand,
+            "reserved_1y" => Kind::Reserved1y,
+            "reserved_3y" => Kind::Reserved3y,
+            "capacity_block" => Kind::CapacityBlock,
+            _ => Kind::Taas,
+        };
+        let price = o.usd_per_gpu_hour.map(|p| inputs.add(format!("{}.usd_per_gpu_hour", o.name), p));
+        let egress = if o.moves && t.move_in_year.is_some() { egress_of(&d, o, t)? } else { Egress::default() };
+        options.push(OptionSpec { name: o.name.clone(), kind, usd_per_gpu_hour: price, egress, moves: o.moves });
+    }
+    let samples = cx.samples.unwrap_or(t.samples);
+    let draws = m::monte_carlo(&c, &options, &inputs, cx.seed, samples);
+    let own_index = options.iter().position(|o| matches!(o.kind, Kind::Own(_)));
+    let col = |k: usize, f: fn(&Metrics) -> f64| P3::of(draws.iter().map(|d| f(&d[k])).collect());
+    let finite = |p: P3| p.p50.is_finite().then_some(p);
+    let reports = options
+        .iter()
+        .enumerate()
+        .map(|(k, o)| OptionReport {
+            name: o.name.clone(),
+            kind: o.kind.name().to_owned(),
+            provider: t.options[k].provider.clone(),
+            total_usd: col(k, |m| m.total_usd),
+            npv_usd: col(k, |m| m.npv_usd),
+            usd_per_gpu_hour: col(k, |m| m.usd_per_gpu_hour),
+            usd_per_useful_gpu_hour: col(k, |m| m.usd_per_useful_gpu_hour),
+            usd_per_useful_eflop_hour: finite(col(k, |m| m.usd_per_useful_eflop_hour)),
+            usd_per_million_tokens: finite(col(k, |m| m.usd_per_million_tokens)),
+            usd_per_run: finite(col(k, |m| m.usd_per_run)),
+            lock_in_usd: col(k, |m| m.lock_in_usd),
+            energy_usd: col(k, |m| m.energy_usd),
+            margin_usd_per_useful_gpu_hour: match (o.kind.clone(), own_index, o.usd_per_gpu_hour) {
+                (Kind::Taas, Some(w), Some(p)) => {
+                    let v: Vec<f64> = (0..samples)
+                        .map(|i| {
+                            let x = m::draw(&inputs, cx.seed, samples, i);
+                            x[p] - draws[i][w].usd_per_useful_gpu_hour
+                        })
+                        .collect();
+                    Some(P3::of(v))
+                }
+                _ => None,
+            },
+        })
+        .collect();
+    // The decision: owning against the cheapest alternative, or the two cheapest alternatives.
+    let owned: Vec<usize> = (0..options.len()).filter(|k| matches!(options[*k].kind, Kind::Own(_))).collect();
+    let (decision, tornado) = if !owned.is_empty() && owned.len() < options.len() {
+        let f = |x: &[f64]| {
+            let ms = m::evaluate(&c, &options, x);
+            let (mut own, mut other) = (f64::INFINITY, f64::INFINITY);
+            for (k, m) in ms.iter().enumerate() {
+                if owned.contains(&k) { own = own.min(m.npv_usd) } else { other = other.min(m.npv_usd) }
+            }
+            own - other
+        };
+        ("present value of the cheapest owned option less the cheapest other [USD]".to_owned(), m::tornado(&inputs, f))
+    } else {
+        let f = |x: &[f64]| {
+            let mut v: Vec<f64> = m::evaluate(&c, &options, x).iter().map(|m| m.npv_usd).collect();
+            v.sort_by(f64::total_cmp);
+            v.get(1).copied().unwrap_or(0.0) - v[0]
+        };
+        ("present value of the second cheapest option less the cheapest [USD]".to_owned(), m::tornado(&inputs, f))
+    };
+    let med = inputs.medians();
+    let break_even = match own_index {
+        Some(w) => options
+            .iter()
+            .filter(|o| !matches!(o.kind, Kind::Own(_)))
+            .map(|r| BreakEven {
+                against: r.name.clone(),
+                utilization: break_even_utilization(&c, &options[w], r, &med),
+                months: break_even_months(&c, &options[w], r, &med),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let rows = inputs
+        .names
+        .iter()
+        .zip(&inputs.dists)
+        .map(|(n, d)| InputRow { name: n.clone(), p10: d.quantile(0.1), p50: d.median(), p90: d.quantile(0.9) })
+        .collect();
+    Ok(TcoReport {
+        scenario: cx.scenario.clone(),
+        system: cx.system.clone(),
+        gpus: cx.gpus,
+        horizon_years: horizon,
+        samples,
+        seed: cx.seed,
+        options: reports,
+        decision,
+        tornado,
+        break_even,
+        inputs: rows,
+        notes,
+    })
+}
+
+fn own_inputs(
+    inputs: &mut Inputs,
+    d: &TcoDefaults,
+    o: &crate::scenario::tco::TcoOption,
+    cx: &Context,
+    pue: Dist,
+) -> Result<Own, String> {
+    let own_d = |name: &str| tri(d.get("own", name));
+    let node = match o.node_usd {
+        Some(n) => n,
+        None => {
+            let p = d.system.iter().find(|p| p.id == cx.system).ok_or_else(|| {
+                format!(
+                    "no hardware price for system `{}` in data/tco.toml; give `node_usd` in the `own` option (USD per node)",
+                    cx.system
+                )
+            })?;
+            let per = if p.usd_per_rack.is_some() { cx.nodes_per_rack } else { 1.0 };
+            let v = p.usd_per_rack.or(p.usd_per_node).unwrap_or(0.0);
+            Dist::Triangular { lo: p.range[0] / per, mode: v / per, hi: p.range[1] / per }
+        }
+    };
+    // Network: switches at the catalog's price, every link's optics and cable.
+    let (t, cab) = (own_d("transceiver_usd"), own_d("cable_usd"));
+    let sw = cx.switch_usd;
+    let at = |q: f64| cx.switches * sw.quantile(q) + cx.transceivers * t.quantile(q) + cx.cables * cab.quantile(q);
+    let network = Dist::Triangular { lo: at(0.0), mode: at(0.5), hi: at(1.0) };
+    let name = |s: &str| format!("{}.{s}", o.name);
+    let site_build = cx.site.as_ref().and_then(|s| d.build_cost.iter().find(|b| &b.site == s)).map(|b| b.usd_per_w);
+    let build = site_build.map_or(own_d("build_usd_per_w"), |v| Dist::Triangular { lo: v * 0.9, mode: v, hi: v * 1.1 });
+    Ok(Own {
+        node_usd: inputs.add(name("node_usd"), node),
+        network_usd: inputs.add(name("network_usd"), network),
+        install_share: inputs.add(name("install_share"), own_d("install_share")),
+        spares_share: inputs.add(name("spares_share"), own_d("spares_share")),
+        life_years: inputs.add(name("life_years"), own_d("life_years")),
+        residual_share: inputs.add(name("residual_share"), own_d("residual_share")),
+        build_usd_per_w: (o.housing == Housing::Build).then(|| inputs.add(name("build_usd_per_w"), build)),
+        liquid_usd_per_kw: (o.housing == Housing::Build && cx.liquid)
+            .then(|| inputs.add(name("liquid_usd_per_kw"), own_d("liquid_usd_per_kw"))),
+        building_life_years: inputs.add(name("building_life_years"), own_d("building_life_years")),
+        colo_usd_per_kw_month: (o.housing == Housing::Colo)
+            .then(|| inputs.add(name("colo_usd_per_kw_month"), own_d("colo_usd_per_kw_month"))),
+        pue: inputs.add(name("pue"), pue),
+        usd_per_kwh: inputs.add(name("usd_per_kwh"), cx.usd_per_kwh),
+        maintenance_share: inputs.add(name("maintenance_share"), own_d("maintenance_share")),
+        software_share: inputs.add(name("software_share"), own_d("software_share")),
+        insurance_share: inputs.add(name("insurance_share"), own_d("insurance_share")),
+        fte_per_1000_gpus: inputs.add(name("fte_per_1000_gpus"), own_d("fte_per_1000_gpus")),
+        storage_usd_per_tb_month: inputs.add(name("storage_usd_per_tb_month"), own_d("storage_usd_per_tb_month")),
+    })
+}
+
+/// The egress a move out of `o`'s provider pays.
+fn egress_of(d: &TcoDefaults, o: &crate::scenario::tco::TcoOption, t: &Tco) -> Result<Egress, String> {
+    let Some(provider) = &o.provider else {
+        return Err(format!("option `{}` moves provider but names none; give `provider` or an `offer`", o.name));
+    };
+    let e = d.egress.iter().find(|e| e.provider.eq_ignore_ascii_case(provider)).ok_or_else(|| {
+        let known: Vec<&str> = d.egress.iter().map(|e| e.provider.as_str()).collect();
+        format!("no egress prices for provider `{provider}` (option `{}`); known: {}", o.name, known.join(", "))
+    })?;
+    let mut egress = Egress {
+        tiers: e.tiers.iter().map(|[to, usd]| (if *to >= 1e11 { f64::INFINITY } else { *to }, *usd)).collect(),
+        exit_waiver: o.exit_waiver.unwrap_or(e.exit_waiver),
+    };
+    if t.eu_customer && !egress.exit_waiver {
+        let when = t.start_year + t.move_in_year.unwrap_or(0.0);
+        let at_cost = tco_defaults().get("lock_in", "eu_at_cost_usd_per_gb").value;
+        egress.tiers = if when >= DATA_ACT_BAN { vec![(f64::INFINITY, 0.0)] } else { vec![(f64::INFINITY, at_cost)] };
+    }
+    Ok(egress)
+}
