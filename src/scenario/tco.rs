@@ -248,7 +248,7 @@ impl Validator<'_> {
         let offer = o.offer.as_ref().and_then(|id| self.reference(&catalog.offers, id, "tco.option.offer"));
         let price = self.dist(&o.usd_per_gpu_hour, "tco.option.usd_per_gpu_hour", 0.0, None, rate);
         let price = price.or_else(|| offer.map(|f| fig_dist(&f.usd_per_gpu_hour)));
-        if kind != "own" && price.is_none() {
+        if kind != "own" && price.is_none() && o.offer.is_none() {
             self.problem(
                 Diagnostic::at(span.clone(), format!("the `{kind}` option has no price")).with_help(
                     "give `offer = \"ID\"` (see `rackscale catalog list --kind offer`) or `usd_per_gpu_hour`",

@@ -9,6 +9,7 @@ mod errors;
 mod facility;
 mod init;
 mod simulate;
+mod tco;
 mod training;
 
 use std::path::PathBuf;
