@@ -59,6 +59,7 @@ fn comparison() -> (Common, Vec<OptionSpec>, Inputs) {
         usd_per_gpu_hour: Some(i.add(name, price)),
         egress: egress.clone(),
         moves: true,
+        split: vec![],
     };
     let mut options = vec![OptionSpec {
         name: "own".into(),
@@ -66,6 +67,7 @@ fn comparison() -> (Common, Vec<OptionSpec>, Inputs) {
         usd_per_gpu_hour: None,
         egress: Egress::default(),
         moves: false,
+        split: vec![],
     }];
     options.push(rent("on_demand", Kind::OnDemand, u(10.5, 27.0), &mut i));
     options.push(rent("reserved_3y", Kind::Reserved3y, u(6.0, 11.0), &mut i));

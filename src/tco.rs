@@ -232,8 +232,16 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
             _ => Kind::Taas,
         };
         let price = o.usd_per_gpu_hour.map(|p| inputs.add(format!("{}.usd_per_gpu_hour", o.name), p));
-        let egress = if o.moves && t.move_in_year.is_some() { egress_of(&d, o, t)? } else { Egress::default() };
-        options.push(OptionSpec { name: o.name.clone(), kind, usd_per_gpu_hour: price, egress, moves: o.moves });
+        let split: Vec<(usize, f64)> = o
+            .split
+            .iter()
+            .map(|part| {
+                (inputs.add(format!("{}.{}.usd_per_gpu_hour", o.name, part.name), part.usd_per_gpu_hour), part.share)
+            })
+            .collect();
+        let needs_egress = (o.moves && t.move_in_year.is_some()) || split.len() > 1;
+        let egress = if needs_egress { egress_of(&d, o, t)? } else { Egress::default() };
+        options.push(OptionSpec { name: o.name.clone(), kind, usd_per_gpu_hour: price, egress, moves: o.moves, split });
     }
     let samples = cx.samples.unwrap_or(t.samples);
     let draws = m::monte_carlo(&c, &options, &inputs, cx.seed, samples);

@@ -230,6 +230,10 @@ pub struct OptionSpec {
     pub egress: Egress,
     /// The option moves to another provider at `move_year` (lock-in costs apply).
     pub moves: bool,
+    /// A multi-cloud split: each part's price input and share of the GPU-hours
+    /// (replaces `usd_per_gpu_hour`); the data set and checkpoints are copied
+    /// out of the first provider to each other one at the start.
+    pub split: Vec<(In, f64)>,
 }
 
 /// What every option shares.
@@ -366,7 +370,11 @@ fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
             (total, npv, gpu_hours_year, energy_year * h)
         }
         kind => {
-            let price = o.usd_per_gpu_hour.map_or(0.0, |p| x[p]);
+            let price = if o.split.is_empty() {
+                o.usd_per_gpu_hour.map_or(0.0, |p| x[p])
+            } else {
+                o.split.iter().map(|&(p, share)| share * x[p]).sum()
+            };
             let (paid_year, delivered) = match kind {
                 Kind::Reserved1y | Kind::Reserved3y => (gpu_hours_year * price, gpu_hours_year),
                 Kind::Taas => (useful_year * price, useful_year),
@@ -375,17 +383,25 @@ fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
             (paid_year * h, paid_year * pv_years, delivered, 0.0)
         }
     };
-    // Lock-in: leaving at `move_year`.
+    // Lock-in: a split keeps a copy of the data in every cloud; leaving at `move_year` moves it.
     let mut lock_in = 0.0;
+    if o.split.len() > 1 {
+        let copies = (o.split.len() - 1) as f64;
+        let copy = o.egress.cost((x[c.data_tb] + x[c.checkpoint_tb]) * copies);
+        lock_in += copy;
+        total += copy;
+        npv += copy;
+    }
     if let (true, Some(year)) = (o.moves, c.move_year.filter(|y| *y < h)) {
         let moved = x[c.data_tb] + x[c.checkpoint_tb];
         let egress = if o.egress.exit_waiver { 0.0 } else { o.egress.cost(moved) };
         let staff = x[c.reengineering_fte_months] / 12.0 * fte_usd;
         let monthly = total / (h * 12.0);
         let overlap = x[c.overlap_months] * monthly;
-        lock_in = egress + staff + overlap;
-        total += lock_in;
-        npv += lock_in / (1.0 + r).powf(year);
+        let leave = egress + staff + overlap;
+        lock_in += leave;
+        total += leave;
+        npv += leave / (1.0 + r).powf(year);
     }
     if !matches!(o.kind, Kind::Own(_)) {
         energy = 0.0;

@@ -66,6 +66,28 @@ pub(super) struct OptionWire {
     pub node_usd: Option<Spanned<DistWire>>,
     pub exit_waiver: Option<bool>,
     pub moves: Option<bool>,
+    #[serde(default)]
+    pub split: Vec<Spanned<SplitWire>>,
+}
+
+/// `[[tco.option.split]]` as written: one cloud's share of a multi-cloud option.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SplitWire {
+    pub offer: Option<Spanned<String>>,
+    pub usd_per_gpu_hour: Option<Spanned<DistWire>>,
+    pub share: Spanned<f64>,
+}
+
+/// One cloud of a multi-cloud option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitPart {
+    /// Offer id or `part N`.
+    pub name: String,
+    /// Price \[USD per GPU-hour\].
+    pub usd_per_gpu_hour: Dist,
+    /// Share of the GPU-hours.
+    pub share: f64,
 }
 
 /// How an owned cluster is housed.
@@ -99,6 +121,8 @@ pub struct TcoOption {
     pub exit_waiver: Option<bool>,
     /// Whether this option moves to another provider at `move_in_year`.
     pub moves: bool,
+    /// A multi-cloud split (empty for one provider).
+    pub split: Vec<SplitPart>,
 }
 
 /// `[tco]`, checked.
@@ -248,7 +272,14 @@ impl Validator<'_> {
         let offer = o.offer.as_ref().and_then(|id| self.reference(&catalog.offers, id, "tco.option.offer"));
         let price = self.dist(&o.usd_per_gpu_hour, "tco.option.usd_per_gpu_hour", 0.0, None, rate);
         let price = price.or_else(|| offer.map(|f| fig_dist(&f.usd_per_gpu_hour)));
-        if kind != "own" && price.is_none() && o.offer.is_none() {
+        let split = self.split(&o.split, rate);
+        let first_split_provider = o
+            .split
+            .first()
+            .and_then(|p| p.get_ref().offer.as_ref())
+            .and_then(|id| catalog.offers.get(id.get_ref()).ok())
+            .map(|f| f.provider.clone());
+        if kind != "own" && price.is_none() && o.offer.is_none() && o.split.is_empty() {
             self.problem(
                 Diagnostic::at(span.clone(), format!("the `{kind}` option has no price")).with_help(
                     "give `offer = \"ID\"` (see `rackscale catalog list --kind offer`) or `usd_per_gpu_hour`",
@@ -266,7 +297,12 @@ impl Validator<'_> {
                 Housing::Build
             }
         };
-        let provider = o.provider.as_ref().map(|p| p.get_ref().clone()).or_else(|| offer.map(|f| f.provider.clone()));
+        let provider = o
+            .provider
+            .as_ref()
+            .map(|p| p.get_ref().clone())
+            .or_else(|| offer.map(|f| f.provider.clone()))
+            .or(first_split_provider);
         Some(TcoOption {
             name: o.name.clone().unwrap_or_else(|| offer.map_or_else(|| kind.to_owned(), |f| f.id.get_ref().clone())),
             kind: kind.to_owned(),
@@ -277,7 +313,51 @@ impl Validator<'_> {
             node_usd: self.dist(&o.node_usd, "tco.option.node_usd", 0.0, None, rate),
             exit_waiver: o.exit_waiver,
             moves: o.moves.unwrap_or(kind != "own" && kind != "taas"),
+            split,
         })
+    }
+
+    /// A multi-cloud split: prices and shares that add up to 1.
+    fn split(&mut self, parts: &[Spanned<SplitWire>], rate: f64) -> Vec<SplitPart> {
+        let catalog = self.catalog;
+        let mut out = Vec::new();
+        for (k, p) in parts.iter().enumerate() {
+            let span = p.span();
+            let p = p.get_ref();
+            let offer = p.offer.as_ref().and_then(|id| self.reference(&catalog.offers, id, "tco.option.split.offer"));
+            let price = self
+                .dist(&p.usd_per_gpu_hour, "tco.option.split.usd_per_gpu_hour", 0.0, None, rate)
+                .or_else(|| offer.map(|f| fig_dist(&f.usd_per_gpu_hour)));
+            let share = *p.share.get_ref();
+            if !(share > 0.0 && share <= 1.0) {
+                self.problem(
+                    Diagnostic::at(p.share.span(), format!("`tco.option.split.share` is {share}"))
+                        .with_help("a share of the GPU-hours, above 0 and at most 1"),
+                );
+            }
+            match price {
+                Some(d) => out.push(SplitPart {
+                    name: offer.map_or_else(|| format!("part {}", k + 1), |f| f.id.get_ref().clone()),
+                    usd_per_gpu_hour: d,
+                    share,
+                }),
+                None if p.offer.is_none() => self.problem(
+                    Diagnostic::at(span, "this part of the split has no price")
+                        .with_help("give `offer = \"ID\"` or `usd_per_gpu_hour`"),
+                ),
+                None => {}
+            }
+        }
+        let total: f64 = out.iter().map(|p| p.share).sum();
+        if !out.is_empty() && (total - 1.0).abs() > 1e-6 {
+            if let Some(first) = parts.first() {
+                self.problem(
+                    Diagnostic::at(first.span(), format!("the split's shares add up to {total}"))
+                        .with_help("make the shares of `[[tco.option.split]]` add up to 1"),
+                );
+            }
+        }
+        out
     }
 
     /// A distribution in `[min, max]`, money converted at `rate` USD per unit.

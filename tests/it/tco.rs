@@ -15,7 +15,7 @@ fn json_has_every_option_with_ordered_percentiles() {
     let v = json(&["tco", CIO, "--samples", "500", "--format", "json"]);
     let options = v["options"].as_array().unwrap();
     let kinds: Vec<&str> = options.iter().map(|o| o["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["own", "own", "on_demand", "reserved_3y", "taas"]);
+    assert_eq!(kinds, ["own", "own", "on_demand", "reserved_3y", "taas", "on_demand"]);
     for o in options {
         for metric in ["total_usd", "usd_per_gpu_hour", "usd_per_useful_gpu_hour", "usd_per_million_tokens"] {
             let p = &o[metric];
@@ -24,12 +24,17 @@ fn json_has_every_option_with_ordered_percentiles() {
         }
     }
     assert!(!v["tornado"].as_array().unwrap().is_empty());
-    assert_eq!(v["break_even"].as_array().unwrap().len(), 3);
+    assert_eq!(v["break_even"].as_array().unwrap().len(), 4);
     // Owning a busy cluster costs less per GPU-hour than renting it on demand.
     let p50 = |k: usize, m: &str| options[k][m]["p50"].as_f64().unwrap();
     assert!(p50(0, "usd_per_gpu_hour") < p50(2, "usd_per_gpu_hour"));
     // Moving in year 3 costs the rented options something (re-engineering, overlap).
     assert!(p50(2, "lock_in_usd") > 0.0 && p50(0, "lock_in_usd") == 0.0);
+    // The split copies 10 PB out of Azure once: about 10,000 TB x 1,000 GB x 0.087 USD.
+    let copy = p50(5, "lock_in_usd");
+    assert!((copy / (10_000.0 * 1e3 * 0.087) - 1.0).abs() < 0.02, "{copy}");
+    // Its price sits between its two clouds'.
+    assert!(p50(5, "usd_per_gpu_hour") < p50(2, "usd_per_gpu_hour"));
 }
 
 #[test]
@@ -87,6 +92,10 @@ fn bad_input_names_the_field() {
         ("currency = \"EUR\"\n[[tco.option]]\nkind = \"own\"\n", "no exchange rate"),
         ("[[tco.option]]\nkind = \"on_demand\"\n", "has no price"),
         ("utilization = { low = 0.2, high = 1.4 }\n[[tco.option]]\nkind = \"own\"\n", "accepted: 0 to 1"),
+        (
+            "[[tco.option]]\nkind = \"on_demand\"\n[[tco.option.split]]\nusd_per_gpu_hour = 3\nshare = 0.5\n[[tco.option.split]]\nusd_per_gpu_hour = 4\nshare = 0.3\n",
+            "shares add up to 0.8",
+        ),
     ];
     for (tco, needle) in cases {
         let (_dir, path) = scenario_with(tco);

@@ -53,6 +53,7 @@ fn fixture(gpus: f64) -> (Common, Vec<OptionSpec>, Inputs) {
             usd_per_gpu_hour: None,
             egress: Egress::default(),
             moves: false,
+            split: vec![],
         },
         OptionSpec {
             name: "on-demand".into(),
@@ -60,6 +61,7 @@ fn fixture(gpus: f64) -> (Common, Vec<OptionSpec>, Inputs) {
             usd_per_gpu_hour: Some(i.add("od_price", u(10.0, 16.0))),
             egress: egress.clone(),
             moves: true,
+            split: vec![],
         },
         OptionSpec {
             name: "reserved".into(),
@@ -67,6 +69,7 @@ fn fixture(gpus: f64) -> (Common, Vec<OptionSpec>, Inputs) {
             usd_per_gpu_hour: Some(i.add("r3_price", u(5.0, 8.0))),
             egress: egress.clone(),
             moves: true,
+            split: vec![],
         },
         OptionSpec {
             name: "taas".into(),
@@ -74,6 +77,7 @@ fn fixture(gpus: f64) -> (Common, Vec<OptionSpec>, Inputs) {
             usd_per_gpu_hour: Some(i.add("taas_price", u(9.0, 14.0))),
             egress,
             moves: false,
+            split: vec![],
         },
     ];
     (c, options, i)
