@@ -349,13 +349,11 @@ impl Validator<'_> {
             }
         }
         let total: f64 = out.iter().map(|p| p.share).sum();
-        if !out.is_empty() && (total - 1.0).abs() > 1e-6 {
-            if let Some(first) = parts.first() {
-                self.problem(
-                    Diagnostic::at(first.span(), format!("the split's shares add up to {total}"))
-                        .with_help("make the shares of `[[tco.option.split]]` add up to 1"),
-                );
-            }
+        if let (false, true, Some(first)) = (out.is_empty(), (total - 1.0).abs() > 1e-6, parts.first()) {
+            self.problem(
+                Diagnostic::at(first.span(), format!("the split's shares add up to {total}"))
+                    .with_help("make the shares of `[[tco.option.split]]` add up to 1"),
+            );
         }
         out
     }
