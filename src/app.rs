@@ -411,6 +411,7 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
     };
     let training = training_summary(&s, &catalog)?;
     let gpus = f64::from(s.cluster.gpus);
+    let mut queue = None;
     let simulated = match &a.sim {
         Some(p) => {
             let text = std::fs::read_to_string(p).with_context(|| format!("cannot read `{}`", p.display()))?;
@@ -419,7 +420,11 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
             })?;
             let get = |k: &str| v["summary"][k].as_f64();
             match (get("utilization"), get("goodput")) {
-                (Some(u), Some(g)) => Some((u, g)),
+                (Some(u), Some(g)) => {
+                    let q = |k: &str| v["summary"]["queue_delay_s"][k].as_f64();
+                    queue = q("p50").zip(q("p90"));
+                    Some((u, g))
+                }
                 _ => {
                     return Err(UsageError(format!(
                         "{}: no summary.utilization and summary.goodput; give `simulate SCENARIO --format json` output",
@@ -453,7 +458,14 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
         seed: s.seed,
         samples,
     };
-    let report = rackscale::tco::run(&t, &cx).map_err(UsageError)?;
+    let mut report = rackscale::tco::run(&t, &cx).map_err(UsageError)?;
+    if let Some((p50, p90)) = queue {
+        report.notes.push(format!(
+            "customers' jobs queue {:.1} h (p50) / {:.1} h (p90) in the simulation",
+            p50 / 3600.0,
+            p90 / 3600.0
+        ));
+    }
     emit(g, &format!("tco-{}", s.name), &report)
 }
 
