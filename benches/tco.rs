@@ -60,6 +60,9 @@ fn comparison() -> (Common, Vec<OptionSpec>, Inputs) {
         egress: egress.clone(),
         moves: true,
         split: vec![],
+        copy_egress: Egress::default(),
+        storage_usd_per_tb_month: None,
+        fte_per_1000_gpus: None,
     };
     let mut options = vec![OptionSpec {
         name: "own".into(),
@@ -68,6 +71,9 @@ fn comparison() -> (Common, Vec<OptionSpec>, Inputs) {
         egress: Egress::default(),
         moves: false,
         split: vec![],
+        copy_egress: Egress::default(),
+        storage_usd_per_tb_month: None,
+        fte_per_1000_gpus: None,
     }];
     options.push(rent("on_demand", Kind::OnDemand, u(10.5, 27.0), &mut i));
     options.push(rent("reserved_3y", Kind::Reserved3y, u(6.0, 11.0), &mut i));

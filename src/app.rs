@@ -352,11 +352,36 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
     let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
     let inv = Topology::build(&catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &fabric)?.inventory();
     let out = catalog.fabrics.get(s.cluster.fabric.as_str())?;
-    let switch_usd = out.switch_price_usd.as_ref().map_or(Dist::Fixed(0.0), rackscale::scenario::tco::fig_dist);
+    let Some(switch_price) = out.switch_price_usd.as_ref() else {
+        return Err(UsageError(format!(
+            "fabric `{}` has no switch price in the catalog; add `switch_price_usd` with a catalog override (--catalog FILE)",
+            out.id.get_ref()
+        ))
+        .into());
+    };
+    let switch_usd = rackscale::scenario::tco::fig_dist(switch_price);
+    // A rented GPU must be the cluster's.
+    for o in &t.options {
+        if let Some(f) = o
+            .offer
+            .as_ref()
+            .and_then(|id| catalog.offers.find(id))
+            .filter(|f| f.accelerator.get_ref() != system.accelerator.get_ref())
+        {
+            return Err(UsageError(format!(
+                "{shown}: option `{}` rents `{}`, an offer of {} GPUs, but the cluster's GPUs are {}",
+                o.name,
+                f.id.get_ref(),
+                f.accelerator.get_ref(),
+                system.accelerator.get_ref()
+            ))
+            .into());
+        }
+    }
     // PUE: the facility model at the scenario's site and load, else the scenario's fixed PUE.
     let site = s.facility.site.as_ref().map(|id| catalog.sites.get(id.as_str())).transpose()?;
     let pue = match (site.filter(|x| x.climate.is_some()), s.facility.pue, t.pue) {
-        (_, _, Some(p)) => (p, String::new()),
+        (_, _, Some(p)) => (p, "PUE from the scenario's [tco]".to_owned()),
         (Some(site), _, None) => {
             let args = FacilityArgs {
                 scenario: None,

@@ -400,6 +400,8 @@ pub struct TcoDefaults {
     pub own: std::collections::BTreeMap<String, Sourced>,
     /// Lock-in defaults by name.
     pub lock_in: std::collections::BTreeMap<String, Sourced>,
+    /// Renting defaults by name.
+    pub rent: std::collections::BTreeMap<String, Sourced>,
     /// Egress tiers.
     pub egress: Vec<EgressEntry>,
     /// Construction cost by site.
@@ -415,6 +417,7 @@ impl TcoDefaults {
         let t = match table {
             "own" => &self.own,
             "lock_in" => &self.lock_in,
+            "rent" => &self.rent,
             _ => &self.usage,
         };
         t.get(name).unwrap_or_else(|| panic!("data/tco.toml has [{table}.{name}] (unit-tested)"))
@@ -579,7 +582,7 @@ mod tests {
     #[test]
     fn tco_defaults_are_sourced_and_in_range() {
         let d = super::tco_defaults();
-        for t in [&d.own, &d.lock_in, &d.usage] {
+        for t in [&d.own, &d.lock_in, &d.usage, &d.rent] {
             for (name, s) in t {
                 assert!(s.range[0] <= s.value && s.value <= s.range[1], "{name}: {s:?}");
                 assert!(!s.source.is_empty() && matches!(s.status.as_str(), "PUBLISHED" | "ASSUMED" | "DERIVED"));

@@ -90,7 +90,8 @@ pub struct OptionReport {
     pub total_usd: P3,
     /// Present value \[USD\].
     pub npv_usd: P3,
-    /// Per GPU-hour paid for (rentals) or owned.
+    /// Per GPU-hour delivered: owned or reserved hours, used hours on demand,
+    /// useful hours for training as a service.
     pub usd_per_gpu_hour: P3,
     /// Per useful GPU-hour.
     pub usd_per_useful_gpu_hour: P3,
@@ -112,6 +113,8 @@ pub struct OptionReport {
 /// Owning against a rental, at the inputs' medians.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BreakEven {
+    /// Owned option (the first).
+    pub own: String,
     /// Rental option.
     pub against: String,
     /// Utilization at which owning's cost per useful GPU-hour equals the rental's.
@@ -179,17 +182,20 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
     let mut inputs = Inputs::default();
     let mut notes = Vec::new();
     let own_d = |name: &str| tri(d.get("own", name));
-    let (util, good) = match cx.simulated {
-        Some((u, g)) => {
-            notes.push(format!("utilization {u:.3} and goodput {g:.3} from the simulation"));
-            (Dist::Fixed(u), Dist::Fixed(g))
+    let (util, good) = match (t.utilization, t.goodput, cx.simulated) {
+        (Some(u), Some(g), _) => {
+            notes.push("utilization and goodput from the scenario's [tco]".to_owned());
+            (u, g)
         }
-        None => (tri(d.get("use", "utilization")), tri(d.get("use", "goodput"))),
+        (u, g, Some((su, sg))) => {
+            notes
+                .push(format!("utilization {su:.3} and goodput {sg:.3} from the simulation (unless [tco] gives them)"));
+            (u.unwrap_or(Dist::Fixed(su)), g.unwrap_or(Dist::Fixed(sg)))
+        }
+        (u, g, None) => (u.unwrap_or(tri(d.get("use", "utilization"))), g.unwrap_or(tri(d.get("use", "goodput")))),
     };
-    let util = t.utilization.unwrap_or(util);
-    let good = t.goodput.unwrap_or(good);
     let pue = t.pue.unwrap_or(cx.pue.0);
-    notes.push(if t.pue.is_some() { "PUE from the scenario's [tco]".to_owned() } else { cx.pue.1.clone() });
+    notes.push(cx.pue.1.clone());
     let power = &cx.power;
     let (busy, idle, fixed) = power.per_gpu();
     let horizon = t.horizon_years;
@@ -206,7 +212,7 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
         kw_capacity: power.nameplate_w() / 1e3,
         flops_per_gpu: cx.flops_per_gpu.unwrap_or(f64::NAN),
         tokens_per_gpu_hour: cx.tokens_per_gpu_hour.unwrap_or(f64::NAN),
-        gpu_hours_per_run: match (cx.run_tokens.or(t.run_tokens), cx.tokens_per_gpu_hour) {
+        gpu_hours_per_run: match (t.run_tokens.or(cx.run_tokens), cx.tokens_per_gpu_hour) {
             (Some(tok), Some(rate)) => tok / rate,
             _ => f64::NAN,
         },
@@ -222,26 +228,51 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
         fte_usd_per_year: inputs.add("fte_usd_per_year", own_d("fte_usd_per_year")),
     };
     let mut options = Vec::new();
+    // Inputs every owned option shares (one world per draw); housing is each option's own.
+    let mut shared = Shared::default();
+    let rent_storage = inputs.add("rent.storage_usd_per_tb_month", tri(d.get("rent", "storage_usd_per_tb_month")));
+    let rent_staff = inputs.add("rent.fte_per_1000_gpus", tri(d.get("rent", "fte_per_1000_gpus")));
+    let mut prices: Vec<(String, Dist, usize)> = Vec::new();
+    let mut price_input = |inputs: &mut Inputs, name: String, d: Dist| {
+        if let Some((_, _, k)) = prices.iter().find(|(_, p, _)| *p == d) {
+            return *k;
+        }
+        let k = inputs.add(name.clone(), d);
+        prices.push((name, d, k));
+        k
+    };
     for o in &t.options {
         let kind = match o.kind.as_str() {
-            "own" => Kind::Own(own_inputs(&mut inputs, &d, o, cx, pue)?),
+            "own" => Kind::Own(own_inputs(&mut inputs, &mut shared, &d, o, cx, pue)?),
             "on_demand" => Kind::OnDemand,
             "reserved_1y" => Kind::Reserved1y,
             "reserved_3y" => Kind::Reserved3y,
             "capacity_block" => Kind::CapacityBlock,
             _ => Kind::Taas,
         };
-        let price = o.usd_per_gpu_hour.map(|p| inputs.add(format!("{}.usd_per_gpu_hour", o.name), p));
+        let price = o.usd_per_gpu_hour.map(|p| price_input(&mut inputs, format!("{}.usd_per_gpu_hour", o.name), p));
         let split: Vec<(usize, f64)> = o
             .split
             .iter()
             .map(|part| {
-                (inputs.add(format!("{}.{}.usd_per_gpu_hour", o.name, part.name), part.usd_per_gpu_hour), part.share)
+                let name = format!("{}.{}.usd_per_gpu_hour", o.name, part.name);
+                (price_input(&mut inputs, name, part.usd_per_gpu_hour), part.share)
             })
             .collect();
-        let needs_egress = (o.moves && t.move_in_year.is_some()) || split.len() > 1;
-        let egress = if needs_egress { egress_of(&d, o, t)? } else { Egress::default() };
-        options.push(OptionSpec { name: o.name.clone(), kind, usd_per_gpu_hour: price, egress, moves: o.moves, split });
+        let egress = if o.moves && t.move_in_year.is_some() { egress_of(&d, o, t, false)? } else { Egress::default() };
+        let copy_egress = if split.len() > 1 { egress_of(&d, o, t, true)? } else { Egress::default() };
+        let rented = o.kind != "own";
+        options.push(OptionSpec {
+            name: o.name.clone(),
+            kind,
+            usd_per_gpu_hour: price,
+            egress,
+            moves: o.moves,
+            split,
+            copy_egress,
+            storage_usd_per_tb_month: rented.then_some(rent_storage),
+            fte_per_1000_gpus: rented.then_some(rent_staff),
+        });
     }
     let samples = cx.samples.unwrap_or(t.samples);
     let draws = m::monte_carlo(&c, &options, &inputs, cx.seed, samples);
@@ -266,11 +297,9 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
             energy_usd: col(k, |m| m.energy_usd),
             margin_usd_per_useful_gpu_hour: match (o.kind.clone(), own_index, o.usd_per_gpu_hour) {
                 (Kind::Taas, Some(w), Some(p)) => {
+                    let strata = m::Strata::new(&inputs, cx.seed, samples);
                     let v: Vec<f64> = (0..samples)
-                        .map(|i| {
-                            let x = m::draw(&inputs, cx.seed, samples, i);
-                            x[p] - draws[i][w].usd_per_useful_gpu_hour
-                        })
+                        .map(|i| strata.draw(&inputs, i)[p] - draws[i][w].usd_per_useful_gpu_hour)
                         .collect();
                     Some(P3::of(v))
                 }
@@ -280,7 +309,7 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
         .collect();
     // The decision: owning against the cheapest alternative, or the two cheapest alternatives.
     let owned: Vec<usize> = (0..options.len()).filter(|k| matches!(options[*k].kind, Kind::Own(_))).collect();
-    let (decision, tornado) = if !owned.is_empty() && owned.len() < options.len() {
+    let (decision, mut tornado) = if !owned.is_empty() && owned.len() < options.len() {
         let f = |x: &[f64]| {
             let ms = m::evaluate(&c, &options, x);
             let (mut own, mut other) = (f64::INFINITY, f64::INFINITY);
@@ -290,20 +319,25 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
             own - other
         };
         ("present value of the cheapest owned option less the cheapest other [USD]".to_owned(), m::tornado(&inputs, f))
+    } else if options.len() == 1 {
+        let f = |x: &[f64]| m::evaluate(&c, &options, x)[0].npv_usd;
+        ("present value of the only option [USD]".to_owned(), m::tornado(&inputs, f))
     } else {
         let f = |x: &[f64]| {
             let mut v: Vec<f64> = m::evaluate(&c, &options, x).iter().map(|m| m.npv_usd).collect();
             v.sort_by(f64::total_cmp);
-            v.get(1).copied().unwrap_or(0.0) - v[0]
+            v[1] - v[0]
         };
         ("present value of the second cheapest option less the cheapest [USD]".to_owned(), m::tornado(&inputs, f))
     };
+    tornado.retain(|s| s.swing > 0.0);
     let med = inputs.medians();
     let break_even = match own_index {
         Some(w) => options
             .iter()
             .filter(|o| !matches!(o.kind, Kind::Own(_)))
             .map(|r| BreakEven {
+                own: options[w].name.clone(),
                 against: r.name.clone(),
                 utilization: break_even_utilization(&c, &options[w], r, &med),
                 months: break_even_months(&c, &options[w], r, &med),
@@ -333,16 +367,28 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
     })
 }
 
+/// Indices of the owning inputs all owned options share.
+#[derive(Debug, Default)]
+struct Shared(std::collections::BTreeMap<&'static str, usize>);
+
+impl Shared {
+    fn get(&mut self, inputs: &mut Inputs, name: &'static str, d: Dist) -> usize {
+        *self.0.entry(name).or_insert_with(|| inputs.add(format!("own.{name}"), d))
+    }
+}
+
 fn own_inputs(
     inputs: &mut Inputs,
+    shared: &mut Shared,
     d: &TcoDefaults,
     o: &crate::scenario::tco::TcoOption,
     cx: &Context,
     pue: Dist,
 ) -> Result<Own, String> {
     let own_d = |name: &str| tri(d.get("own", name));
-    let node = match o.node_usd {
-        Some(n) => n,
+    let node_usd = match o.node_usd {
+        // A price given for this option is this option's own input.
+        Some(n) => inputs.add(format!("{}.node_usd", o.name), n),
         None => {
             let p = d.system.iter().find(|p| p.id == cx.system).ok_or_else(|| {
                 format!(
@@ -352,7 +398,11 @@ fn own_inputs(
             })?;
             let per = if p.usd_per_rack.is_some() { cx.nodes_per_rack } else { 1.0 };
             let v = p.usd_per_rack.or(p.usd_per_node).unwrap_or(0.0);
-            Dist::Triangular { lo: p.range[0] / per, mode: v / per, hi: p.range[1] / per }
+            shared.get(
+                inputs,
+                "node_usd",
+                Dist::Triangular { lo: p.range[0] / per, mode: v / per, hi: p.range[1] / per },
+            )
         }
     };
     // Network: switches at the catalog's price, every link's optics and cable.
@@ -360,36 +410,40 @@ fn own_inputs(
     let sw = cx.switch_usd;
     let at = |q: f64| cx.switches * sw.quantile(q) + cx.transceivers * t.quantile(q) + cx.cables * cab.quantile(q);
     let network = Dist::Triangular { lo: at(0.0), mode: at(0.5), hi: at(1.0) };
-    let name = |s: &str| format!("{}.{s}", o.name);
     let site_build = cx.site.as_ref().and_then(|s| d.build_cost.iter().find(|b| &b.site == s)).map(|b| b.usd_per_w);
     let build = site_build.map_or(own_d("build_usd_per_w"), |v| Dist::Triangular { lo: v * 0.9, mode: v, hi: v * 1.1 });
+    let mut get = |name: &'static str, dist: Dist| shared.get(inputs, name, dist);
+    let built = o.housing == Housing::Build;
     Ok(Own {
-        node_usd: inputs.add(name("node_usd"), node),
-        network_usd: inputs.add(name("network_usd"), network),
-        install_share: inputs.add(name("install_share"), own_d("install_share")),
-        spares_share: inputs.add(name("spares_share"), own_d("spares_share")),
-        life_years: inputs.add(name("life_years"), own_d("life_years")),
-        residual_share: inputs.add(name("residual_share"), own_d("residual_share")),
-        build_usd_per_w: (o.housing == Housing::Build).then(|| inputs.add(name("build_usd_per_w"), build)),
-        liquid_usd_per_kw: (o.housing == Housing::Build && cx.liquid)
-            .then(|| inputs.add(name("liquid_usd_per_kw"), own_d("liquid_usd_per_kw"))),
-        building_life_years: inputs.add(name("building_life_years"), own_d("building_life_years")),
-        colo_usd_per_kw_month: (o.housing == Housing::Colo)
-            .then(|| inputs.add(name("colo_usd_per_kw_month"), own_d("colo_usd_per_kw_month"))),
-        pue: inputs.add(name("pue"), pue),
-        usd_per_kwh: inputs.add(name("usd_per_kwh"), cx.usd_per_kwh),
-        maintenance_share: inputs.add(name("maintenance_share"), own_d("maintenance_share")),
-        software_share: inputs.add(name("software_share"), own_d("software_share")),
-        insurance_share: inputs.add(name("insurance_share"), own_d("insurance_share")),
-        fte_per_1000_gpus: inputs.add(name("fte_per_1000_gpus"), own_d("fte_per_1000_gpus")),
-        storage_usd_per_tb_month: inputs.add(name("storage_usd_per_tb_month"), own_d("storage_usd_per_tb_month")),
+        node_usd,
+        network_usd: get("network_usd", network),
+        install_share: get("install_share", own_d("install_share")),
+        spares_share: get("spares_share", own_d("spares_share")),
+        life_years: get("life_years", own_d("life_years")),
+        residual_share: get("residual_share", own_d("residual_share")),
+        build_usd_per_w: built.then(|| get("build_usd_per_w", build)),
+        liquid_usd_per_kw: (built && cx.liquid).then(|| get("liquid_usd_per_kw", own_d("liquid_usd_per_kw"))),
+        building_life_years: get("building_life_years", own_d("building_life_years")),
+        colo_usd_per_kw_month: (!built).then(|| get("colo_usd_per_kw_month", own_d("colo_usd_per_kw_month"))),
+        pue: get("pue", pue),
+        usd_per_kwh: get("usd_per_kwh", cx.usd_per_kwh),
+        maintenance_share: get("maintenance_share", own_d("maintenance_share")),
+        software_share: get("software_share", own_d("software_share")),
+        insurance_share: get("insurance_share", own_d("insurance_share")),
+        fte_per_1000_gpus: get("fte_per_1000_gpus", own_d("fte_per_1000_gpus")),
+        storage_usd_per_tb_month: get("storage_usd_per_tb_month", own_d("storage_usd_per_tb_month")),
     })
 }
 
-/// The egress a move out of `o`'s provider pays.
-fn egress_of(d: &TcoDefaults, o: &crate::scenario::tco::TcoOption, t: &Tco) -> Result<Egress, String> {
+/// The egress out of `o`'s provider: of a move (`copy` false) or of the
+/// start-of-run copy of a multi-cloud split (`copy` true, never waived: it is
+/// not leaving).
+fn egress_of(d: &TcoDefaults, o: &crate::scenario::tco::TcoOption, t: &Tco, copy: bool) -> Result<Egress, String> {
     let Some(provider) = &o.provider else {
-        return Err(format!("option `{}` moves provider but names none; give `provider` or an `offer`", o.name));
+        return Err(format!(
+            "option `{}` moves data out of a provider but names none; give `provider` or an `offer`",
+            o.name
+        ));
     };
     let e = d.egress.iter().find(|e| e.provider.eq_ignore_ascii_case(provider)).ok_or_else(|| {
         let known: Vec<&str> = d.egress.iter().map(|e| e.provider.as_str()).collect();
@@ -397,12 +451,19 @@ fn egress_of(d: &TcoDefaults, o: &crate::scenario::tco::TcoOption, t: &Tco) -> R
     })?;
     let mut egress = Egress {
         tiers: e.tiers.iter().map(|[to, usd]| (if *to >= 1e11 { f64::INFINITY } else { *to }, *usd)).collect(),
-        exit_waiver: o.exit_waiver.unwrap_or(e.exit_waiver),
+        exit_waiver: !copy && o.exit_waiver.unwrap_or(e.exit_waiver),
     };
+    // EU Data Act: switching (a move) at cost until 12 January 2027 and free after; parallel use
+    // of several clouds (a split's copy) at cost.
     if t.eu_customer && !egress.exit_waiver {
-        let when = t.start_year + t.move_in_year.unwrap_or(0.0);
-        let at_cost = tco_defaults().get("lock_in", "eu_at_cost_usd_per_gb").value;
-        egress.tiers = if when >= DATA_ACT_BAN { vec![(f64::INFINITY, 0.0)] } else { vec![(f64::INFINITY, at_cost)] };
+        let when = if copy { t.start_year } else { t.start_year + t.move_in_year.unwrap_or(0.0) };
+        let at_cost = d.get("lock_in", "eu_at_cost_usd_per_gb").value;
+        let free = !copy && when >= DATA_ACT_BAN;
+        let rate = if free { 0.0 } else { at_cost };
+        let cheaper = egress.tiers.iter().all(|(_, usd)| *usd >= rate);
+        if cheaper {
+            egress.tiers = vec![(f64::INFINITY, rate)];
+        }
     }
     Ok(egress)
 }

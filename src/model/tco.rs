@@ -234,6 +234,12 @@ pub struct OptionSpec {
     /// (replaces `usd_per_gpu_hour`); the data set and checkpoints are copied
     /// out of the first provider to each other one at the start.
     pub split: Vec<(In, f64)>,
+    /// Egress of that start-of-run copy.
+    pub copy_egress: Egress,
+    /// Provider storage \[USD per TB-month\] (rentals).
+    pub storage_usd_per_tb_month: Option<In>,
+    /// The tenant's own platform staff \[FTE per 1,000 GPUs\] (rentals but TaaS).
+    pub fte_per_1000_gpus: Option<In>,
 }
 
 /// What every option shares.
@@ -331,26 +337,46 @@ pub fn evaluate(c: &Common, options: &[OptionSpec], x: &[f64]) -> Vec<Metrics> {
     options.iter().map(|o| evaluate_one(c, o, x)).collect()
 }
 
-fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
+/// An option's money over the horizon on one draw, before discounting.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Flows {
+    /// Paid at the start \[USD\].
+    upfront: f64,
+    /// Purchases again every `refresh_years` after the start (owning) \[USD\].
+    refresh: f64,
+    /// Years between purchases.
+    refresh_years: f64,
+    /// Paid every year \[USD\].
+    per_year: f64,
+    /// Years the yearly payment runs (a reservation's whole terms).
+    paid_years: f64,
+    /// Received at the horizon (hardware sold) \[USD\].
+    end_credit: f64,
+    /// GPU-hours delivered per year (owned, paid or useful for TaaS).
+    delivered_year: f64,
+    /// Energy per year \[USD\] (owning).
+    energy_year: f64,
+}
+
+/// What the option pays, before lock-in.
+fn flows(c: &Common, o: &OptionSpec, x: &[f64]) -> Flows {
     let r = x[c.wacc];
     let h = c.horizon_years;
     let u = x[c.utilization].clamp(0.0, 1.0);
     let g = x[c.goodput].clamp(0.0, 1.0);
-    let pv_years = annuity(r, h);
     let gpu_hours_year = c.gpus * HOURS_PER_YEAR;
-    let used_year = gpu_hours_year * u;
-    let useful_year = used_year * g;
     let fte_usd = x[c.fte_usd_per_year];
-    // (undiscounted, present value) of what the option pays, and of the GPU-hours it delivers.
-    let (mut total, mut npv, delivered_year, mut energy) = match &o.kind {
+    let stored_tb = x[c.data_tb] + x[c.checkpoint_tb];
+    match &o.kind {
         Kind::Own(w) => {
             let hardware = x[w.node_usd] * c.gpus / c.gpus_per_node.max(1.0) + x[w.network_usd];
-            let upfront = hardware * (1.0 + x[w.install_share] + x[w.spares_share]);
+            let purchase = hardware * (1.0 + x[w.install_share] + x[w.spares_share]);
             let life = x[w.life_years].max(1.0);
             let resid_share = x[w.residual_share];
-            // Straight-line to the residual over the life; what is left at the horizon is sold.
-            let left = (1.0 - (h / life).min(1.0)) * (1.0 - resid_share) + resid_share;
-            let residual = hardware * left;
+            // Bought again at the end of each life; the last purchase is sold at the horizon,
+            // straight-line to its residual.
+            let age = h - life * ((h / life).ceil() - 1.0).max(0.0);
+            let left = (1.0 - (age / life).min(1.0)) * (1.0 - resid_share) + resid_share;
             let it_kw = c.gpus * (u * c.kw_busy_per_gpu + (1.0 - u) * c.kw_idle_per_gpu) + c.kw_fixed;
             let energy_year = it_kw * HOURS_PER_YEAR * x[w.pue] * x[w.usd_per_kwh];
             let hall_year = match (w.build_usd_per_w, w.colo_usd_per_kw_month) {
@@ -363,11 +389,17 @@ fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
             };
             let shares = x[w.maintenance_share] + x[w.software_share] + x[w.insurance_share];
             let staff = x[w.fte_per_1000_gpus] * c.gpus / 1e3 * fte_usd;
-            let storage = x[w.storage_usd_per_tb_month] * (x[c.data_tb] + x[c.checkpoint_tb]) * 12.0;
-            let opex_year = energy_year + hall_year + shares * hardware + staff + storage;
-            let total = upfront + opex_year * h - residual;
-            let npv = upfront + opex_year * pv_years - residual / (1.0 + r).powf(h);
-            (total, npv, gpu_hours_year, energy_year * h)
+            let storage = x[w.storage_usd_per_tb_month] * stored_tb * 12.0;
+            Flows {
+                upfront: purchase,
+                refresh: purchase,
+                refresh_years: life,
+                per_year: energy_year + hall_year + shares * hardware + staff + storage,
+                paid_years: h,
+                end_credit: hardware * left,
+                delivered_year: gpu_hours_year,
+                energy_year,
+            }
         }
         kind => {
             let price = if o.split.is_empty() {
@@ -375,19 +407,59 @@ fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
             } else {
                 o.split.iter().map(|&(p, share)| share * x[p]).sum()
             };
-            let (paid_year, delivered) = match kind {
-                Kind::Reserved1y | Kind::Reserved3y => (gpu_hours_year * price, gpu_hours_year),
-                Kind::Taas => (useful_year * price, useful_year),
-                _ => (used_year * price, used_year),
+            let used_year = gpu_hours_year * u;
+            // Whole terms: a 3-year reservation over a 5-year horizon commits to 6.
+            let (paid_gpu_hours, delivered, years) = match kind {
+                Kind::Reserved1y => (gpu_hours_year, gpu_hours_year, h.ceil()),
+                Kind::Reserved3y => (gpu_hours_year, gpu_hours_year, (h / 3.0).ceil() * 3.0),
+                Kind::Taas => (used_year * g, used_year * g, h),
+                _ => (used_year, used_year, h),
             };
-            (paid_year * h, paid_year * pv_years, delivered, 0.0)
+            // The data set lives in the provider's storage; the tenant keeps a platform team
+            // (training as a service needs none).
+            let storage = o.storage_usd_per_tb_month.map_or(0.0, |s| x[s]) * stored_tb * 12.0;
+            let staff = if matches!(kind, Kind::Taas) {
+                0.0
+            } else {
+                o.fte_per_1000_gpus.map_or(0.0, |f| x[f]) * c.gpus / 1e3 * fte_usd
+            };
+            Flows {
+                per_year: paid_gpu_hours * price + storage + staff,
+                paid_years: years,
+                delivered_year: delivered,
+                ..Flows::default()
+            }
         }
-    };
+    }
+}
+
+/// Present value of `amount` paid at the start of each period of `every`
+/// years from 0 while before `h`, at rate `r`.
+fn pv_every(amount: f64, every: f64, h: f64, r: f64) -> (f64, f64) {
+    let (mut total, mut pv, mut t) = (0.0, 0.0, 0.0);
+    while t < h - 1e-9 {
+        total += amount;
+        pv += amount / (1.0 + r).powf(t);
+        t += every.max(1.0);
+    }
+    (total, pv)
+}
+
+fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
+    let r = x[c.wacc];
+    let h = c.horizon_years;
+    let u = x[c.utilization].clamp(0.0, 1.0);
+    let g = x[c.goodput].clamp(0.0, 1.0);
+    let f = flows(c, o, x);
+    let (bought, bought_pv) = if f.upfront > 0.0 { pv_every(f.upfront, f.refresh_years, h, r) } else { (0.0, 0.0) };
+    let mut total = bought + f.per_year * f.paid_years - f.end_credit;
+    let mut npv = bought_pv + f.per_year * annuity(r, f.paid_years) - f.end_credit / (1.0 + r).powf(h);
+    let fte_usd = x[c.fte_usd_per_year];
     // Lock-in: a split keeps a copy of the data in every cloud; leaving at `move_year` moves it.
     let mut lock_in = 0.0;
     if o.split.len() > 1 {
         let copies = (o.split.len() - 1) as f64;
-        let copy = o.egress.cost((x[c.data_tb] + x[c.checkpoint_tb]) * copies);
+        let copy = o.copy_egress.cost((x[c.data_tb] + x[c.checkpoint_tb]) * copies);
         lock_in += copy;
         total += copy;
         npv += copy;
@@ -396,17 +468,13 @@ fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
         let moved = x[c.data_tb] + x[c.checkpoint_tb];
         let egress = if o.egress.exit_waiver { 0.0 } else { o.egress.cost(moved) };
         let staff = x[c.reengineering_fte_months] / 12.0 * fte_usd;
-        let monthly = total / (h * 12.0);
-        let overlap = x[c.overlap_months] * monthly;
+        let overlap = x[c.overlap_months] * f.per_year / 12.0;
         let leave = egress + staff + overlap;
         lock_in += leave;
         total += leave;
         npv += leave / (1.0 + r).powf(year);
     }
-    if !matches!(o.kind, Kind::Own(_)) {
-        energy = 0.0;
-    }
-    let pv_delivered = delivered_year * pv_years;
+    let pv_delivered = f.delivered_year * annuity(r, h);
     // Owned and reserved hours are paid whether used or not; on demand only used ones are.
     let useful_share = match o.kind {
         Kind::Taas => 1.0,
@@ -426,7 +494,7 @@ fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
         usd_per_million_tokens: per_useful / (c.tokens_per_gpu_hour / 1e6),
         usd_per_run: per_useful * c.gpu_hours_per_run,
         lock_in_usd: lock_in,
-        energy_usd: energy,
+        energy_usd: f.energy_year * h,
     }
 }
 
@@ -453,23 +521,55 @@ impl P3 {
     }
 }
 
-/// One draw of every input: stratified in each input (Latin hypercube) with
-/// the strata shuffled per input, all from `seed`, so a draw's values depend
-/// on its index and the seed only, never on the thread that computes it.
+/// Latin-hypercube strata: for each uncertain input, a shuffle of `0..n`
+/// (Fisher-Yates keyed by the seed and the input), so every input visits each
+/// of its `n` strata once and inputs are independent of each other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Strata {
+    perms: Vec<Vec<u32>>,
+    seed: u64,
+    n: usize,
+}
+
+impl Strata {
+    /// Strata for `n` draws of `inputs`.
+    pub fn new(inputs: &Inputs, seed: u64, n: usize) -> Strata {
+        let perms = (0..inputs.dists.len())
+            .map(|k| {
+                let mut p: Vec<u32> = (0..n as u32).collect();
+                let mut state = mix(seed, k as u64 + 0x5EED);
+                for i in (1..n).rev() {
+                    state = mix(state, i as u64);
+                    let j = (state % (i as u64 + 1)) as usize;
+                    p.swap(i, j);
+                }
+                p
+            })
+            .collect();
+        Strata { perms, seed, n }
+    }
+
+    /// Draw `i`: each input at a random point of its stratum; with one draw,
+    /// every input at its median.
+    pub fn draw(&self, inputs: &Inputs, i: usize) -> Vec<f64> {
+        inputs
+            .dists
+            .iter()
+            .enumerate()
+            .map(|(k, d)| {
+                if !d.is_uncertain() || self.n == 1 {
+                    return d.median();
+                }
+                let jitter = unit(mix(mix(self.seed, k as u64), i as u64 + 1));
+                d.quantile((f64::from(self.perms[k][i]) + jitter) / self.n as f64)
+            })
+            .collect()
+    }
+}
+
+/// One draw of every input (builds the strata; use [`Strata`] for many).
 pub fn draw(inputs: &Inputs, seed: u64, samples: usize, i: usize) -> Vec<f64> {
-    inputs
-        .dists
-        .iter()
-        .enumerate()
-        .map(|(k, d)| {
-            if !d.is_uncertain() {
-                return d.median();
-            }
-            let stratum = permute(i as u64, samples as u64, mix(seed, k as u64));
-            let jitter = unit(mix(mix(seed, k as u64), i as u64 + 1));
-            d.quantile((stratum as f64 + jitter) / samples as f64)
-        })
-        .collect()
+    Strata::new(inputs, seed, samples).draw(inputs, i)
 }
 
 /// SplitMix64 finaliser of `a` and `b`.
@@ -485,21 +585,6 @@ fn unit(h: u64) -> f64 {
     (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// A bijection of `0..n` keyed by `key` (cycle-walking an affine map on the
-/// next power of two), so each input's strata are visited in its own order.
-fn permute(i: u64, n: u64, key: u64) -> u64 {
-    let m = n.next_power_of_two().max(2);
-    let a = (key | 1) & (m - 1) | 1;
-    let b = (key >> 32) & (m - 1);
-    let mut x = i;
-    loop {
-        x = (x.wrapping_mul(a).wrapping_add(b)) & (m - 1);
-        if x < n {
-            return x;
-        }
-    }
-}
-
 /// The Monte Carlo: every option's metrics on `samples` draws, computed in
 /// parallel and returned in draw order.
 pub fn monte_carlo(
@@ -510,7 +595,8 @@ pub fn monte_carlo(
     samples: usize,
 ) -> Vec<Vec<Metrics>> {
     use rayon::prelude::*;
-    (0..samples).into_par_iter().map(|i| evaluate(c, options, &draw(inputs, seed, samples, i))).collect()
+    let strata = Strata::new(inputs, seed, samples);
+    (0..samples).into_par_iter().map(|i| evaluate(c, options, &strata.draw(inputs, i))).collect()
 }
 
 /// The input that swings a decision most: `decision(x)` evaluated with one
@@ -586,19 +672,14 @@ pub fn break_even_utilization(c: &Common, own: &OptionSpec, rental: &OptionSpec,
     Crossover::At((lo + hi) / 2.0)
 }
 
-/// Months after which owning has cost less in total than `rental`
-/// (undiscounted, from their totals spread evenly; owning's up-front cost
-/// first), or `None` if never within the horizon.
+/// Simple payback: months after which owning's purchase is repaid by what
+/// it saves each month against `rental`, undiscounted, before resale and
+/// lock-in; `None` if never within the horizon.
 pub fn break_even_months(c: &Common, own: &OptionSpec, rental: &OptionSpec, x: &[f64]) -> Option<f64> {
-    let o = evaluate_one(c, own, x);
-    let r = evaluate_one(c, rental, x);
-    let Kind::Own(w) = &own.kind else { return None };
-    let hardware = x[w.node_usd] * c.gpus / c.gpus_per_node.max(1.0) + x[w.network_usd];
-    let upfront = hardware * (1.0 + x[w.install_share] + x[w.spares_share]);
-    let months = c.horizon_years * 12.0;
-    let own_monthly = (o.total_usd - upfront).max(0.0) / months;
-    let rent_monthly = r.total_usd / months;
-    (rent_monthly > own_monthly).then(|| upfront / (rent_monthly - own_monthly)).filter(|m| *m <= months)
+    let o = flows(c, own, x);
+    let r = flows(c, rental, x);
+    let saving = (r.per_year - o.per_year) / 12.0;
+    (saving > 0.0).then(|| o.upfront / saving).filter(|m| *m <= c.horizon_years * 12.0)
 }
 
 #[cfg(test)]

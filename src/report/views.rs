@@ -637,6 +637,7 @@ impl Report for crate::tco::TcoReport {
             "option",
             "kind",
             "total musd p10/p50/p90",
+            "npv musd p50",
             "usd/gpu-h p50",
             "usd/useful gpu-h p10/p50/p90",
             "usd/m tokens p50",
@@ -654,6 +655,7 @@ impl Report for crate::tco::TcoReport {
                     o.name.clone(),
                     o.kind.clone(),
                     p3(&o.total_usd, 1e6),
+                    sig(o.npv_usd.p50 / 1e6),
                     sig(o.usd_per_gpu_hour.p50),
                     p3(&o.usd_per_useful_gpu_hour, 1.0),
                     o.usd_per_million_tokens.map_or_else(|| "-".to_owned(), |p| sig(p.p50)),
@@ -670,7 +672,7 @@ impl Report for crate::tco::TcoReport {
             "{} GPUs of {} over {} years, {} draws (seed {}); {}",
             self.gpus,
             self.system,
-            sig(self.horizon_years),
+            self.horizon_years,
             self.samples,
             self.seed,
             self.notes.join("; ")
@@ -692,8 +694,11 @@ impl Report for crate::tco::TcoReport {
                 crate::model::tco::Crossover::OwnAlwaysCheaper => "owning is cheaper at any utilization".to_owned(),
                 crate::model::tco::Crossover::RentAlwaysCheaper => "renting is cheaper at any utilization".to_owned(),
             };
-            let m = b.months.map_or_else(|| "not within the horizon".to_owned(), |m| format!("{} months", sig(m)));
-            f.push(format!("owning vs {}: {u}; owning pays back after {m}", b.against));
+            let m = b.months.map_or_else(
+                || "does not pay back within the horizon".to_owned(),
+                |m| format!("pays back after {} months", sig(m)),
+            );
+            f.push(format!("{} vs {}: {u}; {m} (at the medians, undiscounted)", b.own, b.against));
         }
         let top: Vec<String> =
             self.tornado.iter().take(5).map(|s| format!("{} ({} MUSD)", s.input, sig(s.swing / 1e6))).collect();

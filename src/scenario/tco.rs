@@ -214,7 +214,8 @@ impl Validator<'_> {
             }
             None => 2000,
         };
-        let frac = |v: &mut Self, d: &Option<Spanned<DistWire>>, f: &str| v.dist(d, f, 0.0, Some(1.0), 1.0);
+        // A share of hours with work, or of it useful: some, or no GPU-hour is ever useful.
+        let frac = |v: &mut Self, d: &Option<Spanned<DistWire>>, f: &str| v.dist(d, f, 0.01, Some(1.0), 1.0);
         let tco = Tco {
             horizon_years: horizon,
             start_year: w.start_year.as_ref().map_or(2026.0, |y| *y.get_ref()),
@@ -270,6 +271,25 @@ impl Validator<'_> {
         }
         let catalog = self.catalog;
         let offer = o.offer.as_ref().and_then(|id| self.reference(&catalog.offers, id, "tco.option.offer"));
+        if let (Some(f), Some(id)) = (offer, &o.offer) {
+            use crate::catalog::Pricing;
+            let fits = matches!(
+                (kind, f.pricing),
+                ("on_demand", Pricing::OnDemand)
+                    | ("reserved_1y", Pricing::Reserved1y)
+                    | ("reserved_3y", Pricing::Reserved3y)
+                    | ("capacity_block", Pricing::CapacityBlock)
+            );
+            if !fits {
+                self.problem(
+                    Diagnostic::at(
+                        id.span(),
+                        format!("offer `{}` is priced {:?}, not as a `{kind}` option", f.id.get_ref(), f.pricing),
+                    )
+                    .with_help("pick an offer of the option's kind, or give `usd_per_gpu_hour`"),
+                );
+            }
+        }
         let price = self.dist(&o.usd_per_gpu_hour, "tco.option.usd_per_gpu_hour", 0.0, None, rate);
         let price = price.or_else(|| offer.map(|f| fig_dist(&f.usd_per_gpu_hour)));
         let split = self.split(&o.split, rate);
@@ -396,6 +416,11 @@ impl Validator<'_> {
                 }
                 let (lo, hi) = (low * rate, high * rate);
                 match (dist.as_deref(), mode) {
+                    (Some("lognormal"), _) if max.is_some() => bad(
+                        self,
+                        "is lognormal, whose tail would pass its upper bound; use uniform or triangular".to_owned(),
+                    ),
+                    (Some("uniform"), Some(_)) => bad(self, "is uniform, which takes no `mode`".to_owned()),
                     (Some("lognormal"), _) if *low > 0.0 => Some(Dist::Lognormal { lo, hi }),
                     (Some("lognormal"), _) => bad(self, "is lognormal, so low must be above 0".to_owned()),
                     (Some("triangular") | None, Some(m)) if (low..=high).contains(&m) => {

@@ -91,7 +91,15 @@ fn bad_input_names_the_field() {
         ("[[tco.option]]\nkind = \"rent\"\n", "`tco.option.kind` is `rent`"),
         ("currency = \"EUR\"\n[[tco.option]]\nkind = \"own\"\n", "no exchange rate"),
         ("[[tco.option]]\nkind = \"on_demand\"\n", "has no price"),
-        ("utilization = { low = 0.2, high = 1.4 }\n[[tco.option]]\nkind = \"own\"\n", "accepted: 0 to 1"),
+        ("utilization = { low = 0.2, high = 1.4 }\n[[tco.option]]\nkind = \"own\"\n", "accepted: 0.01 to 1"),
+        (
+            "goodput = { low = 0.5, high = 0.9, dist = \"lognormal\" }\n[[tco.option]]\nkind = \"own\"\n",
+            "tail would pass its upper bound",
+        ),
+        (
+            "[[tco.option]]\nkind = \"reserved_3y\"\noffer = \"lambda-h100-8x-on-demand\"\n",
+            "not as a `reserved_3y` option",
+        ),
         (
             "[[tco.option]]\nkind = \"on_demand\"\n[[tco.option.split]]\nusd_per_gpu_hour = 3\nshare = 0.5\n[[tco.option.split]]\nusd_per_gpu_hour = 4\nshare = 0.3\n",
             "shares add up to 0.8",

@@ -54,6 +54,9 @@ fn fixture(gpus: f64) -> (Common, Vec<OptionSpec>, Inputs) {
             egress: Egress::default(),
             moves: false,
             split: vec![],
+            copy_egress: Egress::default(),
+            storage_usd_per_tb_month: None,
+            fte_per_1000_gpus: None,
         },
         OptionSpec {
             name: "on-demand".into(),
@@ -62,6 +65,9 @@ fn fixture(gpus: f64) -> (Common, Vec<OptionSpec>, Inputs) {
             egress: egress.clone(),
             moves: true,
             split: vec![],
+            copy_egress: Egress::default(),
+            storage_usd_per_tb_month: None,
+            fte_per_1000_gpus: None,
         },
         OptionSpec {
             name: "reserved".into(),
@@ -70,6 +76,9 @@ fn fixture(gpus: f64) -> (Common, Vec<OptionSpec>, Inputs) {
             egress: egress.clone(),
             moves: true,
             split: vec![],
+            copy_egress: Egress::default(),
+            storage_usd_per_tb_month: None,
+            fte_per_1000_gpus: None,
         },
         OptionSpec {
             name: "taas".into(),
@@ -78,6 +87,9 @@ fn fixture(gpus: f64) -> (Common, Vec<OptionSpec>, Inputs) {
             egress,
             moves: false,
             split: vec![],
+            copy_egress: Egress::default(),
+            storage_usd_per_tb_month: None,
+            fte_per_1000_gpus: None,
         },
     ];
     (c, options, i)
@@ -177,9 +189,44 @@ fn latin_hypercube_covers_every_stratum_once() {
     let mut i = Inputs::default();
     i.add("x", Dist::Uniform { lo: 0.0, hi: 1.0 });
     let n = 1000;
-    let mut seen: Vec<usize> = (0..n).map(|k| (draw(&i, 3, n, k)[0] * n as f64) as usize).collect();
+    let strata = Strata::new(&i, 3, n);
+    let mut seen: Vec<usize> = (0..n).map(|k| (strata.draw(&i, k)[0] * n as f64) as usize).collect();
     seen.sort_unstable();
     assert_eq!(seen, (0..n).collect::<Vec<_>>());
+    // Two inputs' strata are independent: their rank correlation is near 0.
+    i.add("y", Dist::Uniform { lo: 0.0, hi: 1.0 });
+    for n in [64usize, 2000] {
+        let s = Strata::new(&i, 42, n);
+        let xy: Vec<(f64, f64)> = (0..n)
+            .map(|k| {
+                let d = s.draw(&i, k);
+                (d[0], d[1])
+            })
+            .collect();
+        let mean = |f: &dyn Fn(&(f64, f64)) -> f64| xy.iter().map(f).sum::<f64>() / n as f64;
+        let (mx, my) = (mean(&|p| p.0), mean(&|p| p.1));
+        let cov = mean(&|p| (p.0 - mx) * (p.1 - my));
+        let corr = cov / (mean(&|p| (p.0 - mx).powi(2)) * mean(&|p| (p.1 - my).powi(2))).sqrt();
+        assert!(corr.abs() < 4.0 / (n as f64).sqrt(), "n {n}: correlation {corr}");
+    }
+}
+
+#[test]
+fn hardware_is_bought_again_after_its_life_and_reservations_pay_whole_terms() {
+    let (mut c, o, i) = fixture(4608.0);
+    let x = i.medians();
+    let five = evaluate(&c, &o, &x);
+    c.horizon_years = 12.0;
+    let twelve = evaluate(&c, &o, &x);
+    // A 5.5-year life bought three times in 12 years: more than twice the 5-year spend.
+    assert!(twelve[0].total_usd > 2.0 * five[0].total_usd, "{} vs {}", twelve[0].total_usd, five[0].total_usd);
+    c.horizon_years = 1.0;
+    let one = evaluate(&c, &o, &x);
+    // A 3-year reservation over a 1-year horizon still pays 3 years.
+    let per_year = one[2].total_usd / 3.0;
+    c.horizon_years = 3.0;
+    let three = evaluate(&c, &o, &x);
+    assert!((one[2].total_usd - three[2].total_usd).abs() < 1e-6 * three[2].total_usd, "{per_year}");
 }
 
 #[test]
