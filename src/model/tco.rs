@@ -242,6 +242,39 @@ pub struct OptionSpec {
     pub fte_per_1000_gpus: Option<In>,
 }
 
+impl OptionSpec {
+    /// Owning.
+    pub fn own(name: &str, own: Own) -> OptionSpec {
+        OptionSpec {
+            name: name.to_owned(),
+            kind: Kind::Own(own),
+            usd_per_gpu_hour: None,
+            egress: Egress::default(),
+            moves: false,
+            split: Vec::new(),
+            copy_egress: Egress::default(),
+            storage_usd_per_tb_month: None,
+            fte_per_1000_gpus: None,
+        }
+    }
+
+    /// A rental of `kind` at the price input `price`, leaving through
+    /// `egress` when the comparison has a move.
+    pub fn rental(name: &str, kind: Kind, price: In, egress: Egress) -> OptionSpec {
+        OptionSpec {
+            name: name.to_owned(),
+            kind,
+            usd_per_gpu_hour: Some(price),
+            egress,
+            moves: true,
+            split: Vec::new(),
+            copy_egress: Egress::default(),
+            storage_usd_per_tb_month: None,
+            fte_per_1000_gpus: None,
+        }
+    }
+}
+
 /// What every option shares.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Common {
@@ -682,5 +715,6 @@ pub fn break_even_months(c: &Common, own: &OptionSpec, rental: &OptionSpec, x: &
     (saving > 0.0).then(|| o.upfront / saving).filter(|m| *m <= c.horizon_years * 12.0)
 }
 
+pub mod example;
 #[cfg(test)]
 mod tests;
