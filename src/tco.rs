@@ -232,13 +232,14 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
     let mut shared = Shared::default();
     let rent_storage = inputs.add("rent.storage_usd_per_tb_month", tri(d.get("rent", "storage_usd_per_tb_month")));
     let rent_staff = inputs.add("rent.fte_per_1000_gpus", tri(d.get("rent", "fte_per_1000_gpus")));
-    let mut prices: Vec<(String, Dist, usize)> = Vec::new();
-    let mut price_input = |inputs: &mut Inputs, name: String, d: Dist| {
-        if let Some((_, _, k)) = prices.iter().find(|(_, p, _)| *p == d) {
+    // Options quoting the same price range draw the same price (one world per draw).
+    let mut prices: Vec<(Dist, usize)> = Vec::new();
+    let mut price_input = |inputs: &mut Inputs, name: String, dist: Dist| {
+        if let Some((_, k)) = prices.iter().find(|(p, _)| *p == dist) {
             return *k;
         }
-        let k = inputs.add(name.clone(), d);
-        prices.push((name, d, k));
+        let k = inputs.add(name, dist);
+        prices.push((dist, k));
         k
     };
     for o in &t.options {
