@@ -31,11 +31,11 @@ fn bench(c: &mut Criterion) {
     let d = design();
     c.bench_function("site_year_weather_and_run", |b| {
         b.iter(|| {
-            let w = typical_year(black_box(&phoenix));
+            let w = typical_year(black_box(&phoenix)).expect("Phoenix has humidity");
             d.run(&w, |_| 80_000.0).totals(&w.month).annual_pue
         })
     });
-    let w = typical_year(&phoenix);
+    let w = typical_year(&phoenix).expect("Phoenix has humidity");
     c.bench_function("site_year_run_only", |b| {
         b.iter(|| d.run(black_box(&w), |_| 80_000.0).totals(&w.month).annual_pue)
     });
@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut sum = 0.0;
             for cl in &climates {
-                let w = typical_year(cl);
+                let w = typical_year(cl).expect("built-in climates have humidity");
                 for i in 1..=100 {
                     let load = d.capacity_kw * f64::from(i) / 100.0;
                     sum += d.run(&w, |_| load).totals(&w.month).annual_pue;

@@ -673,7 +673,10 @@ fn facility_weather(
             };
             let c = c.get_ref();
             let from = format!("{}, {}", c.station, c.dataset);
-            Ok((rackscale::facility::typical_year(c), WeatherSource { kind: "typical year".to_owned(), from }))
+            let year = rackscale::facility::typical_year(c).ok_or_else(|| {
+                UsageError(format!("the climate of site `{}` gives no humidity; give --weather CSV", s.id.get_ref()))
+            })?;
+            Ok((year, WeatherSource { kind: "typical year".to_owned(), from }))
         }
         (None, None) => {
             Err(UsageError("give --site ID (see `rackscale catalog list --kind site`) or --weather CSV".to_owned())

@@ -6,15 +6,15 @@ use crate::model::facility::climate::{Normals, Weather};
 use crate::model::facility::{Cooling, Design, Hour, Mode, Totals, Ups, Year};
 use serde::Serialize;
 
-/// The typical year of a site's climate table.
-pub fn typical_year(c: &SiteClimate) -> Weather {
+/// The typical year of a site's climate table; `None` if the table gives no
+/// humidity (the catalog loader rejects such a table).
+pub fn typical_year(c: &SiteClimate) -> Option<Weather> {
     let normals = match (c.dew_point_c, c.rh_pct) {
         (Some(td), _) => Normals { tmax_c: c.tmax_c, tmin_c: c.tmin_c, dew_point_c: td },
         (None, Some(rh)) => Normals::from_humidity(c.tmax_c, c.tmin_c, rh),
-        // The catalog loader rejects a table without humidity; dry air is the safe reading.
-        (None, None) => Normals { tmax_c: c.tmax_c, tmin_c: c.tmin_c, dew_point_c: c.tmin_c.map(|t| t - 10.0) },
+        (None, None) => return None,
     };
-    Weather::typical_year(&normals)
+    Some(Weather::typical_year(&normals))
 }
 
 /// IT load over the run.
