@@ -6,12 +6,12 @@
 //!   is plans / median.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use rackscale::catalog::{Catalog, Precision};
+use rackscale::catalog::Catalog;
 use rackscale::data::{collective_params, default_profile};
 use rackscale::estimate::Setup;
 use rackscale::model::training::plan::Stack;
 use rackscale::model::training::search::{Space, candidates};
-use rackscale::model::training::{Plan, Recompute};
+use rackscale::model::training::{Plan, Recipe, Recompute};
 use rackscale::topology::FabricOptions;
 use std::hint::black_box;
 
@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
         micro_batch: 2,
         global_batch: 2304,
         seq_len: 2048,
-        precision: Precision::Fp8,
+        precision: Recipe::Fp8,
         recompute: Recompute::Selective,
         zero: 1,
         sequence_parallel: true,
@@ -43,7 +43,7 @@ fn bench(c: &mut Criterion) {
 
     let big = Setup::new(&catalog, "gpt3-175b", "hgx-h100", 1024, &FabricOptions::default()).unwrap();
     let space =
-        Space { gpus: 1024, domain: 8, global_batch: 1536, seq_len: 2048, precision: Precision::Bf16, lora_rank: None };
+        Space { gpus: 1024, domain: 8, global_batch: 1536, seq_len: 2048, precision: Recipe::Bf16, lora_rank: None };
     let n = candidates(&big.shape, &space).len();
     c.bench_function(&format!("plan_search_gpt3_175b_1024_h100_{n}_plans"), |b| {
         b.iter(|| black_box(big.search(black_box(&space), &params, &profile, 10)))

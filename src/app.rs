@@ -7,7 +7,6 @@ use crate::cli::{
 };
 use anyhow::{Context, Result};
 use rackscale::calibrate::{self, Calibration};
-use rackscale::catalog::Precision;
 use rackscale::catalog::{Catalog, Kind};
 use rackscale::data;
 use rackscale::error::{InvalidFile, UsageError};
@@ -16,11 +15,11 @@ use rackscale::fsutil::write_atomic;
 use rackscale::model::cluster;
 use rackscale::model::collective::{self, Algorithm, CollectiveParams, Level, Op};
 use rackscale::model::training::search::Space;
-use rackscale::model::training::{Plan, Profile, Recompute, Stack};
+use rackscale::model::training::{Plan, Profile, Recipe, Recompute, Stack};
 use rackscale::report::{self, Format, Report};
 use rackscale::results::{
     CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, PlanReport, PlanRow, ScenarioSummary, SimReport,
-    SizingRow, StepReport, TraceComparison, TrainingSummary, ValidationAll,
+    SizingRow, StepReport, TraceComparison, TrainingSummary, Uncertainty, ValidationAll,
 };
 use rackscale::scenario::{Scenario, TEMPLATE};
 use rackscale::sizes::parse_sizes;
@@ -958,13 +957,17 @@ fn step(g: &Global, a: &StepArgs) -> Result<()> {
         stack: stack_of(a.stack),
     };
     let s = setup.step(&plan, &data::collective_params(), &profile)?;
+    let bands = validation::bands(&data::collective_params(), &profile)?;
+    let days = days(j, s.tokens_per_s);
+    let band = Uncertainty::of(&validation::band_of(&bands, &setup, &plan), s.step_time_s, s.tokens_per_s, s.mfu, days);
     let report = StepReport {
         model: setup.model.clone(),
         system: setup.topology.system.clone(),
         gpus: j.gpus,
         plan,
-        time_to_train_days: days(j, s.tokens_per_s),
+        time_to_train_days: days,
         step: s,
+        band,
     };
     emit(g, &format!("step-{}", setup.model), &report)
 }
@@ -981,23 +984,29 @@ fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         precision: precision_of(j.precision),
         lora_rank: j.lora_rank,
     };
-    if setup.gpu.peak(space(j.gpus).precision).is_none() {
+    if !rackscale::estimate::runs_on(space(j.gpus).precision, &setup.gpu) {
         let plan_probe = setup.check(&probe_plan(&space(j.gpus)));
         plan_probe?;
     }
     let found = setup.search(&space(j.gpus), &params, &profile, a.top);
+    let bands = validation::bands(&params, &profile)?;
     let plans = found
         .best
         .iter()
         .enumerate()
-        .map(|(i, (p, s))| PlanRow {
-            rank: i + 1,
-            plan: *p,
-            step_time_s: s.step_time_s,
-            tokens_per_s: s.tokens_per_s,
-            mfu: s.mfu,
-            memory_per_gpu_bytes: s.memory_per_gpu_bytes,
-            time_to_train_days: days(j, s.tokens_per_s),
+        .map(|(i, (p, s))| {
+            let d = days(j, s.tokens_per_s);
+            let band = validation::band_of(&bands, &setup, p);
+            PlanRow {
+                rank: i + 1,
+                plan: *p,
+                step_time_s: s.step_time_s,
+                tokens_per_s: s.tokens_per_s,
+                mfu: s.mfu,
+                memory_per_gpu_bytes: s.memory_per_gpu_bytes,
+                time_to_train_days: d,
+                band: Uncertainty::of(&band, s.step_time_s, s.tokens_per_s, s.mfu, d),
+            }
         })
         .collect();
     let (sizing, gpus_for_deadline) = match a.deadline_days {
@@ -1180,18 +1189,26 @@ fn training_summary(s: &Scenario, catalog: &Catalog) -> Result<Option<TrainingSu
     let Some(t) = &s.training else { return Ok(None) };
     let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
     let setup = Setup::new(catalog, &t.model, s.cluster.system.as_str(), u64::from(s.cluster.gpus), &fabric)?;
-    let step = setup.step(&t.plan, &data::collective_params(), &data::default_profile())?;
+    let (params, profile) = (data::collective_params(), data::default_profile());
+    let step = setup.step(&t.plan, &params, &profile)?;
     let gpus = f64::from(s.cluster.gpus);
+    let days = t.tokens.map(|tok| tok / (step.tokens_per_s * t.goodput) / 86_400.0);
+    let band = validation::band_of(&validation::bands(&params, &profile)?, &setup, &t.plan);
+    let sustained = step.model_tflops_per_gpu * gpus / 1e6;
+    let (eflops_p10, eflops_p90) = band.rate(sustained);
     Ok(Some(TrainingSummary {
         model: t.model.clone(),
         plan: t.plan,
         step_time_s: step.step_time_s,
         tokens_per_s: step.tokens_per_s,
         mfu: step.mfu,
-        sustained_model_eflops: step.model_tflops_per_gpu * gpus / 1e6,
+        sustained_model_eflops: sustained,
         memory_per_gpu_bytes: step.memory_per_gpu_bytes,
         fits: step.fits,
-        time_to_train_days: t.tokens.map(|tok| tok / (step.tokens_per_s * t.goodput) / 86_400.0),
+        time_to_train_days: days,
+        sustained_model_eflops_p10: eflops_p10,
+        sustained_model_eflops_p90: eflops_p90,
+        band: Uncertainty::of(&band, step.step_time_s, step.tokens_per_s, step.mfu, days),
     }))
 }
 
@@ -1229,11 +1246,12 @@ fn format_of(f: FormatArg) -> Format {
     }
 }
 
-fn precision_of(p: PrecisionArg) -> Precision {
+fn precision_of(p: PrecisionArg) -> Recipe {
     match p {
-        PrecisionArg::Bf16 => Precision::Bf16,
-        PrecisionArg::Fp8 => Precision::Fp8,
-        PrecisionArg::Fp4 => Precision::Fp4,
+        PrecisionArg::Bf16 => Recipe::Bf16,
+        PrecisionArg::Fp8 => Recipe::Fp8,
+        PrecisionArg::Mxfp8 => Recipe::Mxfp8,
+        PrecisionArg::Nvfp4 => Recipe::Nvfp4,
     }
 }
 

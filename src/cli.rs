@@ -232,7 +232,7 @@ pub struct JobArgs {
     /// Tokens per sequence (default: the model's training context).
     #[arg(long)]
     pub seq_len: Option<u32>,
-    /// GEMM precision.
+    /// Numeric recipe: bf16, fp8 (per tensor), mxfp8 or nvfp4.
     #[arg(long, value_enum, default_value_t = PrecisionArg::Bf16)]
     pub precision: PrecisionArg,
     /// LoRA fine-tuning with adapters of this rank (base weights frozen).
@@ -314,12 +314,16 @@ pub struct PlanArgs {
 /// Precisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PrecisionArg {
-    /// bfloat16.
+    /// bfloat16 GEMMs.
     Bf16,
-    /// 8-bit floating point.
+    /// FP8 with one scale per tensor (the Hopper recipe; `fp8-cs` is accepted).
+    #[value(alias = "fp8-cs")]
     Fp8,
-    /// 4-bit floating point.
-    Fp4,
+    /// FP8 with a scale per 32 elements (Blackwell's block-scaled GEMMs).
+    Mxfp8,
+    /// NVIDIA's NVFP4 recipe: FP4 GEMMs with a scale per 16 elements, ~15% of layers in BF16 (`fp4` is accepted).
+    #[value(alias = "fp4")]
+    Nvfp4,
 }
 
 /// Software stacks.

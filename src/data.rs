@@ -8,6 +8,7 @@ use serde::Deserialize;
 const COLLECTIVES: &str = include_str!("../data/collectives.toml");
 const PROFILE: &str = include_str!("../data/calibration/default.toml");
 const TRAINING_VALIDATION: &str = include_str!("../data/validation/training.toml");
+const TRAINING_VENDOR_VALIDATION: &str = include_str!("../data/validation/training_vendor.toml");
 const COLLECTIVE_VALIDATION: &str = include_str!("../data/validation/collectives.toml");
 const RELIABILITY: &str = include_str!("../data/reliability.toml");
 const FACILITY: &str = include_str!("../data/facility.toml");
@@ -461,6 +462,9 @@ pub struct MeasuredRun {
     /// Context parallel.
     #[serde(default = "one")]
     pub cp: u32,
+    /// Expert parallel (carved out of data parallelism).
+    #[serde(default = "one")]
+    pub ep: u32,
     /// Micro-batch.
     pub micro_batch: u32,
     /// Global batch (sequences).
@@ -482,13 +486,21 @@ pub struct MeasuredRun {
     /// Software stack: `modern` (default) or `megatron-2021`.
     #[serde(default = "modern")]
     pub stack: String,
-    /// `step_time_s`, or `megatron_tflops` (per GPU, counted by Megatron-LM's Eq. 3 with recompute).
+    /// `step_time_s`, `tokens_per_s_per_gpu`, or `megatron_tflops` (per GPU,
+    /// counted by Megatron-LM's Eq. 3 with recompute).
     pub metric: String,
     /// Published value of the metric.
     pub value: f64,
-    /// Whether model parameters were fitted to this row.
+    /// Whether the first wave's constants were fitted to this row (the
+    /// vendor rows are chosen by `validation::FIT_RELEASES` instead).
     #[serde(default)]
     pub fit: bool,
+    /// Software release of a vendor table (what the fit rule reads).
+    pub release: Option<String>,
+    /// The precision label as the source prints it.
+    pub published_precision: Option<String>,
+    /// The source table's confidence in the row.
+    pub confidence: Option<String>,
     /// Plan details the source does not give and we assumed.
     pub assumed: Option<String>,
     /// Where the row comes from.
@@ -513,9 +525,15 @@ pub struct TrainingValidation {
     pub run: Vec<MeasuredRun>,
 }
 
-/// The built-in training measurements.
+/// The built-in training measurements: the first wave's Ampere and Hopper
+/// runs, then the vendor tables on Hopper, Blackwell and Blackwell Ultra.
 pub fn training_validation() -> TrainingValidation {
-    toml::from_str(TRAINING_VALIDATION).expect("data/validation/training.toml is valid (unit-tested)")
+    let mut v: TrainingValidation =
+        toml::from_str(TRAINING_VALIDATION).expect("data/validation/training.toml is valid (unit-tested)");
+    let vendor: TrainingValidation = toml::from_str(TRAINING_VENDOR_VALIDATION)
+        .expect("data/validation/training_vendor.toml is valid (unit-tested)");
+    v.run.extend(vendor.run);
+    v
 }
 
 /// One published collective measurement.

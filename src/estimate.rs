@@ -1,9 +1,9 @@
 //! Resolving a step request against the catalog: the glue between user
 //! input (ids, degrees) and the pure training model.
 
-use crate::catalog::{Accelerator, Catalog, CatalogError, Entry, Precision};
+use crate::catalog::{Accelerator, Catalog, CatalogError, Entry};
 use crate::model::collective::CollectiveParams;
-use crate::model::training::{self, Plan, PlanError, Profile, Recompute, Shape, Step, StepInput};
+use crate::model::training::{self, Plan, PlanError, Profile, Recipe, Recompute, Shape, Step, StepInput};
 use crate::topology::{FabricOptions, Topology, TopologyError};
 
 /// Errors of resolving and checking a step. Fatal: bad input.
@@ -82,9 +82,9 @@ impl Setup {
 
     /// The plan's rules, plus the accelerator's precisions.
     pub fn check(&self, plan: &Plan) -> Result<(), PlanError> {
-        if self.gpu.peak(plan.precision).is_none() {
+        if !runs_on(plan.precision, &self.gpu) {
             let supported: Vec<&str> =
-                Precision::ALL.into_iter().filter(|&p| self.gpu.peak(p).is_some()).map(Precision::name).collect();
+                Recipe::ALL.into_iter().filter(|&r| runs_on(r, &self.gpu)).map(Recipe::name).collect();
             return Err(PlanError::Precision {
                 gpu: self.gpu.id().to_owned(),
                 precision: plan.precision.name().to_owned(),
@@ -93,6 +93,15 @@ impl Setup {
         }
         plan.check(&self.shape, self.topology.gpus, self.domain)
     }
+}
+
+/// Whether an accelerator runs a recipe: it needs tensor cores at the
+/// recipe's precision, and block-scaled recipes (MXFP8, NVFP4) need the
+/// hardware block scaling that came with FP4 tensor cores (Blackwell,
+/// CDNA4); Hopper's FP8 scales per tensor.
+pub fn runs_on(recipe: Recipe, gpu: &Accelerator) -> bool {
+    let has = |p: crate::catalog::Precision| gpu.peak(p).is_some();
+    has(recipe.gemm_precision()) && (!recipe.block_scaled() || has(crate::catalog::Precision::Fp4))
 }
 
 /// Parses a recompute mode name.
@@ -105,9 +114,9 @@ pub fn recompute(name: &str) -> Option<Recompute> {
     }
 }
 
-/// Parses a precision name.
-pub fn precision(name: &str) -> Option<Precision> {
-    Precision::ALL.into_iter().find(|p| p.name() == name)
+/// Parses a recipe name (`bf16`, `fp8`, `mxfp8`, `nvfp4`; `fp8-cs`, `fp4` accepted).
+pub fn precision(name: &str) -> Option<Recipe> {
+    Recipe::parse(name)
 }
 
 /// The outcome of a plan search.

@@ -189,18 +189,29 @@ pub struct TrainingValidationRow {
     pub model: String,
     /// System id.
     pub system: String,
+    /// Accelerator generation (`hopper`, `blackwell`, `blackwell-ultra`, ...).
+    pub generation: String,
+    /// `dense` or `moe`.
+    pub class: String,
+    /// Recipe (`bf16`, `fp8`, `mxfp8`, `nvfp4`).
+    pub precision: String,
+    /// Software release (vendor tables) or source.
+    pub release: String,
     /// GPUs.
     pub gpus: u64,
     /// The plan, short.
     pub plan: String,
-    /// `step_time_s` or `megatron_tflops`.
+    /// `step_time_s`, `tokens_per_s_per_gpu` or `megatron_tflops`.
     pub metric: String,
     /// Published value.
     pub measured: f64,
     /// Predicted value.
     pub predicted: f64,
-    /// (predicted - measured) / measured.
+    /// Error of the predicted throughput (tokens/s, TFLOP/s or 1 / step
+    /// time): positive when the model is too fast.
     pub error: f64,
+    /// True step time over predicted step time.
+    pub step_ratio: f64,
     /// `fit` or `check`.
     pub role: String,
     /// Predicted MFU.
@@ -214,10 +225,88 @@ pub struct TrainingValidationRow {
 /// Training validation: rows and error statistics.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrainingValidationReport {
+    /// Which rows are fitted, in words.
+    pub fit_rule: String,
+    /// Ids of the fit rows.
+    pub fit_rows: Vec<String>,
+    /// Share of check rows inside the P10-P90 band the other check rows give them.
+    pub band_coverage: f64,
     /// Every row.
     pub rows: Vec<TrainingValidationRow>,
     /// Errors by role.
     pub summary: Vec<ErrorSummary>,
+    /// Check-row errors by generation and model class.
+    pub groups: Vec<GroupError>,
+}
+
+/// Errors of one accelerator generation and model class on its check rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupError {
+    /// Generation, or `all`.
+    pub generation: String,
+    /// `dense`, `moe` or `all`.
+    pub class: String,
+    /// Check rows.
+    pub check_rows: usize,
+    /// Fit rows (not in the errors).
+    pub fit_rows: usize,
+    /// Median |error| of the check rows (none without check rows).
+    pub median_abs_error: Option<f64>,
+    /// Largest |error| of the check rows.
+    pub max_abs_error: Option<f64>,
+    /// Median signed error (positive: predicted too fast).
+    pub median_error: Option<f64>,
+}
+
+/// A prediction's P10-P90 range from the check-row residuals of its
+/// accelerator generation and model class (`validate --what training`).
+/// Each field sits beside the plain number it brackets in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uncertainty {
+    /// P10 of the step time \[s\].
+    pub step_time_s_p10: f64,
+    /// P90 of the step time \[s\].
+    pub step_time_s_p90: f64,
+    /// P10 of tokens per second (the slow end).
+    pub tokens_per_s_p10: f64,
+    /// P90 of tokens per second.
+    pub tokens_per_s_p90: f64,
+    /// P10 of MFU.
+    pub mfu_p10: f64,
+    /// P90 of MFU.
+    pub mfu_p90: f64,
+    /// P10 of the days to train (the fast end), when tokens are given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_train_days_p10: Option<f64>,
+    /// P90 of the days to train.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_train_days_p90: Option<f64>,
+    /// Which check rows the band comes from.
+    pub band_basis: String,
+    /// Set when no check row covers this accelerator generation, model class
+    /// or recipe: `unvalidated: no moe rows on cdna4`.
+    pub unvalidated: Option<String>,
+}
+
+impl Uncertainty {
+    /// The band applied to a step's figures.
+    pub fn of(band: &crate::validation::Band, step_s: f64, tokens_per_s: f64, mfu: f64, days: Option<f64>) -> Self {
+        let (s10, s90) = band.step(step_s);
+        let (t10, t90) = band.rate(tokens_per_s);
+        let (m10, m90) = band.rate(mfu);
+        Uncertainty {
+            step_time_s_p10: s10,
+            step_time_s_p90: s90,
+            tokens_per_s_p10: t10,
+            tokens_per_s_p90: t90,
+            mfu_p10: m10,
+            mfu_p90: m90,
+            time_to_train_days_p10: days.map(|d| band.step(d).0),
+            time_to_train_days_p90: days.map(|d| band.step(d).1),
+            band_basis: band.basis.clone(),
+            unvalidated: band.unvalidated.clone(),
+        }
+    }
 }
 
 /// `step`: one plan's step on a cluster.
@@ -236,6 +325,9 @@ pub struct StepReport {
     pub step: crate::model::training::Step,
     /// Days to train the given tokens at the given goodput.
     pub time_to_train_days: Option<f64>,
+    /// P10-P90 of the step's figures.
+    #[serde(flatten)]
+    pub band: Uncertainty,
 }
 
 /// One ranked plan of `plan`.
@@ -255,6 +347,9 @@ pub struct PlanRow {
     pub memory_per_gpu_bytes: f64,
     /// Days to train the given tokens.
     pub time_to_train_days: Option<f64>,
+    /// P10-P90 of the plan's figures.
+    #[serde(flatten)]
+    pub band: Uncertainty,
 }
 
 /// One GPU count tried when sizing a cluster for a deadline.
@@ -323,6 +418,13 @@ pub struct TrainingSummary {
     pub fits: bool,
     /// Days to train the scenario's tokens at its goodput.
     pub time_to_train_days: Option<f64>,
+    /// P10 of the sustained model FLOP/s \[EFLOP/s\].
+    pub sustained_model_eflops_p10: f64,
+    /// P90 of the sustained model FLOP/s \[EFLOP/s\].
+    pub sustained_model_eflops_p90: f64,
+    /// P10-P90 of the step's figures.
+    #[serde(flatten)]
+    pub band: Uncertainty,
 }
 
 /// `simulate`: what the cluster did over the simulated days.

@@ -167,6 +167,9 @@ fn step_profile(id: &str, fits: &[FitEntry], what: &str) -> Profile {
         bf16: best,
         fp8: None,
         fp4: None,
+        attention_forward: None,
+        attention_backward: None,
+        training_clock: None,
     });
     p.source = format!("rackscale calibrate: {what}; other constants from data/calibration/default.toml");
     p.date = today();

@@ -69,6 +69,12 @@ pub struct Accelerator {
     pub name: String,
     /// Maker.
     pub vendor: String,
+    /// Architecture generation (`ampere`, `hopper`, `blackwell`,
+    /// `blackwell-ultra`, `cdna3`, `cdna4`, `gaudi2`, `gaudi3`): what
+    /// validation groups its rows by. Absent in an override file: no
+    /// validation rows apply, and predictions say so.
+    #[serde(default)]
+    pub generation: Option<String>,
     /// Dense peak fp64 \[TFLOP/s\] (matrix units where present).
     pub fp64_tflops: Option<Figure>,
     /// Dense peak tf32 \[TFLOP/s\].
@@ -453,6 +459,9 @@ pub struct Model {
     pub heads: Count,
     /// Key/value heads (default: `heads`).
     pub kv_heads: Option<Count>,
+    /// Width of one attention head (default: `hidden / heads`); Qwen3 and
+    /// gpt-oss use heads wider or narrower than that.
+    pub head_dim: Option<Count>,
     /// MLP intermediate size of dense layers.
     pub ffn: Count,
     /// MLP activation.

@@ -277,7 +277,7 @@ fn check_model(m: &Model) -> Vec<Diagnostic> {
     let id = m.id.get_ref();
     let at = || m.id.span();
     let (h, a) = (m.hidden.get(), m.heads.get());
-    if m.attention == AttentionKind::Gqa && h % a != 0 {
+    if m.attention == AttentionKind::Gqa && m.head_dim.is_none() && h % a != 0 {
         out.push(Diagnostic::at(at(), format!("model `{id}`: hidden {h} is not divisible by {a} heads")));
     }
     if let Some(kv) = m.kv_heads.filter(|kv| a % kv.get() != 0) {

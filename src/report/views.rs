@@ -128,11 +128,22 @@ impl Report for ScenarioSummary {
             let fits = if t.fits { "fits" } else { "does NOT fit" };
             r.push("training model", &t.model, "");
             r.push("training plan", format!("{} {:?}", t.plan, t.plan.recompute).to_lowercase(), "");
-            r.push("step time", sig(t.step_time_s), "s");
-            r.push("MFU", format!("{:.1}%", t.mfu * 100.0), "");
-            r.push("sustained model FLOP/s", sig(t.sustained_model_eflops), "EFLOP/s");
+            let b = &t.band;
+            r.push("step time (P10-P90)", banded(t.step_time_s, b.step_time_s_p10, b.step_time_s_p90), "s");
+            r.push("MFU (P10-P90)", banded_pct(t.mfu, b.mfu_p10, b.mfu_p90), "");
+            r.push(
+                "sustained model FLOP/s (P10-P90)",
+                banded(t.sustained_model_eflops, t.sustained_model_eflops_p10, t.sustained_model_eflops_p90),
+                "EFLOP/s",
+            );
             r.push("memory per GPU", format!("{} ({fits})", sig(t.memory_per_gpu_bytes / 1e9)), "GB");
-            r.opt("time to train", t.time_to_train_days.map(sig), "days");
+            if let (Some(d), Some(lo), Some(hi)) =
+                (t.time_to_train_days, b.time_to_train_days_p10, b.time_to_train_days_p90)
+            {
+                r.push("time to train (P10-P90)", banded(d, lo, hi), "days");
+            }
+            r.push("band from", &b.band_basis, "");
+            r.opt("validation", b.unvalidated.clone(), "");
         }
         r.0
     }
@@ -234,10 +245,15 @@ impl Report for StepReport {
         r.push("model", &self.model, "");
         r.push("system", format!("{} x {}", self.gpus, self.system), "GPUs");
         r.push("plan", self.plan, "");
-        r.push("step time", sig(s.step_time_s), "s");
-        r.push("tokens per second", format!("{:.0}", s.tokens_per_s), "tokens/s");
+        let u = &self.band;
+        r.push("step time (P10-P90)", banded(s.step_time_s, u.step_time_s_p10, u.step_time_s_p90), "s");
+        r.push(
+            "tokens per second (P10-P90)",
+            format!("{:.0} ({:.0}-{:.0})", s.tokens_per_s, u.tokens_per_s_p10, u.tokens_per_s_p90),
+            "tokens/s",
+        );
         r.push("model TFLOP/s per GPU", sig(s.model_tflops_per_gpu), "TFLOP/s");
-        r.push("MFU", format!("{:.1}%", s.mfu * 100.0), "");
+        r.push("MFU (P10-P90)", banded_pct(s.mfu, u.mfu_p10, u.mfu_p90), "");
         r.push("HFU", format!("{:.1}%", s.hfu * 100.0), "");
         for (name, v) in [
             ("compute", b.compute_s),
@@ -263,7 +279,13 @@ impl Report for StepReport {
         r.push("memory per GPU", sig(s.memory_per_gpu_bytes / 1e9), "GB");
         let margin = if s.fits { "fits" } else { "does NOT fit" };
         r.push(margin, format!("{} GB margin", sig(s.memory_margin_bytes / 1e9)), "");
-        r.opt("time to train", self.time_to_train_days.map(sig), "days");
+        if let (Some(d), Some(lo), Some(hi)) =
+            (self.time_to_train_days, u.time_to_train_days_p10, u.time_to_train_days_p90)
+        {
+            r.push("time to train (P10-P90)", banded(d, lo, hi), "days");
+        }
+        r.push("band from", &u.band_basis, "");
+        r.opt("validation", u.unvalidated.clone(), "");
         r.0
     }
     fn json(&self) -> Value {
@@ -273,7 +295,17 @@ impl Report for StepReport {
 
 impl Report for PlanReport {
     fn columns(&self) -> Vec<&'static str> {
-        vec!["rank", "plan", "recompute", "zero", "step_time_s", "tokens_per_s", "mfu", "memory_gb", "days"]
+        vec![
+            "rank",
+            "plan",
+            "recompute",
+            "zero",
+            "step_time_s (P10-P90)",
+            "tokens_per_s",
+            "mfu",
+            "memory_gb",
+            "days (P10-P90)",
+        ]
     }
     fn rows(&self) -> Vec<Vec<String>> {
         self.plans
@@ -284,11 +316,14 @@ impl Report for PlanReport {
                     p.plan.to_string(),
                     format!("{:?}", p.plan.recompute).to_lowercase(),
                     p.plan.zero.to_string(),
-                    sig(p.step_time_s),
+                    banded(p.step_time_s, p.band.step_time_s_p10, p.band.step_time_s_p90),
                     format!("{:.0}", p.tokens_per_s),
                     format!("{:.1}%", p.mfu * 100.0),
                     sig(p.memory_per_gpu_bytes / 1e9),
-                    p.time_to_train_days.map_or_else(String::new, sig),
+                    match (p.time_to_train_days, p.band.time_to_train_days_p10, p.band.time_to_train_days_p90) {
+                        (Some(d), Some(lo), Some(hi)) => banded(d, lo, hi),
+                        _ => String::new(),
+                    },
                 ]
             })
             .collect()
@@ -301,6 +336,12 @@ impl Report for PlanReport {
             "{} on {} x {}: {} valid plans evaluated, {} fit in memory",
             self.model, self.gpus, self.system, self.evaluated, self.fitting
         )];
+        if let Some(p) = self.plans.first() {
+            lines.push(format!("P10-P90 bands from {}", p.band.band_basis));
+            if let Some(u) = &p.band.unvalidated {
+                lines.push(u.clone());
+            }
+        }
         if self.evaluated == 0 {
             lines.push(
                 "no valid plan: the GPUs must split as TP x PP x CP x DP with TP dividing the scale-up domain, \
@@ -393,23 +434,22 @@ impl Report for crate::results::ValidationAll {
 
 impl Report for TrainingValidationReport {
     fn columns(&self) -> Vec<&'static str> {
-        vec!["id", "model", "system", "gpus", "plan", "metric", "measured", "predicted", "error", "role"]
+        vec!["generation", "class", "check rows", "median |error|", "max |error|", "median error", "fit rows"]
     }
     fn rows(&self) -> Vec<Vec<String>> {
-        self.rows
+        let pct = |x: Option<f64>| x.map_or_else(|| "-".to_owned(), |v| format!("{:.1}%", v * 100.0));
+        let signed = |x: Option<f64>| x.map_or_else(|| "-".to_owned(), |v| format!("{:+.1}%", v * 100.0));
+        self.groups
             .iter()
-            .map(|r| {
+            .map(|g| {
                 vec![
-                    r.id.clone(),
-                    r.model.clone(),
-                    r.system.clone(),
-                    r.gpus.to_string(),
-                    r.plan.clone(),
-                    r.metric.clone(),
-                    sig(r.measured),
-                    sig(r.predicted),
-                    format!("{:+.1}%", r.error * 100.0),
-                    r.role.clone(),
+                    g.generation.clone(),
+                    g.class.clone(),
+                    g.check_rows.to_string(),
+                    pct(g.median_abs_error),
+                    pct(g.max_abs_error),
+                    signed(g.median_error),
+                    g.fit_rows.to_string(),
                 ]
             })
             .collect()
@@ -419,12 +459,20 @@ impl Report for TrainingValidationReport {
     }
     fn footer(&self) -> Vec<String> {
         let mut lines = vec![
-            "megatron_tflops: TFLOP/s per GPU counted by Megatron-LM's Eq. 3 (with recompute); step_time_s: seconds"
+            "errors on check rows only; error = (predicted - published) / published of the published throughput \
+             (tokens/s per GPU, TFLOP/s or 1 / step time): positive means the model is too fast"
                 .to_owned(),
+            self.fit_rule.clone(),
+            format!("fit rows ({}): {}", self.fit_rows.len(), self.fit_rows.join(" ")),
+            format!(
+                "P10-P90 bands: {:.0}% of check rows fall inside the band the other check rows give them",
+                self.band_coverage * 100.0
+            ),
+            "every row with its prediction: --format json".to_owned(),
         ];
         lines.extend(self.summary.iter().map(|s| {
             format!(
-                "{} rows: {} rows, median |error| {:.1}%, max {:.1}%",
+                "all {} rows: {}, median |error| {:.1}%, max {:.1}%",
                 s.role,
                 s.rows,
                 s.median_abs_error * 100.0,
@@ -710,6 +758,25 @@ impl Report for crate::tco::TcoReport {
 }
 
 /// Four significant figures, without exponent for everyday magnitudes.
+/// `4.597 (4.30-5.20)`: a value and its P10-P90 range.
+fn banded(x: f64, lo: f64, hi: f64) -> String {
+    format!("{} ({}-{})", sig(x), sig3(lo), sig3(hi))
+}
+
+/// `41.6% (38.0-45.1%)`.
+fn banded_pct(x: f64, lo: f64, hi: f64) -> String {
+    format!("{:.1}% ({:.1}-{:.1}%)", x * 100.0, lo * 100.0, hi * 100.0)
+}
+
+/// Three significant digits.
+fn sig3(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return fmt_num(x);
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+    format!("{x:.digits$}")
+}
+
 fn sig(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return fmt_num(x);

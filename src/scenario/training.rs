@@ -3,10 +3,10 @@
 
 use super::validate::Validator;
 use super::wire::TrainingWire;
-use crate::catalog::{Entry, Precision};
+use crate::catalog::Entry;
 use crate::diag::Diagnostic;
 use crate::model::training::plan::Stack;
-use crate::model::training::{Plan, Recompute, Shape};
+use crate::model::training::{Plan, Recipe, Recompute, Shape};
 use serde::Serialize;
 use toml::Spanned;
 
@@ -48,7 +48,12 @@ impl Validator<'_> {
         let micro_batch = count(&t.micro_batch, "training.micro_batch", 1);
         let global_batch = count(&t.global_batch, "training.global_batch", 1024);
         let seq_len = t.seq_len.as_ref().and_then(|s| self.count(s, "training.seq_len"));
-        let precision = self.name_of(&t.precision, "training.precision", &["bf16", "fp8", "fp4", "tf32"], "bf16");
+        let precision = self.name_of(
+            &t.precision,
+            "training.precision",
+            &["bf16", "fp8", "fp8-cs", "mxfp8", "nvfp4", "fp4", "tf32"],
+            "bf16",
+        );
         let recompute = self.name_of(&t.recompute, "training.recompute", &["none", "selective", "full"], "selective");
         let zero = match &t.zero {
             Some(z) if !(0..=3).contains(z.get_ref()) => {
@@ -90,7 +95,7 @@ impl Validator<'_> {
             micro_batch: mb,
             global_batch: gb,
             seq_len: seq_len.unwrap_or(model.seq_len.get()),
-            precision: crate::estimate::precision(precision).unwrap_or(Precision::Bf16),
+            precision: crate::estimate::precision(precision).unwrap_or(Recipe::Bf16),
             recompute: crate::estimate::recompute(recompute).unwrap_or(Recompute::Selective),
             zero,
             sequence_parallel: tp > 1,
@@ -98,7 +103,7 @@ impl Validator<'_> {
             tp_across_domains: false,
             stack: Stack::Modern,
         };
-        if let Some(g) = gpu.filter(|g| g.peak(plan.precision).is_none()) {
+        if let Some(g) = gpu.filter(|g| !crate::estimate::runs_on(plan.precision, g)) {
             let msg = format!("{} has no {} tensor cores", g.id(), plan.precision.name());
             self.problem(Diagnostic::at(span.clone(), msg).with_help("use bf16 or fp8"));
             return None;

@@ -147,7 +147,7 @@ fn bad_plans_name_the_rule() {
     assert!(case(&["--tp", "16", "--pp", "4"]).contains("tp 16 exceeds the 8-GPU scale-up domain"));
     assert!(
         case(&["--tp", "8", "--pp", "8", "--precision", "fp4"])
-            .contains("h100 has no fp4 tensor cores; use fp64, tf32, bf16, fp8")
+            .contains("h100 has no nvfp4 tensor cores; use tf32, bf16, fp8")
     );
     assert!(case(&["--tp", "8", "--pp", "8", "--global-batch", "0"]).contains("global batch must be at least 1"));
     assert!(case(&["--tp", "8", "--pp", "8", "--seq-len", "0"]).contains("sequence length must be at least 1"));

@@ -15,7 +15,7 @@ pub mod step;
 #[cfg(test)]
 mod tests;
 
-pub use plan::{Plan, PlanError, Recompute, Stack};
+pub use plan::{Plan, PlanError, Recipe, Recompute, Stack};
 pub use profile::Profile;
 pub use shape::Shape;
 pub use step::{Breakdown, Memory, Step, StepInput, evaluate};

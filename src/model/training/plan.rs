@@ -38,8 +38,8 @@ pub struct Plan {
     pub global_batch: u32,
     /// Tokens per sequence.
     pub seq_len: u32,
-    /// GEMM precision.
-    pub precision: Precision,
+    /// Numeric recipe: which precision the GEMMs run in and how they are scaled.
+    pub precision: Recipe,
     /// Activation recomputation.
     pub recompute: Recompute,
     /// ZeRO stage (1 = optimizer states sharded, the distributed optimizer; 3 = FSDP).
@@ -80,6 +80,84 @@ impl Stack {
     }
 }
 
+/// The numeric recipe of a training job, as users name it: what its GEMMs
+/// run in and how their inputs are scaled. Attention, norms, the optimizer
+/// and communication stay in 16 bits in every recipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Recipe {
+    /// TensorFloat-32 GEMMs.
+    Tf32,
+    /// bfloat16 GEMMs.
+    Bf16,
+    /// FP8 with one scale per tensor (Transformer Engine's delayed or current
+    /// scaling, the Hopper recipe); the cast is fused into the kernel that
+    /// produces each GEMM input.
+    Fp8,
+    /// FP8 with one E8M0 scale per 32 elements (OCP MX), Blackwell's native
+    /// block-scaled GEMM; every GEMM input is quantized along both axes.
+    Mxfp8,
+    /// FP4 (E2M1) with one FP8 scale per 16 elements and a per-tensor scale
+    /// (NVIDIA's NVFP4 pre-training recipe): some layers stay in BF16, and
+    /// weight-gradient inputs pass a random Hadamard transform.
+    Nvfp4,
+}
+
+impl Recipe {
+    /// Every recipe.
+    pub const ALL: [Recipe; 5] = [Self::Tf32, Self::Bf16, Self::Fp8, Self::Mxfp8, Self::Nvfp4];
+
+    /// Name in files, flags and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tf32 => "tf32",
+            Self::Bf16 => "bf16",
+            Self::Fp8 => "fp8",
+            Self::Mxfp8 => "mxfp8",
+            Self::Nvfp4 => "nvfp4",
+        }
+    }
+
+    /// Parses a name; `fp8-cs` (per-tensor current scaling) and `fp4` are
+    /// accepted spellings of `fp8` and `nvfp4`.
+    pub fn parse(s: &str) -> Option<Recipe> {
+        match s.to_ascii_lowercase().as_str() {
+            "tf32" => Some(Self::Tf32),
+            "bf16" => Some(Self::Bf16),
+            "fp8" | "fp8-cs" => Some(Self::Fp8),
+            "mxfp8" => Some(Self::Mxfp8),
+            "nvfp4" | "fp4" => Some(Self::Nvfp4),
+            _ => None,
+        }
+    }
+
+    /// The tensor-core rate the recipe's GEMMs run at (its MFU denominator).
+    pub fn gemm_precision(self) -> Precision {
+        match self {
+            Self::Tf32 => Precision::Tf32,
+            Self::Bf16 => Precision::Bf16,
+            Self::Fp8 | Self::Mxfp8 => Precision::Fp8,
+            Self::Nvfp4 => Precision::Fp4,
+        }
+    }
+
+    /// Whether GEMM inputs carry a scale per small block (MX or NVFP4).
+    pub fn block_scaled(self) -> bool {
+        matches!(self, Self::Mxfp8 | Self::Nvfp4)
+    }
+
+    /// Whether activations saved for backward are 8-bit or narrower.
+    pub fn low_precision(self) -> bool {
+        matches!(self, Self::Fp8 | Self::Mxfp8 | Self::Nvfp4)
+    }
+}
+
+impl fmt::Display for Recipe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Longest sequence modelled \[tokens\].
 pub const MAX_SEQ_LEN: u32 = 1 << 24;
 /// Most virtual stages per pipeline stage.
@@ -98,6 +176,23 @@ impl Plan {
     pub fn layers_per_stage(&self, layers: u32) -> u32 {
         let chunks = self.pp * self.vp;
         layers.div_ceil(chunks.max(1)) * self.vp
+    }
+
+    /// Whether expert parallelism folds TP and CP ranks in (ep > dp): experts
+    /// then run without tensor parallelism, each whole on one rank.
+    pub fn folds_experts(&self) -> bool {
+        self.ep > 1 && !self.dp.is_multiple_of(self.ep)
+    }
+
+    /// Tensor-parallel split of each expert's weights.
+    pub fn expert_tp(&self) -> u32 {
+        if self.folds_experts() { 1 } else { self.tp }
+    }
+
+    /// Ranks holding the same experts (the experts' data-parallel degree).
+    pub fn expert_replicas(&self) -> u64 {
+        let stage = u64::from(self.tp) * u64::from(self.cp) * u64::from(self.dp);
+        (stage / (u64::from(self.ep) * u64::from(self.expert_tp()))).max(1)
     }
 
     /// GPUs the plan uses.
@@ -242,10 +337,11 @@ impl Plan {
             div("experts divisible by ep", s.experts.is_multiple_of(self.ep), || {
                 format!("{} experts over ep {}", s.experts, self.ep)
             })?;
+            let stage = self.tp * self.cp * self.dp;
             div(
-                "dp divisible by ep (experts are spread over data-parallel ranks)",
-                self.dp.is_multiple_of(self.ep),
-                || format!("dp {} over ep {}", self.dp, self.ep),
+                "ep divides dp, or the GPUs of one stage (Megatron-Core's MoE parallel folding)",
+                self.dp.is_multiple_of(self.ep) || stage.is_multiple_of(self.ep),
+                || format!("ep {} with tp {} cp {} dp {}", self.ep, self.tp, self.cp, self.dp),
             )?;
         }
         if !self.tp_across_domains && (self.tp > domain || !domain.is_multiple_of(self.tp)) {

@@ -16,10 +16,25 @@ pub struct Profile {
     pub date: String,
     /// Fixed cost per kernel \[µs\].
     pub kernel_overhead_us: f64,
-    /// Flash attention forward, fraction of the bf16 dense peak.
+    /// Flash attention forward, fraction of the bf16 dense peak, on an
+    /// accelerator with no published kernel of its own (see [`DeviceEfficiency`]).
     pub attention_forward_efficiency: f64,
-    /// Flash attention backward, fraction of the bf16 dense peak.
+    /// Flash attention backward, the same fallback.
     pub attention_backward_efficiency: f64,
+    /// Share of the best published attention kernel's throughput that the
+    /// training stack's fused attention reaches (default: fitted; cuDNN 9.13
+    /// is 1/1.3 = 0.77 of FlashAttention-4 on B200).
+    #[serde(default = "default_attention_kernel_share")]
+    pub attention_kernel_share: f64,
+    /// Throughput of a block-scaled GEMM (MXFP8, NVFP4) relative to a
+    /// per-tensor-scaled one at the same tensor-core rate: the scale factors
+    /// the main loop loads and applies (default: fitted).
+    #[serde(default = "default_block_scaled_gemm_factor")]
+    pub block_scaled_gemm_factor: f64,
+    /// Share of linear-layer GEMM work the NVFP4 recipe keeps in BF16
+    /// (NVIDIA, arXiv:2509.25149: about 15% of linear layers, mostly the last).
+    #[serde(default = "default_nvfp4_bf16_share")]
+    pub nvfp4_bf16_share: f64,
     /// Element-wise kernels, fraction of HBM bandwidth.
     pub memory_efficiency: f64,
     /// Element-wise bytes per token per layer, in units of hidden x 2 bytes.
@@ -48,6 +63,26 @@ pub struct DeviceEfficiency {
     pub fp8: Option<f64>,
     /// fp4.
     pub fp4: Option<f64>,
+    /// Best published fused-attention forward kernel, fraction of the bf16 dense peak.
+    #[serde(default)]
+    pub attention_forward: Option<f64>,
+    /// Best published fused-attention backward kernel, fraction of the bf16 dense peak.
+    #[serde(default)]
+    pub attention_backward: Option<f64>,
+    /// Clock a full training step sustains under the power limit, relative
+    /// to the isolated GEMM benchmark the efficiencies come from (default 1).
+    #[serde(default)]
+    pub training_clock: Option<f64>,
+}
+
+fn default_attention_kernel_share() -> f64 {
+    0.77
+}
+fn default_block_scaled_gemm_factor() -> f64 {
+    1.0
+}
+fn default_nvfp4_bf16_share() -> f64 {
+    0.15
 }
 
 /// Efficiency used when a profile has nothing for a device and precision:
@@ -69,5 +104,22 @@ impl Profile {
             Precision::Fp64 => &[d.fp64],
         };
         chain.iter().flatten().next().copied().unwrap_or(FALLBACK_GEMM_EFFICIENCY)
+    }
+
+    /// Clock of `accelerator` under a full training step relative to its
+    /// GEMM benchmark (1 where none is given).
+    pub fn training_clock(&self, accelerator: &str) -> f64 {
+        self.device.iter().find(|d| d.accelerator == accelerator).and_then(|d| d.training_clock).unwrap_or(1.0)
+    }
+
+    /// Fused attention efficiency of `accelerator` (forward, backward), as a
+    /// fraction of its bf16 dense peak: its best published kernel times the
+    /// training stack's share of it, else the profile's fallback.
+    pub fn attention(&self, accelerator: &str) -> (f64, f64) {
+        let d = self.device.iter().find(|d| d.accelerator == accelerator);
+        match d.and_then(|d| d.attention_forward.zip(d.attention_backward)) {
+            Some((f, b)) => (f * self.attention_kernel_share, b * self.attention_kernel_share),
+            None => (self.attention_forward_efficiency, self.attention_backward_efficiency),
+        }
     }
 }

@@ -8,9 +8,9 @@
 //! stages 1 and 3, at a fixed global batch, sequence and precision. Results
 //! are sorted by (step time, plan), so they do not depend on thread count.
 
+use super::plan::Recipe;
 use super::plan::{Plan, Recompute, Stack};
 use super::shape::Shape;
-use crate::catalog::Precision;
 use serde::Serialize;
 
 /// What the search holds fixed.
@@ -25,7 +25,7 @@ pub struct Space {
     /// Tokens per sequence.
     pub seq_len: u32,
     /// Precision.
-    pub precision: Precision,
+    pub precision: Recipe,
     /// LoRA rank, if fine-tuning.
     pub lora_rank: Option<u32>,
 }
@@ -114,7 +114,7 @@ mod tests {
     use crate::catalog::Catalog;
 
     fn space(gpus: u64) -> Space {
-        Space { gpus, domain: 8, global_batch: 1536, seq_len: 2048, precision: Precision::Bf16, lora_rank: None }
+        Space { gpus, domain: 8, global_batch: 1536, seq_len: 2048, precision: Recipe::Bf16, lora_rank: None }
     }
 
     #[test]

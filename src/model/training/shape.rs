@@ -145,7 +145,7 @@ fn attention(m: &Model, h: f64, heads: u32, kv: u32) -> (f64, f64, f64) {
     let a = f64::from(heads);
     match m.attention {
         AttentionKind::Gqa => {
-            let hd = h / a;
+            let hd = m.head_dim.map_or(h / a, |d| f64::from(d.get()));
             let q = a * hd;
             let kvd = f64::from(kv) * hd;
             (h * q + 2.0 * h * kvd + q * h, 4.0 * q, 2.0 * kvd)

@@ -11,7 +11,7 @@
 //! Communication comes from the collective model on the real placement of
 //! each group (Megatron rank order: TP innermost, then CP, DP, PP).
 
-use super::plan::{Plan, Recompute, Stack};
+use super::plan::{Plan, Recipe, Recompute, Stack};
 use super::profile::Profile;
 use super::shape::Shape;
 use crate::catalog::{Accelerator, Precision};
@@ -29,6 +29,26 @@ const UNFUSED_SOFTMAX_PASSES: f64 = 4.0;
 /// Share of 16-bit activation memory left when GEMM inputs are saved in fp8.
 /// ASSUMED: Transformer Engine keeps fp8 copies of linear-layer inputs.
 const FP8_ACTIVATION_FACTOR: f64 = 0.6;
+/// HBM bytes moved per element of a GEMM input by the recipe's quantization
+/// kernels, counted from what they read and write (unfused kernels, both
+/// orientations: the forward GEMM reads rows, the weight-gradient GEMM
+/// columns):
+/// - fp8 per tensor (current scaling): an amax pass reads the bf16 tensor
+///   (2), then cast-transpose reads it (2) and writes two fp8 copies (1 + 1);
+/// - MXFP8: one pass reads it (2) and writes row- and column-wise copies of
+///   1 B with one E8M0 scale per 32 elements (2 x (1 + 1/32));
+/// - NVFP4: one pass reads it (2) and writes two 4-bit copies with one E4M3
+///   scale per 16 (2 x (0.5 + 1/16)); the weight-gradient copy's 16x16
+///   Hadamard transform is done in registers by the same kernel.
+fn quantize_bytes(recipe: Recipe) -> f64 {
+    match recipe {
+        Recipe::Tf32 | Recipe::Bf16 => 0.0,
+        Recipe::Fp8 => 2.0 + 2.0 + 2.0,
+        Recipe::Mxfp8 => 2.0 + 2.0 * (1.0 + 1.0 / 32.0),
+        Recipe::Nvfp4 => 2.0 + 2.0 * (0.5 + 1.0 / 16.0),
+    }
+}
+
 /// Bytes per parameter read and written by an Adam step with fp32 master
 /// weights and moments, plus the bf16 copy written back.
 const OPTIMIZER_BYTES_PER_PARAM: f64 = 30.0;
@@ -132,7 +152,7 @@ struct Micro {
 /// Evaluates one step of a checked plan.
 pub fn evaluate(x: &StepInput<'_>) -> Result<Step, TopologyError> {
     let (s, p) = (x.shape, x.plan);
-    let peak = x.gpu.peak(p.precision).unwrap_or(FlopsPerSec(f64::NAN));
+    let peak = x.gpu.peak(p.precision.gemm_precision()).unwrap_or(FlopsPerSec(f64::NAN));
     let micro = micro_batch(x, peak)?;
     let m = f64::from(p.micro_batches());
     let v = f64::from(p.vp);
@@ -203,24 +223,54 @@ fn stage_layers(s: &Shape, p: &Plan) -> (f64, f64) {
     (on_stage * (1.0 - moe_share), on_stage * moe_share)
 }
 
+/// Seconds per GEMM FLOP of the recipe's linear layers: the recipe's tensor
+/// core rate at its measured efficiency, slowed by block scaling; NVFP4
+/// keeps a share of the work in BF16.
+fn gemm_seconds_per_flop(x: &StepInput<'_>, peak: FlopsPerSec) -> f64 {
+    let (prof, id, recipe) = (x.profile, x.gpu.id.get_ref(), x.plan.precision);
+    let mut eff = prof.gemm(id, recipe.gemm_precision()) * prof.training_clock(id);
+    if recipe.block_scaled() {
+        eff *= prof.block_scaled_gemm_factor;
+    }
+    let low = 1.0 / (peak.get() * eff);
+    if recipe != Recipe::Nvfp4 {
+        return low;
+    }
+    let bf16 = x.gpu.peak(Precision::Bf16).map_or(f64::NAN, |f| f.get())
+        * prof.gemm(id, Precision::Bf16)
+        * prof.training_clock(id);
+    let share = prof.nvfp4_bf16_share;
+    (1.0 - share) * low + share / bf16
+}
+
+/// Elements of GEMM inputs per token of one layer that a low-precision
+/// recipe quantizes (forward, backward): the activations entering QKV, the
+/// output projection and the MLP in forward; the output gradients of the
+/// same GEMMs in backward.
+fn quantized_elements(s: &Shape) -> (f64, f64) {
+    let h = s.hidden;
+    let fwd = 3.0 * h + s.ffn;
+    let bwd = s.attn_proj_flops / (2.0 * h) + (s.mlp_mats - 1.0) * s.ffn + h;
+    (fwd, bwd)
+}
+
 fn micro_batch(x: &StepInput<'_>, peak: FlopsPerSec) -> Result<Micro, TopologyError> {
     let (s, p, prof) = (x.shape, x.plan, x.profile);
     let t = f64::from(p.tp);
     let tokens = f64::from(p.micro_batch) * f64::from(p.seq_len) / f64::from(p.cp);
-    let eff = prof.gemm(x.gpu.id.get_ref(), p.precision);
+    let per_flop = gemm_seconds_per_flop(x, peak);
     let overhead = prof.kernel_overhead_us * 1e-6;
-    let gemm = |flops: f64, kernels: f64| flops / (peak.get() * eff) + kernels * overhead;
-    let bf16 = x.gpu.peak(Precision::Bf16).map_or(f64::NAN, |f| f.get());
+    let gemm = |flops: f64, kernels: f64| flops * per_flop + kernels * overhead;
+    // Tensor-core work runs at the clock a full step sustains.
+    let bf16 = x.gpu.peak(Precision::Bf16).map_or(f64::NAN, |f| f.get()) * prof.training_clock(x.gpu.id.get_ref());
     let seq = f64::from(p.seq_len);
     let hbm = x.gpu.hbm_bw().get() * prof.memory_efficiency;
     let (attn_fwd, attn_bwd) = match p.stack {
         Stack::Modern => {
             // Causal attention: flash kernels skip the masked half.
             let flops = s.attn_core_flops_per_ctx * seq * tokens / t * 0.5;
-            (
-                flops / (bf16 * prof.attention_forward_efficiency) + overhead,
-                2.5 * flops / (bf16 * prof.attention_backward_efficiency) + overhead,
-            )
+            let (fwd_eff, bwd_eff) = prof.attention(x.gpu.id.get_ref());
+            (flops / (bf16 * fwd_eff) + overhead, 2.5 * flops / (bf16 * bwd_eff) + overhead)
         }
         Stack::Megatron2021 => {
             // Two batched GEMMs over the full score matrix, and softmax, mask and
@@ -234,6 +284,11 @@ fn micro_batch(x: &StepInput<'_>, peak: FlopsPerSec) -> Result<Micro, TopologyEr
             )
         }
     };
+    // Quantization of GEMM inputs (NVFP4's BF16 layers quantize nothing).
+    let quantized = if p.precision == Recipe::Nvfp4 { 1.0 - prof.nvfp4_bf16_share } else { 1.0 };
+    let (q_fwd, q_bwd) = quantized_elements(s);
+    let q_cost = |elems: f64| quantized * elems * tokens / t * quantize_bytes(p.precision) / hbm;
+    let (quant_fwd, quant_bwd) = (q_cost(q_fwd), q_cost(q_bwd));
     let ew_tokens = if p.sequence_parallel { tokens / t } else { tokens };
     let ew = prof.elementwise_passes * ew_tokens * s.hidden * ACT_BYTES / hbm;
     // MoE dispatch: tokens are permuted to their experts and back (read and
@@ -246,8 +301,8 @@ fn micro_batch(x: &StepInput<'_>, peak: FlopsPerSec) -> Result<Micro, TopologyEr
     // Frozen base weights need only the input gradient in backward.
     let bwd_gemm = if lora { 1.0 } else { 2.0 };
     let layer = |mlp: f64| {
-        let fwd = proj + mlp + attn_fwd + ew;
-        let bwd = bwd_gemm * (proj + mlp) + attn_bwd + 2.0 * ew;
+        let fwd = proj + mlp + attn_fwd + ew + quant_fwd;
+        let bwd = bwd_gemm * (proj + mlp) + attn_bwd + 2.0 * ew + quant_bwd;
         let rc = match p.recompute {
             Recompute::None => 0.0,
             Recompute::Selective => attn_fwd,
@@ -258,7 +313,10 @@ fn micro_batch(x: &StepInput<'_>, peak: FlopsPerSec) -> Result<Micro, TopologyEr
     let (dense_n, moe_n) = stage_layers(s, p);
     let (df, db, dr) = layer(dense_mlp);
     let (mf, mb, mr) = layer(moe_mlp);
-    let head = gemm(s.head_flops * tokens / t, 1.0);
+    // The output layer is outside the transformer blocks a low-precision
+    // recipe converts (Megatron-Core runs it in BF16 in every recipe).
+    let head_rate = bf16 * prof.gemm(x.gpu.id.get_ref(), Precision::Bf16);
+    let head = s.head_flops * tokens / t / head_rate + overhead;
     let loss = 4.0 * tokens * s.vocab / t * 4.0 / hbm;
     let mut micro = Micro {
         fwd: dense_n * df + moe_n * mf + head + loss,
@@ -321,7 +379,9 @@ fn expert_parallel(x: &StepInput<'_>, tokens: f64) -> Result<f64, TopologyError>
     if p.ep == 1 || x.shape.experts == 0 {
         return Ok(0.0);
     }
-    let group = x.topology.group_strided(u64::from(p.ep), u64::from(p.tp) * u64::from(p.cp))?;
+    // Folded expert parallelism takes consecutive ranks (TP and CP inside it).
+    let stride = if p.folds_experts() { 1 } else { u64::from(p.tp) * u64::from(p.cp) };
+    let group = x.topology.group_strided(u64::from(p.ep), stride)?;
     let local = if p.sequence_parallel { tokens / f64::from(p.tp) } else { tokens };
     let bytes = local * f64::from(x.shape.top_k) * x.shape.hidden * ACT_BYTES;
     Ok(4.0 * cost(Op::AllToAll, bytes, &group, x.collectives))
@@ -356,8 +416,9 @@ fn data_parallel(x: &StepInput<'_>, mem: &Memory, one_micro: f64, all: f64) -> R
     let (dense, experts) = trainable_split(x);
     let c = x.collectives;
     let group = x.topology.group_strided(replicas, u64::from(p.tp))?;
-    let expert_replicas = replicas / u64::from(p.ep);
-    let expert_group = x.topology.group_strided(expert_replicas.max(1), u64::from(p.tp) * u64::from(p.ep))?;
+    let expert_replicas = p.expert_replicas();
+    let expert_stride = if p.folds_experts() { u64::from(p.ep) } else { u64::from(p.tp) * u64::from(p.ep) };
+    let expert_group = x.topology.group_strided(expert_replicas, expert_stride)?;
     let sync = |op: Op, dense_bytes: f64, expert_bytes: f64| {
         cost(op, dense_bytes, &group, c) + cost(op, expert_bytes, &expert_group, c)
     };
@@ -392,7 +453,7 @@ fn params_split(x: &StepInput<'_>) -> (f64, f64) {
     let (dense_n, moe_n) = stage_layers(s, p);
     let experts_local = f64::from(s.experts) / f64::from(p.ep);
     let dense = (dense_n * (s.attn_params + s.mlp_params) + moe_n * (s.attn_params + s.moe_shared_params)) / t;
-    let experts = moe_n * experts_local * s.expert_params / t;
+    let experts = moe_n * experts_local * s.expert_params / f64::from(p.expert_tp());
     let embeddings = if p.pp == 1 { s.embed_params } else { s.embed_params / 2.0 };
     (dense + embeddings / t, experts)
 }
@@ -431,7 +492,7 @@ fn activation_units(s: &Shape) -> f64 {
 fn memory(x: &StepInput<'_>) -> Memory {
     let (s, p) = (x.shape, x.plan);
     let replicas = f64::from(p.dp) * f64::from(p.cp);
-    let expert_replicas = (replicas / f64::from(p.ep)).max(1.0);
+    let expert_replicas = p.expert_replicas() as f64;
     let (dense, experts) = params_split(x);
     let (tdense, texperts) = trainable_split(x);
     // ZeRO stage `z` shards over the replicas that hold the same weights.
@@ -453,10 +514,7 @@ fn memory(x: &StepInput<'_>) -> Memory {
     let layers = f64::from(p.layers_per_stage(s.layers));
     let in_flight = f64::from(p.micro_batches().min(p.pp).max(1));
     let interleave = if p.vp > 1 { 1.0 + (f64::from(p.pp) - 1.0) / (f64::from(p.pp) * f64::from(p.vp)) } else { 1.0 };
-    let precision_factor = match p.precision {
-        Precision::Fp8 | Precision::Fp4 => FP8_ACTIVATION_FACTOR,
-        _ => 1.0,
-    };
+    let precision_factor = if p.precision.low_precision() { FP8_ACTIVATION_FACTOR } else { 1.0 };
     let mut activations = per_layer * layers * in_flight * interleave * precision_factor;
     if p.recompute == Recompute::Full {
         activations += sbh * split(units);

@@ -2,7 +2,7 @@
 
 use super::plan::Stack;
 use super::search::{Space, candidates};
-use super::{Plan, Recompute, Shape, StepInput, evaluate};
+use super::{Plan, Recipe, Recompute, Shape, StepInput, evaluate};
 use crate::catalog::{Catalog, Figure, Precision};
 use crate::data::{collective_params, default_profile};
 use crate::estimate::Setup;
@@ -19,7 +19,7 @@ fn plans(s: &Setup, gb: u32, seq: u32) -> Vec<Plan> {
         domain: s.domain,
         global_batch: gb,
         seq_len: seq,
-        precision: Precision::Bf16,
+        precision: Recipe::Bf16,
         lora_rank: None,
     };
     candidates(&s.shape, &space)
@@ -74,7 +74,7 @@ fn memory_grows_with_micro_batch_and_falls_with_zero() {
         micro_batch: 1,
         global_batch: 64,
         seq_len: 8192,
-        precision: Precision::Bf16,
+        precision: Recipe::Bf16,
         recompute: Recompute::Selective,
         zero: 0,
         sequence_parallel: true,
@@ -151,7 +151,7 @@ fn plan(tp: u32, pp: u32, cp: u32, ep: u32, dp: u32, gb: u32, seq: u32) -> Plan 
         micro_batch: 1,
         global_batch: gb,
         seq_len: seq,
-        precision: Precision::Bf16,
+        precision: Recipe::Bf16,
         recompute: Recompute::Full,
         zero: 1,
         sequence_parallel: tp > 1,
