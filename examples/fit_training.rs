@@ -17,6 +17,10 @@ use rackscale::data;
 use rackscale::model::training::Profile;
 use rackscale::validation;
 
+/// How much one quick sweep may improve on the shipped constants before the
+/// run fails (CI): more means the data or the model moved under them.
+const DRIFT: f64 = 0.05;
+
 /// Accelerators whose training clock is fitted, by generation: one value per
 /// generation (no generation has enough dense fit rows per part).
 const CLOCKED: [(&str, &[&str]); 3] =
@@ -59,6 +63,7 @@ fn main() -> anyhow::Result<()> {
     let base = data::default_profile();
     let mut best = base.clone();
     let mut score = objective(&catalog, &best)?;
+    let shipped = score;
     println!("shipped profile: objective {score:.4}");
     let knobs = knobs();
     for sweep in 0..(if quick { 1 } else { 4 }) {
@@ -94,6 +99,12 @@ fn main() -> anyhow::Result<()> {
                 pct(g.median_error)
             );
         }
+    }
+    if quick && score < shipped * (1.0 - DRIFT) {
+        anyhow::bail!(
+            "drift: one sweep lowers the objective from {shipped:.4} to {score:.4} (more than {:.0}%); refit and update data/calibration/default.toml",
+            DRIFT * 100.0
+        );
     }
     println!("\nfitted constants:");
     println!("  kernel_overhead_us = {}", best.kernel_overhead_us);

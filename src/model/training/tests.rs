@@ -59,6 +59,41 @@ proptest! {
         fast.topology.tree.spec.port_bw = s.topology.tree.spec.port_bw * k;
         prop_assert!(time(&fast, &plan) <= time(&s, &plan) * (1.0 + 1e-12), "{plan}");
     }
+
+    /// An accelerator faster by every mechanism the step model has (tensor
+    /// peaks, HBM, links, sustained clock, attention kernels, block-scaled
+    /// GEMMs) is never slower, in every recipe, dense or MoE.
+    #[test]
+    fn faster_by_every_mechanism_is_never_slower(
+        i in any::<prop::sample::Index>(),
+        k in prop::collection::vec(1.0f64..3.0, 6),
+        moe in any::<bool>(),
+        recipe in prop::sample::select(vec![Recipe::Bf16, Recipe::Fp8, Recipe::Mxfp8, Recipe::Nvfp4]),
+    ) {
+        let (model, gpus) = if moe { ("qwen3-30b-a3b", 72) } else { ("llama3-70b", 144) };
+        let s = setup(model, "gb300-nvl72", gpus);
+        let all: Vec<Plan> =
+            plans(&s, 288, 4096).into_iter().map(|p| Plan { precision: recipe, ..p }).collect();
+        let plan = all[i.index(all.len())];
+        let base = default_profile();
+        let mut fast = s.clone();
+        for f in [&mut fast.gpu.fp8_tflops, &mut fast.gpu.fp4_tflops, &mut fast.gpu.tf32_tflops] {
+            *f = scaled(f, k[0]);
+        }
+        fast.gpu.bf16_tflops = Figure::exact(s.gpu.bf16_tflops.value * k[0]);
+        fast.gpu.hbm_tb_per_s = Figure::exact(s.gpu.hbm_tb_per_s.value * k[1]);
+        fast.topology.scale_up.bw = s.topology.scale_up.bw * k[2];
+        fast.topology.nic_bw_per_gpu = s.topology.nic_bw_per_gpu * k[2];
+        let mut quick = base.clone();
+        quick.attention_kernel_share = (base.attention_kernel_share * k[3]).min(1.0);
+        quick.block_scaled_gemm_factor = (base.block_scaled_gemm_factor * k[4]).min(1.0);
+        for d in quick.device.iter_mut().filter(|d| d.accelerator == "gb300") {
+            d.training_clock = Some(d.training_clock.unwrap_or(1.0) * k[5]);
+        }
+        let slow_t = s.step(&plan, &collective_params(), &base).unwrap().step_time_s;
+        let fast_t = fast.step(&plan, &collective_params(), &quick).unwrap().step_time_s;
+        prop_assert!(fast_t <= slow_t * (1.0 + 1e-12), "{plan} {recipe}: {fast_t} > {slow_t}");
+    }
 }
 
 #[test]
