@@ -836,6 +836,13 @@ fn job_setup(g: &Global, j: &JobArgs) -> Result<(Setup, Profile)> {
 /// Reads a profile: a `calibrate` output (JSON) or a bare efficiency profile (JSON or TOML).
 fn load_profile(path: &Path) -> Result<Profile> {
     let shown = path.display().to_string();
+    let profile = read_profile(path)?;
+    profile.check().map_err(|e| UsageError(format!("calibration `{shown}`: {e}")))?;
+    Ok(profile)
+}
+
+fn read_profile(path: &Path) -> Result<Profile> {
+    let shown = path.display().to_string();
     if let Ok(c) = load_calibration(path) {
         if let Some(note) = &c.transferred_from {
             eprintln!("note: {note}");

@@ -87,3 +87,34 @@ fn bad_profiles_are_bad_input() {
     assert_eq!(code, 1);
     assert!(err.contains("unknown --device `tpu`"), "{err}");
 }
+
+#[test]
+fn a_profile_out_of_physical_range_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/calibration/default.toml")).unwrap();
+    for (from, to, field) in [
+        ("training_clock = 0.78", "training_clock = 0.0", "device `b200` training_clock"),
+        ("attention_kernel_share = 0.925", "attention_kernel_share = nan", "attention_kernel_share"),
+        ("fp8 = 0.763", "fp8 = 1e308", "device `b200` fp8"),
+        ("nvfp4_bf16_share = 0.15", "nvfp4_bf16_share = -1", "nvfp4_bf16_share"),
+    ] {
+        assert!(shipped.contains(from), "{from}");
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, shipped.replacen(from, to, 1)).unwrap();
+        let (code, out, err) = run(&[
+            "step",
+            "--model",
+            "llama3-8b",
+            "--system",
+            "hgx-b200",
+            "--gpus",
+            "8",
+            "--calibration",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 1, "{to}: {err}");
+        assert!(out.is_empty(), "{to}: {out}");
+        assert!(err.contains(field), "{to}: {err}");
+    }
+}

@@ -90,6 +90,46 @@ fn default_nvfp4_bf16_share() -> f64 {
 pub const FALLBACK_GEMM_EFFICIENCY: f64 = 0.75;
 
 impl Profile {
+    /// Every value in its physical range, or the first one that is not,
+    /// named (a profile is user input: `--calibration FILE`).
+    pub fn check(&self) -> Result<(), String> {
+        let within = |name: &str, v: f64, lo: f64, hi: f64, open_lo: bool| {
+            let ok = v.is_finite() && v <= hi && if open_lo { v > lo } else { v >= lo };
+            let bracket = if open_lo { "(" } else { "[" };
+            if ok { Ok(()) } else { Err(format!("`{name}` is {v}, outside {bracket}{lo}, {hi}]")) }
+        };
+        within("kernel_overhead_us", self.kernel_overhead_us, 0.0, 1e4, false)?;
+        within("attention_forward_efficiency", self.attention_forward_efficiency, 0.0, 1.0, true)?;
+        within("attention_backward_efficiency", self.attention_backward_efficiency, 0.0, 1.0, true)?;
+        within("attention_kernel_share", self.attention_kernel_share, 0.0, 1.0, true)?;
+        within("block_scaled_gemm_factor", self.block_scaled_gemm_factor, 0.0, 1.0, true)?;
+        within("nvfp4_bf16_share", self.nvfp4_bf16_share, 0.0, 1.0, false)?;
+        within("memory_efficiency", self.memory_efficiency, 0.0, 1.0, true)?;
+        within("elementwise_passes", self.elementwise_passes, 0.0, 1e3, false)?;
+        within("tp_overlap", self.tp_overlap, 0.0, 1.0, false)?;
+        within("reserved_memory_gb", self.reserved_memory_gb, 0.0, 1e4, false)?;
+        for d in &self.device {
+            let fields = [
+                ("fp64", d.fp64),
+                ("tf32", d.tf32),
+                ("bf16", d.bf16),
+                ("fp8", d.fp8),
+                ("fp4", d.fp4),
+                ("attention_forward", d.attention_forward),
+                ("attention_backward", d.attention_backward),
+                ("training_clock", d.training_clock),
+            ];
+            for (name, v) in fields {
+                if let Some(v) = v {
+                    // Efficiencies are fractions of a dense peak; a little
+                    // above 1 is allowed for peaks a vendor understates.
+                    within(&format!("device `{}` {name}", d.accelerator), v, 0.0, 1.2, true)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Large-GEMM efficiency of `accelerator` at `p`: measured, else the next
     /// wider precision's (fp4 falls back to fp8, fp8 to bf16), else the fallback.
     pub fn gemm(&self, accelerator: &str, p: Precision) -> f64 {
