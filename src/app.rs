@@ -1016,9 +1016,9 @@ fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
             }
         })
         .collect();
-    let (sizing, gpus_for_deadline) = match a.deadline_days {
-        Some(deadline) => size_for_deadline(g, a, deadline, &params, &profile)?,
-        None => (Vec::new(), None),
+    let (sizing, gpus_for_deadline, gpus_for_deadline_p90) = match a.deadline_days {
+        Some(deadline) => size_for_deadline(g, a, deadline, (&params, &profile, &bands))?,
+        None => (Vec::new(), None, None),
     };
     let report = PlanReport {
         model: setup.model.clone(),
@@ -1029,6 +1029,7 @@ fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         plans,
         sizing,
         gpus_for_deadline,
+        gpus_for_deadline_p90,
     };
     emit(g, &format!("plan-{}", setup.model), &report)
 }
@@ -1055,21 +1056,21 @@ fn probe_plan(space: &Space) -> Plan {
     }
 }
 
-/// The fewest GPUs, in whole scale-up domains, whose best plan meets the deadline.
+/// The fewest GPUs, in whole scale-up domains, whose best plan meets the
+/// deadline at its point estimate, and at the P90 of its band.
 fn size_for_deadline(
     g: &Global,
     a: &PlanArgs,
     deadline: f64,
-    params: &CollectiveParams,
-    profile: &Profile,
-) -> Result<(Vec<SizingRow>, Option<u64>)> {
+    (params, profile, bands): (&CollectiveParams, &Profile, &validation::Bands),
+) -> Result<(Vec<SizingRow>, Option<u64>, Option<u64>)> {
     let j = &a.job;
     if !(deadline.is_finite() && deadline > 0.0) {
         return Err(UsageError(format!("--deadline-days {deadline} must be a positive number of days")).into());
     }
     let catalog = load_catalog(g)?;
     let per = u64::from(catalog.systems.get(&j.system)?.gpus_per_domain.get());
-    let mut rows = Vec::new();
+    let (mut rows, mut first) = (Vec::new(), None);
     for k in SIZING_STEPS.iter().map(|&k| k * per).take_while(|&n| n <= j.gpus) {
         let fabric = FabricOptions { fabric: j.fabric.clone(), ..FabricOptions::default() };
         let setup = Setup::new(&catalog, &j.model, &j.system, k, &fabric)?;
@@ -1085,19 +1086,26 @@ fn size_for_deadline(
         let valid_plans = found.evaluated;
         let best = found.best.into_iter().next();
         let d = best.as_ref().and_then(|(_, s)| days(j, s.tokens_per_s));
+        let d90 = best.as_ref().zip(d).map(|((p, _), d)| validation::band_of(bands, &setup, p).step(d).1);
         let meets = d.is_some_and(|d| d <= deadline);
+        let meets90 = d90.is_some_and(|d| d <= deadline);
         rows.push(SizingRow {
             gpus: k,
             valid_plans,
             plan: best.map(|(p, _)| p),
             time_to_train_days: d,
+            time_to_train_days_p90: d90,
             meets_deadline: meets,
+            meets_deadline_p90: meets90,
         });
-        if meets {
-            return Ok((rows, Some(k)));
+        if meets && first.is_none() {
+            first = Some(k);
+        }
+        if meets90 {
+            return Ok((rows, first, Some(k)));
         }
     }
-    Ok((rows, None))
+    Ok((rows, first, None))
 }
 
 fn catalog_list(g: &Global, kind: Option<Kind>) -> Result<()> {

@@ -363,8 +363,12 @@ pub struct SizingRow {
     pub plan: Option<crate::model::training::Plan>,
     /// Its days to train.
     pub time_to_train_days: Option<f64>,
-    /// Whether it meets the deadline.
+    /// P90 of its days to train (the slow end of the band).
+    pub time_to_train_days_p90: Option<f64>,
+    /// Whether it meets the deadline (at the point estimate).
     pub meets_deadline: bool,
+    /// Whether it meets the deadline even at P90.
+    pub meets_deadline_p90: bool,
 }
 
 /// `plan`: ranked plans, and the sizing search if a deadline was given.
@@ -386,6 +390,8 @@ pub struct PlanReport {
     pub sizing: Vec<SizingRow>,
     /// Fewest GPUs that meet the deadline.
     pub gpus_for_deadline: Option<u64>,
+    /// Fewest GPUs that meet the deadline at the P90 of their band.
+    pub gpus_for_deadline_p90: Option<u64>,
 }
 
 /// `validate --format json`: both tables in one document.

@@ -355,12 +355,25 @@ impl Report for PlanReport {
                 (None, 0) => "no valid plan (batch, layers or heads do not divide)".to_owned(),
                 (None, _) => "no plan fits in memory".to_owned(),
             };
-            let days = s.time_to_train_days.map_or_else(String::new, |d| format!(", {} days", sig(d)));
-            let mark = if s.meets_deadline { " <- meets the deadline" } else { "" };
+            let days = match (s.time_to_train_days, s.time_to_train_days_p90) {
+                (Some(d), Some(p90)) => format!(", {} days (P90 {})", sig(d), sig3(p90)),
+                (Some(d), None) => format!(", {} days", sig(d)),
+                _ => String::new(),
+            };
+            let mark = match (s.meets_deadline, s.meets_deadline_p90) {
+                (_, true) => " <- meets the deadline, even at P90",
+                (true, false) => " <- meets the deadline at its estimate, not at P90",
+                _ => "",
+            };
             lines.push(format!("sizing: {} GPUs: {plan}{days}{mark}", s.gpus));
         }
         if let Some(g) = self.gpus_for_deadline {
             lines.push(format!("fewest GPUs meeting the deadline: {g}"));
+        }
+        match (self.gpus_for_deadline_p90, self.sizing.is_empty()) {
+            (Some(g), _) => lines.push(format!("fewest GPUs meeting it at P90: {g}")),
+            (None, false) => lines.push("no size up to --gpus meets it at P90".to_owned()),
+            (None, true) => {}
         }
         lines
     }

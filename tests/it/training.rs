@@ -107,9 +107,21 @@ fn plan_sizes_a_cluster_for_a_deadline() {
     ]);
     let g = v["gpus_for_deadline"].as_u64().expect("some size meets 30 days");
     let sizing = v["sizing"].as_array().unwrap();
-    assert_eq!(sizing.last().unwrap()["gpus"].as_u64(), Some(g));
-    assert!(sizing.iter().rev().skip(1).all(|r| r["meets_deadline"] == false));
-    assert!(sizing.last().unwrap()["time_to_train_days"].as_f64().unwrap() <= 30.0);
+    let first = sizing.iter().position(|r| r["meets_deadline"] == true).unwrap();
+    assert_eq!(sizing[first]["gpus"].as_u64(), Some(g));
+    assert!(sizing[first]["time_to_train_days"].as_f64().unwrap() <= 30.0);
+    // Sizing stops at the first size that meets it at P90, or runs out; the
+    // P90 of every row is at or above its estimate.
+    for (i, r) in sizing.iter().enumerate() {
+        let (d, d90) = (r["time_to_train_days"].as_f64(), r["time_to_train_days_p90"].as_f64());
+        if let (Some(d), Some(d90)) = (d, d90) {
+            assert!(d90 >= d, "{r}");
+        }
+        assert_eq!(r["meets_deadline_p90"] == true, i + 1 == sizing.len() && v["gpus_for_deadline_p90"].is_u64());
+    }
+    if let Some(g90) = v["gpus_for_deadline_p90"].as_u64() {
+        assert!(g90 >= g);
+    }
 }
 
 #[test]
