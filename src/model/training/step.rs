@@ -236,11 +236,17 @@ fn gemm_seconds_per_flop(x: &StepInput<'_>, peak: FlopsPerSec) -> f64 {
     if recipe != Recipe::Nvfp4 {
         return low;
     }
-    let bf16 = x.gpu.peak(Precision::Bf16).map_or(f64::NAN, |f| f.get())
-        * prof.gemm(id, Precision::Bf16)
-        * prof.training_clock(id);
     let share = prof.nvfp4_bf16_share;
-    (1.0 - share) * low + share / bf16
+    (1.0 - share) * low + share / bf16_gemm_rate(x)
+}
+
+/// FLOP/s of a BF16 GEMM: the peak at its measured efficiency and the
+/// clock a full step sustains.
+fn bf16_gemm_rate(x: &StepInput<'_>) -> f64 {
+    let id = x.gpu.id.get_ref();
+    x.gpu.peak(Precision::Bf16).map_or(f64::NAN, |f| f.get())
+        * x.profile.gemm(id, Precision::Bf16)
+        * x.profile.training_clock(id)
 }
 
 /// Elements of GEMM inputs per token of one layer that a low-precision
@@ -277,7 +283,7 @@ fn micro_batch(x: &StepInput<'_>, peak: FlopsPerSec) -> Result<Micro, TopologyEr
             // dropout passes over it in HBM.
             let flops = s.attn_core_flops_per_ctx * seq * tokens / t;
             let scores = f64::from(s.heads) / t * tokens * seq * ACT_BYTES;
-            let gemm_bf16 = |f: f64| f / (bf16 * prof.gemm(x.gpu.id.get_ref(), Precision::Bf16)) + 2.0 * overhead;
+            let gemm_bf16 = |f: f64| f / bf16_gemm_rate(x) + 2.0 * overhead;
             (
                 gemm_bf16(flops) + UNFUSED_SOFTMAX_PASSES * scores / hbm,
                 2.0 * gemm_bf16(flops) + 2.0 * UNFUSED_SOFTMAX_PASSES * scores / hbm,
@@ -315,8 +321,7 @@ fn micro_batch(x: &StepInput<'_>, peak: FlopsPerSec) -> Result<Micro, TopologyEr
     let (mf, mb, mr) = layer(moe_mlp);
     // The output layer is outside the transformer blocks a low-precision
     // recipe converts (Megatron-Core runs it in BF16 in every recipe).
-    let head_rate = bf16 * prof.gemm(x.gpu.id.get_ref(), Precision::Bf16);
-    let head = s.head_flops * tokens / t / head_rate + overhead;
+    let head = s.head_flops * tokens / t / bf16_gemm_rate(x) + overhead;
     let loss = 4.0 * tokens * s.vocab / t * 4.0 / hbm;
     let mut micro = Micro {
         fwd: dense_n * df + moe_n * mf + head + loss,
