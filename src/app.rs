@@ -699,11 +699,17 @@ fn cluster_power(s: &Scenario, catalog: &Catalog) -> Result<rackscale::model::po
 
 fn collective(g: &Global, a: &CollectiveArgs) -> Result<()> {
     let sizes = parse_sizes(&a.sizes).map_err(|e| UsageError(format!("--sizes: {e}")))?;
-    let (levels, n) = match &a.topology {
-        Some(path) => astra_levels(path, a.gpus)?,
-        None => catalog_levels(g, a)?,
+    let reference = data::collective_params();
+    let (levels, n, params) = match &a.topology {
+        Some(path) => {
+            let (levels, n) = astra_levels(path, a.gpus)?;
+            (levels, n, std::borrow::Cow::Borrowed(&reference))
+        }
+        None => {
+            let (levels, n, topo) = catalog_levels(g, a)?;
+            (levels, n, reference.for_fabrics(&topo.scaleup_fabric, &topo.fabric))
+        }
     };
-    let params = data::collective_params();
     let op = op_of(a.op);
     let force = a.algorithm.map(algorithm_of);
     let mut rows = Vec::with_capacity(sizes.len());
@@ -741,7 +747,7 @@ fn applicable(op: Op, levels: &[Level], params: &CollectiveParams) -> String {
     format!("applicable: {}", ok.join(", "))
 }
 
-fn catalog_levels(g: &Global, a: &CollectiveArgs) -> Result<(Vec<Level>, u64)> {
+fn catalog_levels(g: &Global, a: &CollectiveArgs) -> Result<(Vec<Level>, u64, Topology)> {
     let catalog = load_catalog(g)?;
     let system = a.system.as_deref().unwrap_or_default();
     let sys = catalog.systems.get(system)?;
@@ -770,7 +776,7 @@ fn catalog_levels(g: &Global, a: &CollectiveArgs) -> Result<(Vec<Level>, u64)> {
         f.spine_switches,
         f.core_switches
     );
-    Ok((levels, n))
+    Ok((levels, n, topo))
 }
 
 fn astra_levels(path: &Path, gpus: Option<u64>) -> Result<(Vec<Level>, u64)> {

@@ -10,6 +10,7 @@ const PROFILE: &str = include_str!("../data/calibration/default.toml");
 const TRAINING_VALIDATION: &str = include_str!("../data/validation/training.toml");
 const TRAINING_VENDOR_VALIDATION: &str = include_str!("../data/validation/training_vendor.toml");
 const COLLECTIVE_VALIDATION: &str = include_str!("../data/validation/collectives.toml");
+const COLLECTIVE_MORE: &str = include_str!("../data/validation/collectives_more.toml");
 const RELIABILITY: &str = include_str!("../data/reliability.toml");
 const FACILITY: &str = include_str!("../data/facility.toml");
 const POWER: &str = include_str!("../data/power.toml");
@@ -542,8 +543,20 @@ pub fn training_validation() -> TrainingValidation {
 pub struct MeasuredCollective {
     /// Row id in the source table.
     pub id: String,
+    /// Catalog system (per row in `collectives_more.toml`; the file's in `collectives.toml`).
+    #[serde(default)]
+    pub system: String,
+    /// Scale-out fabric id, when the run leaves the NVLink domain over a fabric other than
+    /// the system's own; `none-matching` when no catalog fabric or system gives its NICs.
+    pub fabric: Option<String>,
     /// GPUs engaged.
     pub gpus: u64,
+    /// GPUs per node in the measurement.
+    pub gpus_per_node: Option<u32>,
+    /// GPUs in each scale-up domain when fewer than the domain holds.
+    pub gpus_per_domain: Option<u64>,
+    /// Why the row is kept but not compared.
+    pub skip: Option<String>,
     /// Operation, as nccl-tests names it.
     pub op: String,
     /// Message size (`32K`, `16G`).
@@ -554,28 +567,61 @@ pub struct MeasuredCollective {
     pub algorithm: Option<String>,
     /// What the measurement says ran.
     pub measured_algorithm: String,
-    /// Whether the parameters were fitted to this row.
+    /// What timed it: `nccl-tests` (or rccl-tests) or `pytorch` (the file's unless the row says).
+    #[serde(default)]
+    pub tool: String,
+    /// Whether the parameters were fitted to this row (`collectives.toml`; the
+    /// newer rows are split by `validation::COLLECTIVE_FIT_SOURCES`).
     #[serde(default)]
     pub fit: bool,
+    /// `high`, `medium` or `low` (newer rows).
+    pub confidence: Option<String>,
+    /// Exact source of the row (newer rows; the file's otherwise).
+    #[serde(default)]
+    pub source: String,
+    /// What the source says beyond the numbers.
+    pub note: Option<String>,
 }
 
-/// `data/validation/collectives.toml`.
+/// One file of collective measurements.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CollectiveValidation {
-    /// Where the numbers come from.
-    pub source: String,
-    /// Date of the source.
-    pub date: String,
-    /// Catalog system the measurements were taken on.
-    pub system: String,
-    /// The measurements.
-    pub row: Vec<MeasuredCollective>,
+struct CollectiveFile {
+    source: Option<String>,
+    date: Option<String>,
+    system: Option<String>,
+    tool: Option<String>,
+    row: Vec<MeasuredCollective>,
 }
 
-/// The built-in collective measurements.
-pub fn collective_validation() -> CollectiveValidation {
-    toml::from_str(COLLECTIVE_VALIDATION).expect("data/validation/collectives.toml is valid (unit-tested)")
+/// Every built-in collective measurement: the 8x H200 sweeps of
+/// `data/validation/collectives.toml` (the rows the parameters were first
+/// fitted to), then the newer systems of `collectives_more.toml`. Each row
+/// carries its own system and source.
+pub fn collective_validation() -> Vec<MeasuredCollective> {
+    let parse = |text: &str, name: &str| -> CollectiveFile {
+        toml::from_str(text).unwrap_or_else(|e| panic!("data/validation/{name} is valid (unit-tested): {e}"))
+    };
+    let mut rows = Vec::new();
+    for f in [parse(COLLECTIVE_VALIDATION, "collectives.toml"), parse(COLLECTIVE_MORE, "collectives_more.toml")] {
+        for mut r in f.row {
+            if r.system.is_empty() {
+                r.system = f.system.clone().unwrap_or_default();
+            }
+            if r.tool.is_empty() {
+                r.tool = f.tool.clone().unwrap_or_else(|| "nccl-tests".to_owned());
+            }
+            if r.source.is_empty() {
+                r.source = match (&f.source, &f.date) {
+                    (Some(s), Some(d)) => format!("{s} ({d})"),
+                    (Some(s), None) => s.clone(),
+                    _ => String::new(),
+                };
+            }
+            rows.push(r);
+        }
+    }
+    rows
 }
 
 #[cfg(test)]
@@ -583,8 +629,11 @@ mod tests {
     #[test]
     fn shipped_files_parse() {
         let p = super::collective_params();
-        assert!(p.efficiency.ring > 0.0 && p.efficiency.ring <= 1.0);
-        assert!(super::collective_validation().row.len() >= 30);
+        p.check().unwrap();
+        assert!(p.fabric.values().all(|f| !f.source.is_empty()));
+        let rows = super::collective_validation();
+        assert!(rows.len() >= 500);
+        assert!(rows.iter().all(|r| !r.system.is_empty() && !r.source.is_empty()));
         assert!(super::default_profile().device.len() >= 12);
         assert!(super::training_validation().run.len() >= 20);
     }

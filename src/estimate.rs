@@ -75,6 +75,7 @@ impl Setup {
     /// Checks `plan` and evaluates one step.
     pub fn step(&self, plan: &Plan, collectives: &CollectiveParams, profile: &Profile) -> Result<Step, StepError> {
         self.check(plan)?;
+        let collectives = &*collectives.for_fabrics(&self.topology.scaleup_fabric, &self.topology.fabric);
         let input =
             StepInput { shape: &self.shape, plan, gpu: &self.gpu, topology: &self.topology, collectives, profile };
         Ok(training::evaluate(&input)?)
@@ -141,6 +142,7 @@ impl Setup {
     ) -> Searched {
         use rayon::prelude::*;
         let plans = training::search::candidates(&self.shape, space);
+        let collectives = &*collectives.for_fabrics(&self.topology.scaleup_fabric, &self.topology.fabric);
         let evaluated = plans.len();
         let mut ok: Vec<(Plan, Step)> = plans
             .par_iter()

@@ -128,8 +128,14 @@ pub struct CollectiveSweep {
 pub struct CollectiveValidationRow {
     /// Row id in the source.
     pub id: String,
+    /// Catalog system.
+    pub system: String,
+    /// Where the traffic runs: `scale-up` inside one domain, else the scale-out fabric id.
+    pub scope: String,
     /// GPUs.
     pub gpus: u64,
+    /// GPUs in each scale-up domain the group touches.
+    pub gpus_per_domain: u64,
     /// Operation.
     pub op: String,
     /// Message size \[B\].
@@ -148,6 +154,44 @@ pub struct CollectiveValidationRow {
     pub role: String,
     /// Allowed |error| for this row.
     pub tolerance: f64,
+    /// `high`, `medium` or `low` (newer rows).
+    pub confidence: Option<String>,
+    /// Where the row comes from.
+    pub source: String,
+}
+
+/// A published row kept but not compared, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkippedRow {
+    /// Row id.
+    pub id: String,
+    /// Catalog system.
+    pub system: String,
+    /// Why it is not compared.
+    pub reason: String,
+}
+
+/// Check-row errors of one system on one scope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SystemError {
+    /// Catalog system.
+    pub system: String,
+    /// `scale-up` or the scale-out fabric id.
+    pub scope: String,
+    /// Check rows of 64 MiB and more.
+    pub large_rows: usize,
+    /// Their median |error|.
+    pub large_median_abs_error: Option<f64>,
+    /// Their largest |error|.
+    pub large_max_abs_error: Option<f64>,
+    /// Their median signed error (+ = the model is too fast).
+    pub large_median_error: Option<f64>,
+    /// Check rows below 64 MiB.
+    pub small_rows: usize,
+    /// Their median |error|.
+    pub small_median_abs_error: Option<f64>,
+    /// Fit rows (not in the errors).
+    pub fit_rows: usize,
 }
 
 /// Error statistics of one group of rows.
@@ -168,16 +212,16 @@ pub struct ErrorSummary {
 /// `validate`: predictions against published measurements.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidationReport {
-    /// Where the measurements come from.
-    pub source: String,
-    /// Date of the source.
-    pub date: String,
-    /// System measured.
-    pub system: String,
-    /// Every row.
+    /// The rule that splits fit from check rows.
+    pub fit_rule: String,
+    /// Every compared row.
     pub rows: Vec<CollectiveValidationRow>,
+    /// Rows kept but not compared.
+    pub skipped: Vec<SkippedRow>,
     /// Errors by role and size class.
     pub summary: Vec<ErrorSummary>,
+    /// Check-row errors per system and scope.
+    pub systems: Vec<SystemError>,
 }
 
 /// One published training run next to its prediction.

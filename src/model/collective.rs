@@ -21,6 +21,8 @@
 
 use crate::units::{Bytes, BytesPerSec, Seconds};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Shape of one level.
@@ -132,7 +134,7 @@ pub enum Algorithm {
     Nvls,
     /// Reduce inside the domain, InfiniBand SHARP across, gather inside.
     Sharp,
-    /// Ring inside the domain, ring or tree across, ring inside.
+    /// Ring inside the domain, ring or tree across, ring inside (all-reduce).
     Hierarchical,
     /// Point-to-point to every peer at once (all-to-all, send/recv).
     Direct,
@@ -185,10 +187,112 @@ pub struct CollectiveParams {
     pub base_us: BaseLatency,
     /// Latency per step by link class and protocol \[µs\].
     pub step_us: StepLatency,
+    /// Values of one fabric that its own measurements set apart from the
+    /// reference (NVLink 4 in, the default network efficiency out), by
+    /// catalog fabric id.
+    #[serde(default)]
+    pub fabric: BTreeMap<String, FabricParams>,
+}
+
+/// One fabric's own values; absent ones keep the reference's.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FabricParams {
+    /// Where the values come from: the rows fitted, or the reason.
+    pub source: String,
+    /// Scale-up: achieved fraction of the link for rings (tree follows at NCCL's 0.9).
+    pub ring: Option<f64>,
+    /// Scale-up: achieved fraction of the link for NVLS.
+    pub nvls: Option<f64>,
+    /// Scale-up: NVLS fixed latency \[µs\].
+    pub nvls_base_us: Option<f64>,
+    /// Scale-up: achieved fraction for point-to-point (all-to-all).
+    pub direct: Option<f64>,
+    /// Scale-out: achieved fraction of the NIC line rate for ring-type transfers.
+    pub network: Option<f64>,
+    /// Scale-out: achieved fraction of the NIC line rate for all-to-all.
+    pub network_direct: Option<f64>,
+}
+
+impl CollectiveParams {
+    /// The parameters for a group on scale-up fabric `up` and scale-out
+    /// fabric `out`: the reference's, with each fabric's own values over
+    /// them. Borrowed when neither fabric has any.
+    pub fn for_fabrics(&self, up: &str, out: &str) -> Cow<'_, CollectiveParams> {
+        let (u, o) = (self.fabric.get(up), self.fabric.get(out));
+        if u.is_none() && o.is_none() {
+            return Cow::Borrowed(self);
+        }
+        let mut p = CollectiveParams { source: String::new(), date: String::new(), fabric: BTreeMap::new(), ..*self };
+        if let Some(u) = u {
+            let e = &mut p.efficiency;
+            if let Some(r) = u.ring {
+                e.tree *= r / e.ring;
+                e.ring = r;
+            }
+            e.nvls = u.nvls.unwrap_or(e.nvls);
+            e.direct = u.direct.unwrap_or(e.direct);
+            p.base_us.nvls = u.nvls_base_us.unwrap_or(p.base_us.nvls);
+        }
+        if let Some(o) = o {
+            p.efficiency.network = o.network.unwrap_or(p.efficiency.network);
+            p.efficiency.network_direct = o.network_direct.or(o.network).unwrap_or(p.efficiency.network_direct);
+        }
+        Cow::Owned(p)
+    }
+
+    /// Every value in its physical range: efficiencies in (0, 1], latencies
+    /// finite and not negative. Names the first value that is not.
+    pub fn check(&self) -> Result<(), String> {
+        let e = &self.efficiency;
+        let mut shares = vec![
+            ("efficiency.ring", e.ring),
+            ("efficiency.tree", e.tree),
+            ("efficiency.nvls", e.nvls),
+            ("efficiency.sharp", e.sharp),
+            ("efficiency.direct", e.direct),
+            ("efficiency.network", e.network),
+            ("efficiency.network_direct", e.network_direct),
+            ("ll_bandwidth_factor", self.ll_bandwidth_factor),
+        ];
+        for f in self.fabric.values() {
+            for v in [f.ring, f.nvls, f.direct, f.network, f.network_direct].into_iter().flatten() {
+                shares.push(("fabric share", v));
+            }
+        }
+        for (name, v) in shares {
+            if !(v.is_finite() && v > 0.0 && v <= 1.0) {
+                return Err(format!("{name} = {v}: expected a share in (0, 1]"));
+            }
+        }
+        let b = &self.base_us;
+        let s = &self.step_us;
+        let mut lat = vec![
+            ("launch_us", self.launch_us),
+            ("pipeline_fill_us", self.pipeline_fill_us),
+            ("base_us.ring_ll", b.ring_ll),
+            ("base_us.ring_simple", b.ring_simple),
+            ("base_us.tree_ll", b.tree_ll),
+            ("base_us.tree_simple", b.tree_simple),
+            ("base_us.nvls", b.nvls),
+            ("base_us.sharp", b.sharp),
+            ("step_us.scaleup_ll", s.scaleup_ll),
+            ("step_us.scaleup_simple", s.scaleup_simple),
+            ("step_us.network_ll", s.network_ll),
+            ("step_us.network_simple", s.network_simple),
+        ];
+        lat.extend(self.fabric.values().filter_map(|f| f.nvls_base_us).map(|v| ("fabric nvls_base_us", v)));
+        for (name, v) in lat {
+            if !(v.is_finite() && (0.0..=1e6).contains(&v)) {
+                return Err(format!("{name} = {v}: expected microseconds in [0, 1e6]"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Achieved fraction of the bottleneck bandwidth.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Efficiency {
     /// Ring (and hierarchical ring phases).
@@ -203,10 +307,12 @@ pub struct Efficiency {
     pub direct: f64,
     /// Fraction of a NIC's line rate that ring-type transfers reach.
     pub network: f64,
+    /// Fraction of a NIC's line rate that all-to-all reaches (many peers at once).
+    pub network_direct: f64,
 }
 
 /// Base latency per algorithm and protocol \[µs\].
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BaseLatency {
     /// Ring, LL.
@@ -224,7 +330,7 @@ pub struct BaseLatency {
 }
 
 /// Latency per step \[µs\].
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepLatency {
     /// Scale-up link, LL.
@@ -319,6 +425,10 @@ fn cost(op: Op, alg: Algorithm, proto: Protocol, s: f64, levels: &[Level], p: &C
         (Algorithm::Nvls, _) if reducing && levels[0].reduction && proto == Protocol::Simple => {
             if !multi {
                 nvls(op, s, &levels[0], p)
+            } else if op != Op::AllReduce {
+                // NCCL's NVLS-tree is all-reduce only; across domains all-gather
+                // and reduce-scatter run as rings.
+                return None;
             } else {
                 // NCCL's NVLS-tree: reduce in the switch, across domains by ring or
                 // tree, broadcast in the switch; chunks stream through all three.
@@ -335,7 +445,7 @@ fn cost(op: Op, alg: Algorithm, proto: Protocol, s: f64, levels: &[Level], p: &C
             let inner = inner_phases(op, s, &levels[0], p, levels[0].reduction);
             inner.pipelined(sharp(s / d, &levels[1..], p))
         }
-        (Algorithm::Hierarchical, _) if reducing && multi && proto == Protocol::Simple => {
+        (Algorithm::Hierarchical, Op::AllReduce) if multi && proto == Protocol::Simple => {
             let d = f64::from(levels[0].size);
             let outer = best_outer(op, s / d, &levels[1..], p, false);
             inner_phases(op, s, &levels[0], p, false).then(outer)
@@ -455,17 +565,15 @@ fn tree(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -> Cost
     Cost { lat, xfer: transfer(2.0 * s, ring_bw(levels, p.efficiency.tree, p), proto, p) }
 }
 
-/// NVLS inside one switch. All-reduce moves `(d+1)/d` of the buffer each way
-/// (reduce-load of every slice, multicast store of one); reduce-scatter and
-/// all-gather move the whole buffer through the switch once.
-fn nvls(op: Op, s: f64, l: &Level, p: &CollectiveParams) -> Cost {
-    let d = f64::from(l.size);
-    let w = match op {
-        Op::AllReduce => (d + 1.0) / d * s,
-        _ => s,
-    };
+/// NVLS inside one switch: the buffer crosses each GPU's links once each
+/// way at the achieved fraction `η_nvls`, whatever the group size. Counting
+/// the reduce-loads and multicast stores gives `(d+1)/d` of the buffer, but
+/// measured NVLS all-reduce algbw is flat in `d` (NVLink 5: 455, 480, 470,
+/// 462 GB/s at 4, 8, 32, 64 GPUs, rows N272, N273, N281, N285), so the
+/// switch's reduction, not the extra `1/d`, sets the rate; `η_nvls` carries it.
+fn nvls(_op: Op, s: f64, l: &Level, p: &CollectiveParams) -> Cost {
     let lat = p.base_us.nvls * 1e-6 + step(l, Protocol::Simple, p) * 2.0;
-    Cost { lat, xfer: transfer(w, l.per_gpu() * p.efficiency.nvls, Protocol::Simple, p) }
+    Cost { lat, xfer: transfer(s, l.per_gpu() * p.efficiency.nvls, Protocol::Simple, p) }
 }
 
 /// In-network all-reduce across the outer levels: each GPU sends its share
@@ -484,7 +592,7 @@ fn all_to_all(proto: Protocol, s: f64, levels: &[Level], p: &CollectiveParams) -
     let intra = s * (d - 1.0) / n / up;
     let inter = match levels.get(1..).filter(|o| !o.is_empty()) {
         Some(outer) => {
-            let net = outer.iter().map(|l| l.any_bw.get()).fold(f64::INFINITY, f64::min) * p.efficiency.network;
+            let net = outer.iter().map(|l| l.any_bw.get()).fold(f64::INFINITY, f64::min) * p.efficiency.network_direct;
             s * (n - d) / n / net
         }
         None => 0.0,

@@ -7,6 +7,7 @@ use crate::results::{
     ValidationReport,
 };
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 impl Report for CatalogList {
     fn columns(&self) -> Vec<&'static str> {
@@ -182,36 +183,33 @@ impl Report for CollectiveSweep {
 impl Report for ValidationReport {
     fn columns(&self) -> Vec<&'static str> {
         vec![
-            "id",
-            "gpus",
-            "op",
-            "size_bytes",
-            "measured",
-            "predicted",
-            "error",
-            "within",
-            "model",
-            "measured_algorithm",
-            "role",
+            "system",
+            "scope",
+            "check >= 64 MiB",
+            "median |error|",
+            "max |error|",
+            "median error",
+            "check < 64 MiB",
+            "median |error| ",
+            "fit rows",
         ]
     }
     fn rows(&self) -> Vec<Vec<String>> {
-        self.rows
+        let pct = |x: Option<f64>| x.map_or_else(|| "-".to_owned(), |v| format!("{:.1}%", v * 100.0));
+        let signed = |x: Option<f64>| x.map_or_else(|| "-".to_owned(), |v| format!("{:+.1}%", v * 100.0));
+        self.systems
             .iter()
-            .map(|r| {
-                let ok = if r.error.abs() <= r.tolerance { "yes" } else { "NO" };
+            .map(|g| {
                 vec![
-                    r.id.clone(),
-                    r.gpus.to_string(),
-                    r.op.clone(),
-                    r.size_bytes.to_string(),
-                    format!("{:.1}", r.measured_busbw_gb_per_s),
-                    format!("{:.1}", r.predicted_busbw_gb_per_s),
-                    format!("{:+.1}%", r.error * 100.0),
-                    format!("{ok} (±{:.0}%)", r.tolerance * 100.0),
-                    r.predicted_algorithm.clone(),
-                    r.measured_algorithm.clone(),
-                    r.role.clone(),
+                    g.system.clone(),
+                    g.scope.clone(),
+                    g.large_rows.to_string(),
+                    pct(g.large_median_abs_error),
+                    pct(g.large_max_abs_error),
+                    signed(g.large_median_error),
+                    g.small_rows.to_string(),
+                    pct(g.small_median_abs_error),
+                    g.fit_rows.to_string(),
                 ]
             })
             .collect()
@@ -220,10 +218,15 @@ impl Report for ValidationReport {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
     fn footer(&self) -> Vec<String> {
-        let mut lines = vec![format!("busbw in GB/s on {}; source: {} ({})", self.system, self.source, self.date)];
+        let mut lines = vec![
+            "bus bandwidth as nccl-tests reports it; errors on check rows only; error = (predicted - measured) / \
+             measured: positive means the model is too fast"
+                .to_owned(),
+            self.fit_rule.clone(),
+        ];
         lines.extend(self.summary.iter().map(|s| {
             format!(
-                "{} rows {}: {} rows, median |error| {:.1}%, max {:.1}%",
+                "all {} rows {}: {} rows, median |error| {:.1}%, max {:.1}%",
                 s.role,
                 s.sizes,
                 s.rows,
@@ -231,6 +234,14 @@ impl Report for ValidationReport {
                 s.max_abs_error * 100.0
             )
         }));
+        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &self.skipped {
+            *reasons.entry(r.reason.split(';').next().unwrap_or(&r.reason)).or_default() += 1;
+        }
+        for (why, n) in reasons {
+            lines.push(format!("not compared ({n} rows): {why}"));
+        }
+        lines.push("every row with its prediction and source: --format json".to_owned());
         lines
     }
 }

@@ -108,6 +108,8 @@ pub struct Topology {
     pub accelerator: String,
     /// Scale-out fabric id.
     pub fabric: String,
+    /// Scale-up fabric id.
+    pub scaleup_fabric: String,
     /// GPUs.
     pub gpus: u64,
     /// GPUs per node.
@@ -161,6 +163,7 @@ impl Topology {
             system: sys.id().to_owned(),
             accelerator: gpu.id().to_owned(),
             fabric: out.id().to_owned(),
+            scaleup_fabric: up_fabric.id().to_owned(),
             gpus,
             gpus_per_node: sys.gpus_per_node.get(),
             scale_up,
@@ -229,12 +232,34 @@ impl Topology {
             return Ok(Vec::new());
         }
         let k = if stride >= per { 1 } else { (per / stride).min(n) };
-        let m = n.div_ceil(k);
+        Ok(self.levels(k, n.div_ceil(k), last / per + 1))
+    }
+
+    /// A group of `n` GPUs spread over `n / in_domain` scale-up domains,
+    /// `in_domain` GPUs in each (a job that holds part of several NVL72
+    /// racks). `in_domain` at or above the domain size is [`Topology::group`].
+    pub fn group_spread(&self, n: u64, in_domain: u64) -> Result<Vec<Level>, TopologyError> {
+        let per = u64::from(self.scale_up.gpus_per_domain);
+        if in_domain >= per || in_domain >= n {
+            return self.group(n);
+        }
+        let bad = |why: String| TopologyError::BadGpuCount { system: self.system.clone(), gpus: n, why };
+        if in_domain == 0 || !n.is_multiple_of(in_domain) {
+            return Err(bad(format!("{n} GPUs do not split into groups of {in_domain} per domain")));
+        }
+        let m = n / in_domain;
+        if m.saturating_mul(per) > self.gpus {
+            return Err(bad(format!("{m} domains of {per} GPUs need {} GPUs; the cluster has {}", m * per, self.gpus)));
+        }
+        Ok(self.levels(in_domain, m, m))
+    }
+
+    /// `k` GPUs in each of `m` groups, spanning `span` scale-up domains.
+    fn levels(&self, k: u64, m: u64, span: u64) -> Vec<Level> {
         let up = &self.scale_up;
         let mut levels = Vec::with_capacity(2);
         levels.push(Level::new(up.kind, k as u32, up.bw, up.hop_latency, LinkClass::ScaleUp).with_reduction(up.nvls));
         if m > 1 {
-            let span = last / per + 1;
             let reach = self.tree.rail_reach(span);
             let any = self.tree.any_reach(span);
             let oversub = |r: Reach| self.tree.spec.port_bw / self.tree.bw_at(r);
@@ -245,7 +270,7 @@ impl Topology {
                     .with_any_to_any(self.nic_bw_per_gpu / oversub(any)),
             );
         }
-        Ok(levels)
+        levels
     }
 }
 
