@@ -1,6 +1,8 @@
 //! Speed of the training model: `cargo bench --bench training`.
 //!
-//! - one step evaluation (GPT-3 175B on 512 H100, the MLPerf plan);
+//! - one step evaluation (GPT-3 175B on 512 H100, the MLPerf plan), and the
+//!   flagship's (Llama 3 405B on 4,608 GB300, whose NVLink 5 values are laid
+//!   over the reference ones at every evaluation);
 //! - a whole plan search (candidates + parallel evaluation with rayon) of
 //!   GPT-3 175B on 1,024 H100; the plan count is printed, so plans per second
 //!   is plans / median.
@@ -39,6 +41,12 @@ fn bench(c: &mut Criterion) {
     };
     c.bench_function("step_gpt3_175b_512_h100", |b| {
         b.iter(|| black_box(setup.step(black_box(&plan), &params, &profile)))
+    });
+
+    let gb300 = Setup::new(&catalog, "llama3-405b", "gb300-nvl72", 4608, &FabricOptions::default()).unwrap();
+    let flagship = Plan { tp: 2, pp: 9, vp: 1, cp: 4, dp: 64, micro_batch: 1, global_batch: 2048, seq_len: 8192, ..plan };
+    c.bench_function("step_llama3_405b_4608_gb300", |b| {
+        b.iter(|| black_box(gb300.step(black_box(&flagship), &params, &profile)))
     });
 
     let big = Setup::new(&catalog, "gpt3-175b", "hgx-h100", 1024, &FabricOptions::default()).unwrap();
