@@ -44,7 +44,8 @@ fn bench(c: &mut Criterion) {
     });
 
     let gb300 = Setup::new(&catalog, "llama3-405b", "gb300-nvl72", 4608, &FabricOptions::default()).unwrap();
-    let flagship = Plan { tp: 2, pp: 9, vp: 1, cp: 4, dp: 64, micro_batch: 1, global_batch: 2048, seq_len: 8192, ..plan };
+    let flagship =
+        Plan { tp: 2, pp: 9, vp: 1, cp: 4, dp: 64, micro_batch: 1, global_batch: 2048, seq_len: 8192, ..plan };
     c.bench_function("step_llama3_405b_4608_gb300", |b| {
         b.iter(|| black_box(gb300.step(black_box(&flagship), &params, &profile)))
     });

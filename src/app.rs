@@ -7,11 +7,11 @@ use crate::cli::{
 };
 use anyhow::{Context, Result};
 use rackscale::calibrate::{self, Calibration};
-use rackscale::catalog::{Catalog, Kind};
+use rackscale::catalog::{Catalog, Kind, fmt_num};
 use rackscale::data;
 use rackscale::error::{InvalidFile, UsageError};
 use rackscale::estimate::Setup;
-use rackscale::fsutil::write_atomic;
+use rackscale::fsutil::{read_text, write_atomic, write_set};
 use rackscale::model::cluster;
 use rackscale::model::collective::{self, Algorithm, CollectiveParams, Level, Op};
 use rackscale::model::training::search::Space;
@@ -47,6 +47,8 @@ const FLAGSHIP: (&str, &str) = ("scenarios/azure-gb300.toml", include_str!("../s
 /// Runs the command line.
 pub fn run(cli: Cli) -> Result<()> {
     let g = &cli.global;
+    let cap = rackscale::sizes::parse_size(&g.max_input).map_err(|e| UsageError(format!("--max-input: {e}")))?;
+    rackscale::fsutil::set_max_input(cap);
     match cli.command {
         None => {
             eprintln!("rackscale: no command given; summarising the flagship scenario {} (see --help)", FLAGSHIP.0);
@@ -132,7 +134,7 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     let trace_path = a.trace.as_ref().map(|p| p.display().to_string()).or_else(|| cfg.trace.clone());
     let mut trace = None;
     if let Some(path) = &trace_path {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read trace `{path}`"))?;
+        let text = read_text(Path::new(path), "trace")?;
         let t = rackscale::sim::trace::parse(path, &text)?;
         if let Some((big, _, span)) = t.largest.clone().filter(|l| l.0 > gpus) {
             let d = rackscale::diag::Diagnostic::at(
@@ -144,6 +146,17 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         }
         specs.extend(t.jobs.iter().cloned());
         trace = Some((path.clone(), t));
+    }
+    let mut warnings = Vec::new();
+    let spare_gpus = u64::from(cfg.hot_spare_nodes) * u64::from(gpn);
+    let usable = u64::from(gpus).saturating_sub(u64::from(gpn));
+    let needs_all = specs.iter().filter(|j| u64::from(j.gpus) > usable).max_by_key(|j| j.gpus);
+    if let Some(j) = needs_all.filter(|_| spare_gpus == 0 && cfg.failures_per_1000_node_days > 0.0) {
+        warnings.push(format!(
+            "job `{}` needs {} of the cluster's {gpus} GPUs and there is no hot spare: after each node failure it waits \
+             for the repair ({:.0} h on average) before it can restart; give `simulation.reliability.hot_spare_nodes`",
+            j.id, j.gpus, cfg.repair_hours
+        ));
     }
     if specs.is_empty() {
         return Err(UsageError(format!(
@@ -207,11 +220,10 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         trace,
         it_power_mw_nameplate: it_model.nameplate_w() / 1e6,
         it_power_mw_mean: mean_it_power_mw,
+        warnings,
     };
-    if let Some(dir) = &g.out {
-        write_sim_tables(dir, &scenario.name, &result)?;
-    }
-    emit(g, &format!("{}-simulation", scenario.name), &report)
+    let tables = if g.out.is_some() { sim_tables(&scenario.name, &result)? } else { Vec::new() };
+    emit_with(g, &format!("{}-simulation", scenario.name), &report, tables)
 }
 
 /// The scenario's fat-tree as the simulation's shared network: each
@@ -264,7 +276,7 @@ fn training_job(
 }
 
 /// `--out`: every job and the hourly series as CSV, beside the summary.
-fn write_sim_tables(dir: &Path, name: &str, r: &rackscale::sim::SimResult) -> Result<()> {
+fn sim_tables(name: &str, r: &rackscale::sim::SimResult) -> Result<Vec<(String, Vec<u8>)>> {
     let mut jobs =
         String::from("job_id,kind,gpus,submit_s,start_s,end_s,state,gpu_hours,restarts,lost_gpu_hours,queue_delay_s\n");
     let opt = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_default();
@@ -291,12 +303,10 @@ fn write_sim_tables(dir: &Path, name: &str, r: &rackscale::sim::SimResult) -> Re
         let mw = s.it_power_mw.get(h).copied().unwrap_or(0.0);
         series.push_str(&format!("{h},{},{},{},{mw:.4}\n", s.allocated_gpus[h], s.down_gpus[h], s.failures[h]));
     }
-    for (stem, text) in [("jobs", jobs), ("series", series)] {
-        let path = dir.join(format!("{}-{stem}.csv", file_stem(name)));
-        write_atomic(&path, text.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    Ok(())
+    Ok([("jobs", jobs), ("series", series)]
+        .into_iter()
+        .map(|(stem, text)| (format!("{}-{stem}.csv", file_stem(name)), text.into_bytes()))
+        .collect())
 }
 
 fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
@@ -310,8 +320,12 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
     let (capacity_kw, load, load_note) = facility_load(a, scenario.as_ref(), &catalog)?;
     let design = facility_design(a, scenario.as_ref(), &catalog, capacity_kw)?;
     let (weather, weather_source) = facility_weather(a, sf, site)?;
-    if let Some(p) = a.price.filter(|p| !(*p >= 0.0 && p.is_finite())) {
-        return Err(UsageError(format!("--price is {p}; give USD per kWh, 0 or more")).into());
+    if let Some(p) = a.price.filter(|p| !(*p >= 0.0 && *p <= 5.0)) {
+        return Err(UsageError(format!(
+            "--price is {}; give USD per kWh from 0 to 5 (tariffs are 0.03-0.30)",
+            fmt_num(p)
+        ))
+        .into());
     }
     // A scenario's price belongs to its own site: `--site` elsewhere takes that site's tariff.
     let same_site = a.site.is_none() || sf.and_then(|f| f.site.as_ref()).map(ToString::to_string) == site_id;
@@ -321,13 +335,8 @@ fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
     let req = Request { site, tariff, design, weather, weather_source, load, usd_per_kwh, claimed_pue, load_note };
     let (report, hourly) = fac::run(&req);
     let stem = format!("facility-{}", site_id.as_deref().unwrap_or("weather"));
-    if let Some(dir) = &g.out {
-        let path = dir.join(format!("{}-hourly.csv", file_stem(&stem)));
-        write_atomic(&path, fac::hourly_csv(&hourly).as_bytes())
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    emit(g, &stem, &report)
+    let hourly = vec![(format!("{}-hourly.csv", file_stem(&stem)), fac::hourly_csv(&hourly).into_bytes())];
+    emit_with(g, &stem, &report, hourly)
 }
 
 fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
@@ -438,14 +447,24 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
     let mut queue = None;
     let simulated = match &a.sim {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read `{}`", p.display()))?;
+            let text = read_text(p, "simulation result")?;
             let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
                 UsageError(format!("{}: not the JSON `simulate --format json` writes: {e}", p.display()))
             })?;
             let get = |k: &str| v["summary"][k].as_f64();
             match (get("utilization"), get("goodput")) {
                 (Some(u), Some(g)) => {
-                    let q = |k: &str| v["summary"]["queue_delay_s"][k].as_f64();
+                    for (name, x) in [("utilization", u), ("goodput", g)] {
+                        if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
+                            return Err(UsageError(format!(
+                                "{}: summary.{name} is {}; a share from 0 to 1 is expected (is this `simulate --format json` output?)",
+                                p.display(),
+                                fmt_num(x)
+                            ))
+                            .into());
+                        }
+                    }
+                    let q = |k: &str| v["summary"]["queue_delay_s"][k].as_f64().filter(|x| x.is_finite() && *x >= 0.0);
                     queue = q("p50").zip(q("p90"));
                     Some((u, g))
                 }
@@ -538,7 +557,7 @@ fn facility_load(
         return Err(UsageError("give either --it-series or --load-factor, not both".to_owned()).into());
     }
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read IT series `{shown}`"))?;
+    let text = read_text(path, "IT series")?;
     let mut series = rackscale::weather::parse_it_series(&shown, &text)?;
     let peak = series.iter().copied().fold(0.0, f64::max);
     if peak <= 0.0 {
@@ -658,7 +677,7 @@ fn facility_weather(
     let path = a.weather.as_ref().map(|p| p.display().to_string()).or_else(|| sf.and_then(|f| f.weather.clone()));
     match (path, site) {
         (Some(path), _) => {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read weather `{path}`"))?;
+            let text = read_text(Path::new(&path), "weather")?;
             let w = rackscale::weather::parse_weather(&path, &text)?;
             Ok((w, WeatherSource { kind: "file".to_owned(), from: path }))
         }
@@ -781,7 +800,7 @@ fn catalog_levels(g: &Global, a: &CollectiveArgs) -> Result<(Vec<Level>, u64, To
 
 fn astra_levels(path: &Path, gpus: Option<u64>) -> Result<(Vec<Level>, u64)> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read topology `{shown}`: {e}")))?;
+    let text = read_text(path, "topology")?;
     let topo = AstraTopology::parse(&shown, &text).map_err(|d| InvalidFile(Box::new(d)))?;
     let n = topo.npus();
     if let Some(g) = gpus.filter(|&g| g != n) {
@@ -801,9 +820,12 @@ fn validate(g: &Global, what: ValidateWhat) -> Result<()> {
         (ValidateWhat::Collectives, _) => emit(g, "validation-collectives", &collectives()?),
         (ValidateWhat::Training, _) => emit(g, "validation-training", &training()?),
         (ValidateWhat::All, FormatArg::Table) => {
-            emit(g, "validation-collectives", &collectives()?)?;
+            let (c, t) = (collectives()?, training()?);
+            // One set of files; two tables on stdout.
+            let files = report_files("validation-training", &t)?;
+            emit_with(g, "validation-collectives", &c, files)?;
             println!();
-            emit(g, "validation-training", &training()?)
+            print_report(g, &t)
         }
         (ValidateWhat::All, FormatArg::Json) => {
             emit(g, "validation", &ValidationAll { collectives: collectives()?, training: training()? })
@@ -820,7 +842,19 @@ fn job_setup(g: &Global, j: &JobArgs) -> Result<(Setup, Profile)> {
     let fabric = FabricOptions { fabric: j.fabric.clone(), ..FabricOptions::default() };
     let setup = Setup::new(&catalog, &j.model, &j.system, j.gpus, &fabric)?;
     let profile = match &j.calibration {
-        Some(path) => load_profile(path)?,
+        Some(path) => {
+            let p = load_profile(path)?;
+            let id = setup.gpu.id.get_ref();
+            if !p.device.iter().any(|d| d.accelerator == *id) {
+                let has: Vec<&str> = p.device.iter().map(|d| d.accelerator.as_str()).collect();
+                eprintln!(
+                    "warning: calibration `{}` has no values for `{id}` (it holds {}); {id} keeps the profile's fallback values, which are not a calibration of it",
+                    path.display(),
+                    if has.is_empty() { "none".to_owned() } else { has.join(", ") }
+                );
+            }
+            p
+        }
         None => data::default_profile(),
     };
     if !(j.goodput > 0.0 && j.goodput <= 1.0) {
@@ -855,8 +889,7 @@ fn read_profile(path: &Path) -> Result<Profile> {
         }
         return Ok(c.profile);
     }
-    let text =
-        std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read calibration `{shown}`: {e}")))?;
+    let text = read_text(path, "calibration")?;
     let parsed = if shown.ends_with(".json") {
         serde_json::from_str(&text).map_err(|e| e.to_string())
     } else {
@@ -867,7 +900,7 @@ fn read_profile(path: &Path) -> Result<Profile> {
 
 fn load_calibration(path: &Path) -> Result<Calibration> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read profile `{shown}`: {e}")))?;
+    let text = read_text(path, "profile")?;
     let c: Calibration = serde_json::from_str(&text)
         .map_err(|e| UsageError(format!("`{shown}` is not a rackscale calibration profile: {e}")))?;
     if c.version != calibrate::PROFILE_VERSION {
@@ -883,6 +916,12 @@ fn load_calibration(path: &Path) -> Result<Calibration> {
 
 fn calibrate(g: &Global, a: &CalibrateArgs) -> Result<()> {
     let mut progress = |what: &str| eprintln!("calibrate: {what}");
+    if a.to.is_some() && a.transfer.is_none() {
+        return Err(UsageError(
+            "--to names the accelerator of a transferred profile; give --transfer PROFILE too".into(),
+        )
+        .into());
+    }
     if let (Some(path), Some(target)) = (&a.transfer, &a.to) {
         let catalog = load_catalog(g)?;
         let gpu = catalog.gpus.get(target)?;
@@ -947,6 +986,13 @@ fn step(g: &Global, a: &StepArgs) -> Result<()> {
     let (setup, profile) = job_setup(g, &a.job)?;
     let j = &a.job;
     let mp = u64::from(a.tp) * u64::from(a.pp) * u64::from(a.cp);
+    if mp > j.gpus {
+        return Err(UsageError(format!(
+            "--tp {} x --pp {} x --cp {} = {mp} GPUs, more than --gpus {}; lower them or give more GPUs",
+            a.tp, a.pp, a.cp, j.gpus
+        ))
+        .into());
+    }
     let dp = match a.dp {
         Some(d) => d,
         None => u32::try_from(j.gpus / mp.max(1)).unwrap_or(0),
@@ -1026,6 +1072,38 @@ fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         Some(deadline) => size_for_deadline(g, a, deadline, (&params, &profile, &bands))?,
         None => (Vec::new(), None, None),
     };
+    let mut warnings = Vec::new();
+    if found.evaluated == 0 {
+        let most = found
+            .rejected
+            .first()
+            .map(|(rule, n)| format!("; the rule that ruled out most ({n} candidates): {rule}"))
+            .unwrap_or_default();
+        warnings.push(format!(
+            "no valid plan for {} on {} GPUs{most}; try another --gpus, --global-batch or --seq-len",
+            setup.model, j.gpus
+        ));
+    } else if found.fitting == 0 {
+        warnings.push(format!(
+            "none of the {} valid plans fits in memory: the leanest needs {:.0} GB per GPU of {:.0} GB; \
+             give more GPUs, a shorter --seq-len or a smaller --global-batch",
+            found.evaluated,
+            found.least_memory_bytes / 1e9,
+            setup.gpu.hbm().get() / 1e9
+        ));
+    }
+    if let (Some(deadline), None, false) = (a.deadline_days, gpus_for_deadline, sizing.is_empty()) {
+        warnings.push(format!(
+            "no cluster size up to {} GPUs meets the deadline of {deadline} days, even at the estimate; \
+             give more --gpus or a later deadline",
+            j.gpus
+        ));
+    } else if let (Some(deadline), true) = (a.deadline_days, sizing.is_empty()) {
+        warnings.push(format!(
+            "no size was tried for the deadline of {deadline} days: --gpus {} is below one scale-up domain",
+            j.gpus
+        ));
+    }
     let report = PlanReport {
         model: setup.model.clone(),
         system: setup.topology.system.clone(),
@@ -1036,6 +1114,7 @@ fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         sizing,
         gpus_for_deadline,
         gpus_for_deadline_p90,
+        warnings,
     };
     emit(g, &format!("plan-{}", setup.model), &report)
 }
@@ -1239,18 +1318,50 @@ fn load_catalog(g: &Global) -> Result<Catalog> {
 
 /// Prints a report on stdout and, with `--out`, writes it as JSON and CSV.
 fn emit(g: &Global, stem: &str, r: &dyn Report) -> Result<()> {
+    emit_with(g, stem, r, Vec::new())
+}
+
+/// A report as its `--out` files: JSON and CSV.
+fn report_files(stem: &str, r: &dyn Report) -> Result<Vec<(String, Vec<u8>)>> {
+    [Format::Json, Format::Csv]
+        .into_iter()
+        .map(|f| {
+            let text = report::render(r, f).with_context(|| format!("stage `{stem}`"))?;
+            Ok((format!("{}.{}", file_stem(stem), f.extension()), text.into_bytes()))
+        })
+        .collect()
+}
+
+/// [`emit`], and with `--out` the `extra` files (name, bytes) beside the
+/// report's: all written as one set, so a failure replaces none of them.
+fn emit_with(g: &Global, stem: &str, r: &dyn Report, extra: Vec<(String, Vec<u8>)>) -> Result<()> {
     if let Some(dir) = &g.out {
-        for f in [Format::Json, Format::Csv] {
-            let path = dir.join(format!("{}.{}", file_stem(stem), f.extension()));
-            let text = report::render(r, f)?;
-            write_atomic(&path, text.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))?;
+        if dir.exists() && !dir.is_dir() {
+            return Err(UsageError(format!("--out `{}` is a file; give a directory", dir.display())).into());
+        }
+        let mut files = report_files(stem, r)?;
+        files.extend(extra);
+        let files: Vec<(std::path::PathBuf, Vec<u8>)> =
+            files.into_iter().map(|(name, bytes)| (dir.join(name), bytes)).collect();
+        write_set(&files).with_context(|| format!("cannot write into `{}`", dir.display()))?;
+        for (path, _) in &files {
             eprintln!("wrote {}", path.display());
         }
     }
-    let text = report::render(r, format_of(g.format))?;
+    print_report(g, r)
+}
+
+/// Prints a report on stdout in the chosen format.
+fn print_report(g: &Global, r: &dyn Report) -> Result<()> {
+    let text = report::render(r, format_of(g.format)).context("while rendering the result")?;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
+    if g.format != FormatArg::Table {
+        for w in r.warnings() {
+            eprintln!("warning: {w}");
+        }
+    }
     Ok(())
 }
 

@@ -34,6 +34,10 @@ pub struct Global {
     /// Repeatable; later files win.
     #[arg(long = "catalog", global = true, value_name = "FILE")]
     pub catalogs: Vec<PathBuf>,
+    /// Largest input file read (scenario, trace, weather, catalog, JSON), in bytes with
+    /// K/M/G suffixes (powers of 1024).
+    #[arg(long, global = true, value_name = "SIZE", default_value = "1G")]
+    pub max_input: String,
 }
 
 /// Output formats.

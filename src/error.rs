@@ -38,6 +38,7 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
             || e.is::<crate::sizes::SizeError>()
             || e.is::<crate::estimate::StepError>()
             || e.is::<crate::model::training::PlanError>()
+            || e.is::<crate::fsutil::ReadError>()
             || is_user_io(e)
     });
     if user { Exit::BadInput } else { Exit::Internal }

@@ -56,6 +56,15 @@ impl Setup {
         let m = catalog.models.get(model)?;
         let sys = catalog.systems.get(system)?;
         let gpu = catalog.gpus.get(sys.accelerator.get_ref())?.clone();
+        let node = u64::from(sys.gpus_per_node.get());
+        if gpus > node && !gpus.is_multiple_of(node) {
+            let (lo, hi) = (gpus / node * node, (gpus / node + 1) * node);
+            return Err(StepError::Topology(TopologyError::BadGpuCount {
+                system: sys.id().to_owned(),
+                gpus,
+                why: format!("a job above one node takes whole {node}-GPU nodes, e.g. {lo} or {hi}"),
+            }));
+        }
         let topology = Topology::build(catalog, system, gpus, fabric)?;
         Ok(Setup {
             model: m.id().to_owned(),
@@ -129,6 +138,10 @@ pub struct Searched {
     pub fitting: usize,
     /// The fastest fitting plans, best first.
     pub best: Vec<(Plan, Step)>,
+    /// Candidates each rule ruled out, most first.
+    pub rejected: Vec<(&'static str, usize)>,
+    /// Least memory per GPU any valid plan needs \[B\] (infinite without one).
+    pub least_memory_bytes: f64,
 }
 
 impl Setup {
@@ -141,10 +154,10 @@ impl Setup {
         top: usize,
     ) -> Searched {
         use rayon::prelude::*;
-        let plans = training::search::candidates(&self.shape, space);
+        let (plans, rejected) = training::search::candidates_counted(&self.shape, space);
         let collectives = &*collectives.for_fabrics(&self.topology.scaleup_fabric, &self.topology.fabric);
         let evaluated = plans.len();
-        let mut ok: Vec<(Plan, Step)> = plans
+        let evaluated_all: Vec<(Plan, Step)> = plans
             .par_iter()
             .filter_map(|plan| {
                 let input = StepInput {
@@ -155,9 +168,12 @@ impl Setup {
                     collectives,
                     profile,
                 };
-                training::evaluate(&input).ok().filter(|s| s.fits && s.step_time_s.is_finite()).map(|s| (*plan, s))
+                training::evaluate(&input).ok().filter(|s| s.step_time_s.is_finite()).map(|s| (*plan, s))
             })
             .collect();
+        let least_memory_bytes =
+            evaluated_all.iter().map(|(_, s)| s.memory_per_gpu_bytes).fold(f64::INFINITY, f64::min);
+        let mut ok: Vec<(Plan, Step)> = evaluated_all.into_iter().filter(|(_, s)| s.fits).collect();
         let fitting = ok.len();
         ok.sort_by(|a, b| {
             a.1.step_time_s
@@ -165,6 +181,6 @@ impl Setup {
                 .then_with(|| training::search::plan_key(&a.0).cmp(&training::search::plan_key(&b.0)))
         });
         ok.truncate(top);
-        Searched { evaluated, fitting, best: ok }
+        Searched { evaluated, fitting, best: ok, rejected, least_memory_bytes }
     }
 }

@@ -436,6 +436,9 @@ pub struct PlanReport {
     pub gpus_for_deadline: Option<u64>,
     /// Fewest GPUs that meet the deadline at the P90 of their band.
     pub gpus_for_deadline_p90: Option<u64>,
+    /// What the user should know: no valid plan (and the rule that ruled
+    /// most out), no plan that fits, a deadline no size meets.
+    pub warnings: Vec<String>,
 }
 
 /// `validate --format json`: both tables in one document.
@@ -501,6 +504,9 @@ pub struct SimReport {
     pub it_power_mw_nameplate: f64,
     /// Mean IT power over the hourly samples \[MW\].
     pub it_power_mw_mean: f64,
+    /// What the user should know about the run (a job that needs every node
+    /// with no hot spare).
+    pub warnings: Vec<String>,
 }
 
 /// A replayed trace against what really happened on its cluster.

@@ -70,6 +70,7 @@ pub fn parse_weather(path: &str, source: &str) -> Result<Weather, InvalidFile> {
                 Diagnostic::at(line, format!("this row has {} fields; the header has {}", cells.len(), names.len()))
                     .with_help(expect),
             );
+            expected = next_hour(expected);
             continue;
         }
         let number = |c: usize, problems: &mut Vec<Diagnostic>| -> Option<f64> {
@@ -92,6 +93,8 @@ pub fn parse_weather(path: &str, source: &str) -> Result<Weather, InvalidFile> {
             number(db_c, &mut problems),
             number(hum_c, &mut problems),
         ) else {
+            // The row still holds its hour: the next one is checked against the hour after it.
+            expected = next_hour(expected);
             continue;
         };
         let whole = |x: f64| x.fract() == 0.0 && (0.0..=100.0).contains(&x);
@@ -282,6 +285,19 @@ mod tests {
         assert_eq!(w.len(), HOURS);
         assert_eq!(w.month[HOURS - 1], 11);
         assert!(w.wet_bulb_c.iter().zip(&w.dry_bulb_c).all(|(wb, db)| wb < db));
+    }
+
+    #[test]
+    fn a_bad_number_is_one_problem_not_a_missing_hour() {
+        let mut text = String::from("month,day,hour,dry_bulb_c,rh_pct\n");
+        let mut at = (1u32, 1u32, 0u32);
+        for i in 0..HOURS {
+            let db = if i == 100 { "NaN" } else { "10" };
+            text.push_str(&format!("{},{},{},{db},50\n", at.0, at.1, at.2 + 1));
+            at = next_hour(at);
+        }
+        let e = parse_weather("w.csv", &text).unwrap_err().to_string();
+        assert!(e.contains("has 1 problem") && e.contains("`dry_bulb_c` is `NaN`"), "{e}");
     }
 
     #[test]

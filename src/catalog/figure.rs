@@ -93,9 +93,16 @@ impl fmt::Display for Figure {
     }
 }
 
-/// A number without trailing zeros: `1400`, `8`, `1.25`.
+/// A number without trailing zeros: `1400`, `8`, `1.25`; `1e308` in
+/// scientific notation rather than 309 digits.
 pub fn fmt_num(x: f64) -> String {
-    if x == x.trunc() && x.abs() < 1e15 { format!("{x:.0}") } else { format!("{}", (x * 1e6).round() / 1e6) }
+    if !x.is_finite() || x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else if x == x.trunc() {
+        format!("{x:.0}")
+    } else {
+        format!("{}", (x * 1e6).round() / 1e6)
+    }
 }
 
 impl<'de> Deserialize<'de> for Figure {

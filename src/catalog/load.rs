@@ -80,8 +80,7 @@ impl Catalog {
         let mut files = Vec::new();
         for p in paths {
             let path = p.display().to_string();
-            let text =
-                std::fs::read_to_string(p).map_err(|source| CatalogError::Read { path: path.clone(), source })?;
+            let text = crate::fsutil::read_text(p, "catalog file")?;
             files.push((path, text));
         }
         Self::load(&files)
@@ -135,6 +134,41 @@ impl Loader {
                 check_tier(&self.fabrics, &s.scaleout_fabric, FabricTier::ScaleOut, &self.files).map(|d| (*o, d)),
             );
             found.extend(check_domain(s).map(|d| (*o, d)));
+            let ranged = [
+                ("nic_gbps", &s.nic_gbps, 1e6),
+                ("node_power_kw", &s.node_power_kw, 1e4),
+                ("rack_power_kw", &s.rack_power_kw, 1e5),
+            ];
+            found.extend(check_ranges(&s.id, "system", ranged).into_iter().map(|d| (*o, d)));
+        }
+        for (o, g) in self.gpus.entries.values() {
+            let mut ranged = vec![
+                ("bf16_tflops", &g.bf16_tflops, MAX_TFLOPS),
+                ("hbm_gb", &g.hbm_gb, 1e5),
+                ("hbm_tb_per_s", &g.hbm_tb_per_s, 1e3),
+                ("power_w", &g.power_w, 1e5),
+                ("scaleup_gb_per_s", &g.scaleup_gb_per_s, 1e6),
+                ("nic_gbps", &g.nic_gbps, 1e6),
+            ];
+            for (name, f) in [
+                ("fp64_tflops", &g.fp64_tflops),
+                ("tf32_tflops", &g.tf32_tflops),
+                ("fp8_tflops", &g.fp8_tflops),
+                ("fp4_tflops", &g.fp4_tflops),
+                ("fp4_sparse_tflops", &g.fp4_sparse_tflops),
+            ] {
+                if let Some(f) = f {
+                    ranged.push((name, f, MAX_TFLOPS));
+                }
+            }
+            if let Some(f) = &g.sparse_speedup {
+                ranged.push(("sparse_speedup", f, 16.0));
+            }
+            found.extend(check_ranges(&g.id, "gpu", ranged).into_iter().map(|d| (*o, d)));
+        }
+        for (o, f) in self.fabrics.entries.values() {
+            found
+                .extend(check_ranges(&f.id, "fabric", [("port_gbps", &f.port_gbps, 1e6)]).into_iter().map(|d| (*o, d)));
         }
         for (o, s) in self.sites.entries.values() {
             found.extend(check_ref(&self.tariffs, &s.tariff).map(|d| (*o, d)));
@@ -257,6 +291,40 @@ fn check_tier(
         Diagnostic::at(r.span(), format!("fabric `{}` is {}, expected a {} fabric", r.get_ref(), f.tier, want))
             .with_help(format!("`{}` is defined at {path}:{line}:{col}", f.id.get_ref())),
     )
+}
+
+/// Highest dense peak accepted for one accelerator \[TFLOP/s\] (an exaFLOP/s per chip).
+const MAX_TFLOPS: f64 = 1e6;
+
+/// Every figure a model divides by is above zero, and each below a ceiling
+/// no real part reaches: a zero bandwidth or peak would make step times
+/// infinite, a 1e308 one would make them vanish.
+fn check_ranges<'a>(
+    id: &Spanned<String>,
+    kind: &str,
+    figures: impl IntoIterator<Item = (&'a str, &'a Figure, f64)>,
+) -> Vec<Diagnostic> {
+    figures
+        .into_iter()
+        .filter_map(|(name, f, max)| {
+            let (_, high) = f.range();
+            if f.value > 0.0 && high <= max {
+                return None;
+            }
+            let what = if f.value > 0.0 {
+                format!("above the ceiling {}", fmt_num(max))
+            } else {
+                "it must be above 0".to_owned()
+            };
+            Some(
+                Diagnostic::at(
+                    id.span(),
+                    format!("{kind} `{}`: `{name}` is {}, but {what}", id.get_ref(), fmt_num(high.max(f.value))),
+                )
+                .with_help(format!("give `{name}` a value above 0 and at most {}", fmt_num(max))),
+            )
+        })
+        .collect()
 }
 
 fn check_domain(s: &System) -> Option<Diagnostic> {

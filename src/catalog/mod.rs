@@ -93,14 +93,8 @@ impl fmt::Display for Kind {
 #[non_exhaustive]
 pub enum CatalogError {
     /// A catalog file could not be read. Fatal: bad input.
-    #[error("cannot read catalog file `{path}`")]
-    Read {
-        /// The file.
-        path: String,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Read(#[from] crate::fsutil::ReadError),
     /// Catalog files have syntax, type, value or reference problems. Fatal: bad input.
     #[error("{}", render_all(.0))]
     Invalid(Vec<Diagnostics>),

@@ -29,8 +29,42 @@ impl Format {
     }
 }
 
+/// What every report is: serializable data whose numbers can be checked
+/// before anything is printed.
+pub trait Finite {
+    /// Where the first NaN or infinite number sits (`summary.goodput`), if any.
+    fn non_finite(&self) -> Option<String>;
+}
+
+impl<T: Serialize> Finite for T {
+    fn non_finite(&self) -> Option<String> {
+        // TOML keeps NaN and infinities as numbers, where JSON turns them into null.
+        toml::Value::try_from(self).ok().and_then(|v| first_non_finite(&v, ""))
+    }
+}
+
+fn first_non_finite(v: &toml::Value, at: &str) -> Option<String> {
+    let join = |k: &str| if at.is_empty() { k.to_owned() } else { format!("{at}.{k}") };
+    match v {
+        toml::Value::Float(x) if !x.is_finite() => {
+            Some(if at.is_empty() { "(value)".to_owned() } else { at.to_owned() })
+        }
+        toml::Value::Array(a) => a.iter().enumerate().find_map(|(i, x)| first_non_finite(x, &format!("{at}[{i}]"))),
+        toml::Value::Table(t) => t.iter().find_map(|(k, x)| first_non_finite(x, &join(k))),
+        _ => None,
+    }
+}
+
+/// A number about to be printed is not finite: a bug, never the user's input
+/// (inputs are range-checked), so an internal error (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "internal error: the result holds a number that is not finite at `{0}`; nothing was printed (please report it with the command line)"
+)]
+pub struct NonFinite(pub String);
+
 /// A result as rows and as JSON.
-pub trait Report {
+pub trait Report: Finite {
     /// Column headers of the tabular form.
     fn columns(&self) -> Vec<&'static str>;
     /// Rows of the tabular form (full text, for CSV).
@@ -43,6 +77,10 @@ pub trait Report {
     fn json(&self) -> serde_json::Value;
     /// Lines printed under the terminal table (warnings, notes).
     fn footer(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Warnings: in the table's footer, and on stderr for CSV and JSON.
+    fn warnings(&self) -> Vec<String> {
         Vec::new()
     }
 }
@@ -64,6 +102,9 @@ pub fn exporter(format: Format) -> Box<dyn Exporter> {
 
 /// Renders a report to a string in one format.
 pub fn render(report: &dyn Report, format: Format) -> io::Result<String> {
+    if let Some(at) = report.non_finite() {
+        return Err(io::Error::other(NonFinite(at)));
+    }
     let mut buf = Vec::new();
     exporter(format).export(report, &mut buf)?;
     String::from_utf8(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
@@ -155,6 +196,7 @@ impl Exporter for JsonExporter {
 mod tests {
     use super::*;
 
+    #[derive(Serialize)]
     struct Two;
     impl Report for Two {
         fn columns(&self) -> Vec<&'static str> {
@@ -185,6 +227,32 @@ mod tests {
         let s = render(&Two, Format::Csv).unwrap();
         assert!(s.starts_with("id,note\na,\"x, \"\"quoted\"\"\"\n"));
         assert!(s.contains(&"y".repeat(80)));
+    }
+
+    #[derive(Serialize)]
+    struct Nan {
+        summary: Vec<(String, f64)>,
+    }
+    impl Report for Nan {
+        fn columns(&self) -> Vec<&'static str> {
+            vec!["x"]
+        }
+        fn rows(&self) -> Vec<Vec<String>> {
+            Vec::new()
+        }
+        fn json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
+    }
+
+    #[test]
+    fn a_non_finite_number_is_never_printed() {
+        let bad = Nan { summary: vec![("a".into(), 1.0), ("b".into(), f64::NAN)] };
+        for f in [Format::Table, Format::Csv, Format::Json] {
+            let e = render(&bad, f).unwrap_err();
+            assert!(e.to_string().contains("summary[1][1]"), "{e}");
+        }
+        assert!(render(&Nan { summary: vec![("a".into(), 1.0)] }, Format::Json).is_ok());
     }
 
     #[test]

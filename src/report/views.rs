@@ -342,6 +342,9 @@ impl Report for PlanReport {
     fn json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
     fn footer(&self) -> Vec<String> {
         let mut lines = vec![format!(
             "{} on {} x {}: {} valid plans evaluated, {} fit in memory",
@@ -353,13 +356,7 @@ impl Report for PlanReport {
                 lines.push(u.clone());
             }
         }
-        if self.evaluated == 0 {
-            lines.push(
-                "no valid plan: the GPUs must split as TP x PP x CP x DP with TP dividing the scale-up domain, \
-                 and the global batch must divide by micro-batch x DP; try another --gpus or --global-batch"
-                    .to_owned(),
-            );
-        }
+        lines.extend(self.warnings.iter().map(|w| format!("warning: {w}")));
         for s in &self.sizing {
             let plan = match (s.plan, s.valid_plans) {
                 (Some(p), _) => p.to_string(),
@@ -590,11 +587,15 @@ impl Report for crate::results::SimReport {
     fn json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
     fn footer(&self) -> Vec<String> {
         let mut f = Vec::new();
         if let Some(t) = &self.trace {
             f.push(format!("trace: skipped {} CPU-only rows and {} rows that never ran", t.cpu_only, t.never_ran));
         }
+        f.extend(self.warnings.iter().map(|w| format!("warning: {w}")));
         f
     }
 }
@@ -794,7 +795,7 @@ fn banded_pct(x: f64, lo: f64, hi: f64) -> String {
 
 /// Three significant digits.
 fn sig3(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
+    if x == 0.0 || !x.is_finite() || x.abs() >= 1e15 {
         return fmt_num(x);
     }
     let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
@@ -802,7 +803,7 @@ fn sig3(x: f64) -> String {
 }
 
 fn sig(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
+    if x == 0.0 || !x.is_finite() || x.abs() >= 1e15 {
         return fmt_num(x);
     }
     let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
@@ -833,6 +834,7 @@ mod tests {
         assert_eq!(sig(69.12), "69.12");
         assert_eq!(sig(1326.9), "1327");
         assert_eq!(sig(0.30672), "0.3067");
+        assert_eq!(sig(1e308), "1e308");
     }
 
     #[test]

@@ -29,14 +29,8 @@ use serde::Serialize;
 #[non_exhaustive]
 pub enum ScenarioError {
     /// The scenario file could not be read. Fatal: bad input.
-    #[error("cannot read scenario `{path}`")]
-    Read {
-        /// The file.
-        path: String,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Read(#[from] crate::fsutil::ReadError),
     /// The file has syntax, type, value or reference problems. Fatal: bad input.
     #[error("{0}")]
     Invalid(Diagnostics),
@@ -148,8 +142,7 @@ impl Scenario {
     /// Reads, parses and validates a scenario file.
     pub fn from_path(path: &std::path::Path, catalog: &Catalog) -> Result<Scenario, ScenarioError> {
         let shown = path.display().to_string();
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: shown.clone(), source })?;
+        let text = crate::fsutil::read_text(path, "scenario")?;
         Self::parse(&shown, &text, catalog)
     }
 }

@@ -3,6 +3,7 @@
 
 use super::validate::Validator;
 use super::wire::SimulationWire;
+use crate::catalog::fmt_num;
 use crate::diag::Diagnostic;
 use serde::Serialize;
 use toml::Spanned;
@@ -143,6 +144,11 @@ pub struct Simulation {
     pub comm_share: f64,
 }
 
+/// Most failures (or slow episodes) per 1,000 unit-days: every unit, every day.
+const MAX_RATE: f64 = 1000.0;
+/// Hours in a year.
+const HOURS_PER_YEAR: f64 = 8760.0;
+
 impl Validator<'_> {
     pub(super) fn simulation(&mut self, w: SimulationWire) -> Option<Simulation> {
         let before = self.problems_len();
@@ -163,6 +169,13 @@ impl Validator<'_> {
             d.node_failures_per_1000_node_days.value,
         );
         let shape = self.pos_or(&r.weibull_shape, "simulation.reliability.weibull_shape", 1.0);
+        self.at_most(
+            &r.node_failures_per_1000_node_days,
+            "simulation.reliability.node_failures_per_1000_node_days",
+            MAX_RATE,
+            "1,000 is every node failing every day; published fleets are below 10",
+        );
+        self.at_most(&r.weibull_shape, "simulation.reliability.weibull_shape", 20.0, "published fits are 0.5-2");
         let causes: Vec<FailureCause> = if r.repair_hours.is_some() {
             Vec::new()
         } else {
@@ -175,6 +188,18 @@ impl Validator<'_> {
         let repair = self.pos_or(&r.repair_hours, "simulation.reliability.repair_hours", mean_repair);
         let restart =
             self.nonneg_or(&r.restart_minutes, "simulation.reliability.restart_minutes", d.restart_minutes.value);
+        self.at_most(
+            &r.repair_hours,
+            "simulation.reliability.repair_hours",
+            HOURS_PER_YEAR,
+            "a repair takes at most a year",
+        );
+        self.at_most(
+            &r.restart_minutes,
+            "simulation.reliability.restart_minutes",
+            10_080.0,
+            "a restart takes at most a week",
+        );
         let spares = self.whole(&r.hot_spare_nodes, "simulation.reliability.hot_spare_nodes", 0);
         let lemons = self.whole(&r.lemon_nodes, "simulation.reliability.lemon_nodes", 0);
         let lemon_factor = self.pos_or(&r.lemon_factor, "simulation.reliability.lemon_factor", DEFAULT_LEMON_FACTOR);
@@ -204,6 +229,20 @@ impl Validator<'_> {
             "simulation.reliability.spine_failures_per_1000_switch_days",
             0.0,
         );
+        for (v, field) in [
+            (&r.domain_failures_per_1000_domain_days, "simulation.reliability.domain_failures_per_1000_domain_days"),
+            (&r.leaf_failures_per_1000_switch_days, "simulation.reliability.leaf_failures_per_1000_switch_days"),
+            (&r.spine_failures_per_1000_switch_days, "simulation.reliability.spine_failures_per_1000_switch_days"),
+        ] {
+            self.at_most(v, field, MAX_RATE, "1,000 is every unit failing every day");
+        }
+        for (v, field) in [
+            (&r.spine_repair_hours, "simulation.reliability.spine_repair_hours"),
+            (&r.leaf_repair_hours, "simulation.reliability.leaf_repair_hours"),
+            (&r.domain_repair_hours, "simulation.reliability.domain_repair_hours"),
+        ] {
+            self.at_most(v, field, HOURS_PER_YEAR, "a repair takes at most a year");
+        }
         let spine_repair = self.pos_or(
             &r.spine_repair_hours,
             "simulation.reliability.spine_repair_hours",
@@ -220,6 +259,25 @@ impl Validator<'_> {
         let storage =
             self.pos_or(&c.storage_gb_per_s, "simulation.checkpoint.storage_gb_per_s", d.storage_gb_per_s.value);
         let bpp = self.pos_or(&c.bytes_per_param, "simulation.checkpoint.bytes_per_param", DEFAULT_BYTES_PER_PARAM);
+        self.at_most(
+            &c.bytes_per_param,
+            "simulation.checkpoint.bytes_per_param",
+            64.0,
+            "fp32 weights, gradients and two fp32 Adam moments are 16 bytes; 64 is the most accepted",
+        );
+        self.at_most(&c.storage_gb_per_s, "simulation.checkpoint.storage_gb_per_s", 1e6, "1 PB/s is the most accepted");
+        self.at_most(
+            &c.interval_minutes,
+            "simulation.checkpoint.interval_minutes",
+            525_600.0,
+            "one checkpoint a year is the longest interval",
+        );
+        self.at_most(
+            &w.stragglers.rank_jitter,
+            "simulation.stragglers.rank_jitter",
+            10.0,
+            "a relative jitter; 0.05 is 5%",
+        );
         let jitter = self.nonneg_or(&w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0);
         let st = &w.stragglers;
         let slow_rate = self.nonneg_or(
@@ -236,6 +294,18 @@ impl Validator<'_> {
         }
         let slow_detect =
             self.pos_or(&st.slow_detect_hours, "simulation.stragglers.slow_detect_hours", d.slow_detect_hours.value);
+        self.at_most(
+            &st.slow_episodes_per_1000_node_days,
+            "simulation.stragglers.slow_episodes_per_1000_node_days",
+            MAX_RATE,
+            "1,000 is every node slowing every day",
+        );
+        self.at_most(
+            &st.slow_detect_hours,
+            "simulation.stragglers.slow_detect_hours",
+            HOURS_PER_YEAR,
+            "at most a year",
+        );
         let mix = w.mix.map(|m| self.mix(m));
         let frontier = w.frontier.into_iter().map(|f| self.frontier(f)).collect();
         let scheduler = match &w.scheduler {
@@ -296,6 +366,15 @@ impl Validator<'_> {
         let ia = self.pos_or(&Some(m.mean_interarrival_s.clone()), "simulation.mix.mean_interarrival_s", 1.0);
         let median = self.pos_or(&Some(m.median_hours.clone()), "simulation.mix.median_hours", 1.0);
         let sigma = self.nonneg_or(&m.sigma, "simulation.mix.sigma", 1.0);
+        self.at_most(&m.sigma, "simulation.mix.sigma", 10.0, "a lognormal sigma of 1-3 spans published job mixes");
+        self.at_most(&Some(m.median_hours.clone()), "simulation.mix.median_hours", HOURS_PER_YEAR, "at most a year");
+        self.at_most(&m.burst_mean, "simulation.mix.burst_mean", 1e6, "at most a million jobs per burst");
+        self.at_most(
+            &Some(m.mean_interarrival_s.clone()),
+            "simulation.mix.mean_interarrival_s",
+            3.2e8,
+            "at most one job a decade",
+        );
         let burst = self.pos_or(&m.burst_mean, "simulation.mix.burst_mean", 1.0);
         let share = self.nonneg_or(&m.high_priority_share, "simulation.mix.high_priority_share", 0.0);
         if let Some(b) = m.high_priority_share.as_ref().filter(|_| share > 1.0) {
@@ -335,6 +414,16 @@ impl Validator<'_> {
             ));
             return None;
         }
+        if w.iter().sum::<f64>() <= 0.0 {
+            self.problem(
+                Diagnostic::at(
+                    m.weights.span(),
+                    "every weight in `simulation.mix.weights` is 0: no job size can be drawn",
+                )
+                .with_help("give at least one size a positive weight"),
+            );
+            return None;
+        }
         Some(Mix {
             jobs: jobs?,
             mean_interarrival_s: ia,
@@ -348,6 +437,14 @@ impl Validator<'_> {
 
     fn frontier(&mut self, f: Spanned<super::wire::FrontierWire>) -> Frontier {
         let f = f.into_inner();
+        self.at_most(
+            &f.params_billions,
+            "simulation.frontier.params_billions",
+            100_000.0,
+            "100,000 (100 trillion parameters) is the most accepted; the largest published models are near 2,000",
+        );
+        self.at_most(&Some(f.hours.clone()), "simulation.frontier.hours", 10.0 * HOURS_PER_YEAR, "at most a decade");
+        self.at_most(&f.submit_hours, "simulation.frontier.submit_hours", 10.0 * HOURS_PER_YEAR, "at most a decade");
         Frontier {
             gpus: self.count(&f.gpus, "simulation.frontier.gpus").unwrap_or(1),
             hours: self.pos_or(&Some(f.hours.clone()), "simulation.frontier.hours", 1.0),
@@ -367,7 +464,10 @@ impl Validator<'_> {
 
     fn at_most(&mut self, v: &Option<Spanned<f64>>, field: &str, max: f64, why: &str) {
         if let Some(x) = v.as_ref().filter(|x| *x.get_ref() > max) {
-            self.problem(Diagnostic::at(x.span(), format!("`{field}` is {}, above {max}", x.get_ref())).with_help(why));
+            self.problem(
+                Diagnostic::at(x.span(), format!("`{field}` is {}, above {}", fmt_num(*x.get_ref()), fmt_num(max)))
+                    .with_help(why),
+            );
         }
     }
 

@@ -4,8 +4,14 @@
 //! 95th percentiles).
 
 use super::validate::Validator;
+use crate::catalog::fmt_num;
 use crate::diag::Diagnostic;
 use crate::model::tco::Dist;
+
+/// Highest electricity price accepted \[USD/kWh\] (ten times the dearest tariffs).
+const MAX_USD_PER_KWH: f64 = 5.0;
+/// Highest rental price accepted \[USD/GPU-hour\] (a hundred times list prices).
+const MAX_USD_PER_GPU_HOUR: f64 = 1000.0;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -196,7 +202,7 @@ impl Validator<'_> {
             Some(h) if *h.get_ref() > 0.0 && *h.get_ref() <= 30.0 => *h.get_ref(),
             Some(h) => {
                 self.problem(
-                    Diagnostic::at(h.span(), format!("`tco.horizon_years` is {}", h.get_ref()))
+                    Diagnostic::at(h.span(), format!("`tco.horizon_years` is {}", fmt_num(*h.get_ref())))
                         .with_help("give the years compared, above 0 and at most 30"),
                 );
                 1.0
@@ -218,22 +224,40 @@ impl Validator<'_> {
         let frac = |v: &mut Self, d: &Option<Spanned<DistWire>>, f: &str| v.dist(d, f, 0.01, Some(1.0), 1.0);
         let tco = Tco {
             horizon_years: horizon,
-            start_year: w.start_year.as_ref().map_or(2026.0, |y| *y.get_ref()),
+            start_year: match &w.start_year {
+                None => 2026.0,
+                Some(y) if (2000.0..=2100.0).contains(y.get_ref()) => *y.get_ref(),
+                Some(y) => {
+                    self.problem(
+                        Diagnostic::at(y.span(), format!("`tco.start_year` is {}", fmt_num(*y.get_ref())))
+                            .with_help("give a calendar year from 2000 to 2100"),
+                    );
+                    2026.0
+                }
+            },
             samples,
             wacc: self.dist(&w.wacc, "tco.wacc", 0.0, Some(1.0), 1.0),
             utilization: frac(self, &w.utilization, "tco.utilization"),
             goodput: frac(self, &w.goodput, "tco.goodput"),
             pue: self.dist(&w.pue, "tco.pue", 1.0, Some(3.0), 1.0),
-            usd_per_kwh: self.dist(&w.electricity_usd_per_kwh, "tco.electricity_usd_per_kwh", 0.0, None, rate),
-            data_tb: self.dist(&w.data_tb, "tco.data_tb", 0.0, None, 1.0).unwrap_or(Dist::Fixed(0.0)),
-            checkpoint_tb: self.dist(&w.checkpoint_tb, "tco.checkpoint_tb", 0.0, None, 1.0).unwrap_or(Dist::Fixed(0.0)),
+            usd_per_kwh: self.dist(
+                &w.electricity_usd_per_kwh,
+                "tco.electricity_usd_per_kwh",
+                0.0,
+                Some(MAX_USD_PER_KWH),
+                rate,
+            ),
+            data_tb: self.dist(&w.data_tb, "tco.data_tb", 0.0, Some(1e7), 1.0).unwrap_or(Dist::Fixed(0.0)),
+            checkpoint_tb: self
+                .dist(&w.checkpoint_tb, "tco.checkpoint_tb", 0.0, Some(1e7), 1.0)
+                .unwrap_or(Dist::Fixed(0.0)),
             move_in_year: w.move_in_year.as_ref().and_then(|y| {
                 let x = *y.get_ref();
                 if x > 0.0 && x < horizon {
                     Some(x)
                 } else {
                     self.problem(
-                        Diagnostic::at(y.span(), format!("`tco.move_in_year` is {x}"))
+                        Diagnostic::at(y.span(), format!("`tco.move_in_year` is {}", fmt_num(x)))
                             .with_help(format!("give a year after the start and before the horizon (0-{horizon})")),
                     );
                     None
@@ -244,7 +268,7 @@ impl Validator<'_> {
                 &w.reengineering_fte_months,
                 "tco.reengineering_fte_months",
                 0.0,
-                None,
+                Some(1e5),
                 1.0,
             ),
             overlap_months: self.dist(&w.overlap_months, "tco.overlap_months", 0.0, Some(60.0), 1.0),
@@ -290,7 +314,8 @@ impl Validator<'_> {
                 );
             }
         }
-        let price = self.dist(&o.usd_per_gpu_hour, "tco.option.usd_per_gpu_hour", 0.0, None, rate);
+        let price =
+            self.dist(&o.usd_per_gpu_hour, "tco.option.usd_per_gpu_hour", 0.0, Some(MAX_USD_PER_GPU_HOUR), rate);
         let price = price.or_else(|| offer.map(|f| fig_dist(&f.usd_per_gpu_hour)));
         let split = self.split(&o.split, rate);
         let first_split_provider = o
@@ -299,7 +324,9 @@ impl Validator<'_> {
             .and_then(|p| p.get_ref().offer.as_ref())
             .and_then(|id| catalog.offers.get(id.get_ref()).ok())
             .map(|f| f.provider.clone());
-        if kind != "own" && price.is_none() && o.offer.is_none() && o.split.is_empty() {
+        // A price given but out of range is reported above; only a missing one here.
+        let given = o.usd_per_gpu_hour.is_some();
+        if kind != "own" && !given && price.is_none() && o.offer.is_none() && o.split.is_empty() {
             self.problem(
                 Diagnostic::at(span.clone(), format!("the `{kind}` option has no price")).with_help(
                     "give `offer = \"ID\"` (see `rackscale catalog list --kind offer`) or `usd_per_gpu_hour`",
@@ -346,7 +373,7 @@ impl Validator<'_> {
             let p = p.get_ref();
             let offer = p.offer.as_ref().and_then(|id| self.reference(&catalog.offers, id, "tco.option.split.offer"));
             let price = self
-                .dist(&p.usd_per_gpu_hour, "tco.option.split.usd_per_gpu_hour", 0.0, None, rate)
+                .dist(&p.usd_per_gpu_hour, "tco.option.split.usd_per_gpu_hour", 0.0, Some(MAX_USD_PER_GPU_HOUR), rate)
                 .or_else(|| offer.map(|f| fig_dist(&f.usd_per_gpu_hour)));
             let share = *p.share.get_ref();
             if !(share > 0.0 && share <= 1.0) {
@@ -402,10 +429,10 @@ impl Validator<'_> {
         };
         match d.get_ref() {
             DistWire::Number(x) if ok(*x) => Some(Dist::Fixed(x * rate)),
-            DistWire::Number(x) => bad(self, format!("is {x}")),
+            DistWire::Number(x) => bad(self, format!("is {}", fmt_num(*x))),
             DistWire::Range { low, high, mode, dist } => {
                 if !ok(*low) || !ok(*high) {
-                    return bad(self, format!("has low {low} and high {high}"));
+                    return bad(self, format!("has low {} and high {}", fmt_num(*low), fmt_num(*high)));
                 }
                 if low > high {
                     self.problem(

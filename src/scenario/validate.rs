@@ -3,7 +3,7 @@
 
 use super::wire::{ClusterWire, FacilityWire, ScenarioWire, WorkloadWire};
 use super::{Cluster, Facility, Scenario, Warning, Workload};
-use crate::catalog::{Catalog, CatalogError, Entry, FabricTier, System, Table};
+use crate::catalog::{Catalog, CatalogError, Entry, FabricTier, System, Table, fmt_num};
 use crate::diag::Diagnostic;
 use crate::engine::rng::DEFAULT_SEED;
 use crate::ids::{FabricId, SiteId, SystemId};
@@ -11,6 +11,10 @@ use crate::suggest;
 use crate::units::{Fraction, Watts};
 use toml::Spanned;
 
+/// Highest PUE accepted; above 3 is already a warning.
+const MAX_PUE: f64 = 5.0;
+/// Highest electricity price accepted \[USD/kWh\].
+const MAX_USD_PER_KWH: f64 = 5.0;
 /// Lowest annual PUE any operator reports for a site (AWS, best EU site, 2023):
 /// below this a scenario is probably mistyped (pue.csv, AWS sustainability 2024).
 const LOWEST_REPORTED_PUE: f64 = 1.04;
@@ -188,7 +192,21 @@ impl Validator<'_> {
         let price = f
             .electricity_usd_per_kwh
             .as_ref()
-            .and_then(|p| self.non_negative(p, "facility.electricity_usd_per_kwh", "USD/kWh"));
+            .and_then(|p| self.non_negative(p, "facility.electricity_usd_per_kwh", "USD/kWh"))
+            .and_then(|p| {
+                if p <= MAX_USD_PER_KWH {
+                    return Some(p);
+                }
+                let span = f.electricity_usd_per_kwh.as_ref().map(Spanned::span).unwrap_or_default();
+                self.problem(
+                    Diagnostic::at(
+                        span,
+                        format!("`facility.electricity_usd_per_kwh` is {}, above {MAX_USD_PER_KWH}", fmt_num(p)),
+                    )
+                    .with_help("industrial tariffs are 0.03-0.30 USD/kWh"),
+                );
+                None
+            });
         let tariff_price = site.and_then(|s| catalog.tariffs.find(s.tariff.get_ref())).map(|t| t.usd_per_kwh.value);
         use crate::model::facility::{Cooling, Ups};
         let cooling = f.cooling.as_ref().and_then(|c| match c.get_ref().as_str() {
@@ -256,6 +274,11 @@ impl Validator<'_> {
             );
         } else if x < LOWEST_REPORTED_PUE {
             self.warnings.push(Warning::PueBelowReported { pue: x, lowest: LOWEST_REPORTED_PUE });
+        } else if x > MAX_PUE {
+            self.problem(
+                Diagnostic::at(pue.span(), format!("`facility.pue` is {}, above {MAX_PUE}", fmt_num(x)))
+                    .with_help("the worst data halls measured are near 3; ~1.55 is the industry average"),
+            );
         } else if x > 3.0 {
             self.warnings.push(Warning::PueImplausiblyHigh { pue: x });
         }
@@ -330,7 +353,10 @@ impl Validator<'_> {
         if v > 0.0 && v.is_finite() {
             return Some(v);
         }
-        self.problem(Diagnostic::at(x.span(), format!("`{field}` is {v} {unit}, but it must be more than zero")));
+        self.problem(Diagnostic::at(
+            x.span(),
+            format!("`{field}` is {} {unit}, but it must be more than zero", fmt_num(v)),
+        ));
         None
     }
 
@@ -339,7 +365,10 @@ impl Validator<'_> {
         if v >= 0.0 && v.is_finite() {
             return Some(v);
         }
-        self.problem(Diagnostic::at(x.span(), format!("`{field}` is {v} {unit}, but it cannot be negative")));
+        self.problem(Diagnostic::at(
+            x.span(),
+            format!("`{field}` is {} {unit}, but it cannot be negative", fmt_num(v)),
+        ));
         None
     }
 

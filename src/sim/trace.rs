@@ -104,10 +104,17 @@ pub fn parse(path: &str, source: &str) -> Result<Trace, InvalidFile> {
         let (Some(Some(submit)), Some(Some(gpus))) = (submit, gpus) else { continue };
         let (start_v, end_v, dur_v) =
             (start_v.flatten().flatten(), end_v.flatten().flatten(), dur_v.flatten().flatten());
-        if gpus.fract() != 0.0 || gpus > f64::from(u32::MAX) {
+        if gpus.fract() != 0.0 || gpus < 0.0 {
             problems.push(Diagnostic::at(
                 cells[gpus_c].1.clone(),
-                format!("`gpus` is {gpus}, but it must be a whole number"),
+                format!("`gpus` is {gpus}, but it must be a whole number of 0 or more"),
+            ));
+            continue;
+        }
+        if gpus > f64::from(u32::MAX) {
+            problems.push(Diagnostic::at(
+                cells[gpus_c].1.clone(),
+                format!("`gpus` is {gpus:e}, more than the {} GPUs a job may ask for", u32::MAX),
             ));
             continue;
         }

@@ -135,7 +135,7 @@ fn unreadable_scenarios_are_bad_input() {
     std::fs::write(&latin1, b"name = \"caf\xe9\"\n").unwrap();
     let (code, _, err) = run(&["check", latin1.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("cannot read scenario"), "{err}");
+    assert!(err.contains("scenario `") && err.contains("is not UTF-8 text"), "{err}");
 }
 
 #[test]

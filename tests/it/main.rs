@@ -7,6 +7,7 @@ mod check;
 mod collective;
 mod errors;
 mod facility;
+mod hostile;
 mod init;
 mod simulate;
 mod tco;

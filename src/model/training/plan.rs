@@ -257,6 +257,21 @@ pub enum PlanError {
     Zero3(u8),
 }
 
+impl PlanError {
+    /// The rule broken, without its numbers (to count which rule rules out
+    /// most plans of a search).
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::Product { .. } => "tp x pp x cp x dp equals the GPU count",
+            Self::Divisibility { rule, .. } => rule,
+            Self::Zero(what) => what,
+            Self::TpOutsideDomain { .. } => "tp within the scale-up domain",
+            Self::Precision { .. } => "the accelerator has the recipe's tensor cores",
+            Self::Zero3(_) => "zero stage 0 to 3",
+        }
+    }
+}
+
 fn div(rule: &'static str, ok: bool, detail: impl FnOnce() -> String) -> Result<(), PlanError> {
     if ok { Ok(()) } else { Err(PlanError::Divisibility { rule, detail: detail() }) }
 }

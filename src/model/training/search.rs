@@ -46,7 +46,13 @@ fn divisors(n: u64) -> Vec<u64> {
 
 /// Every plan that passes [`Plan::check`] for `shape` in `space`.
 pub fn candidates(shape: &Shape, space: &Space) -> Vec<Plan> {
+    candidates_counted(shape, space).0
+}
+
+/// [`candidates`], and how many plans each rule ruled out, most first.
+pub fn candidates_counted(shape: &Shape, space: &Space) -> (Vec<Plan>, Vec<(&'static str, usize)>) {
     let mut out = Vec::new();
+    let mut rejected: std::collections::BTreeMap<&'static str, usize> = std::collections::BTreeMap::new();
     let layers = u64::from(shape.layers);
     let experts = u64::from(shape.experts.max(1));
     for tp in divisors(u64::from(space.domain)) {
@@ -58,15 +64,23 @@ pub fn candidates(shape: &Shape, space: &Space) -> Vec<Plan> {
             for pp in divisors(rest).into_iter().filter(|&pp| pp <= layers) {
                 let dp = rest / pp;
                 for ep in divisors(experts).into_iter().filter(|e| dp % e == 0) {
-                    push_variants(&mut out, shape, space, [tp, cp, pp, dp, ep]);
+                    push_variants(&mut out, &mut rejected, shape, space, [tp, cp, pp, dp, ep]);
                 }
             }
         }
     }
-    out
+    let mut rejected: Vec<(&'static str, usize)> = rejected.into_iter().collect();
+    rejected.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    (out, rejected)
 }
 
-fn push_variants(out: &mut Vec<Plan>, shape: &Shape, space: &Space, [tp, cp, pp, dp, ep]: [u64; 5]) {
+fn push_variants(
+    out: &mut Vec<Plan>,
+    rejected: &mut std::collections::BTreeMap<&'static str, usize>,
+    shape: &Shape,
+    space: &Space,
+    [tp, cp, pp, dp, ep]: [u64; 5],
+) {
     let (Ok(tp), Ok(cp), Ok(pp), Ok(dp), Ok(ep)) =
         (u32::try_from(tp), u32::try_from(cp), u32::try_from(pp), u32::try_from(dp), u32::try_from(ep))
     else {
@@ -94,8 +108,9 @@ fn push_variants(out: &mut Vec<Plan>, shape: &Shape, space: &Space, [tp, cp, pp,
                         tp_across_domains: false,
                         stack: Stack::Modern,
                     };
-                    if plan.check(shape, space.gpus, space.domain).is_ok() {
-                        out.push(plan);
+                    match plan.check(shape, space.gpus, space.domain) {
+                        Ok(()) => out.push(plan),
+                        Err(e) => *rejected.entry(e.rule()).or_default() += 1,
                     }
                 }
             }
