@@ -135,7 +135,7 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     let mut trace = None;
     if let Some(path) = &trace_path {
         let text = read_text(Path::new(path), "trace")?;
-        let t = rackscale::sim::trace::parse(path, &text)?;
+        let mut t = rackscale::sim::trace::parse(path, &text)?;
         if let Some((big, _, span)) = t.largest.clone().filter(|l| l.0 > gpus) {
             let d = rackscale::diag::Diagnostic::at(
                 span,
@@ -144,8 +144,14 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
             .with_help("give a larger cluster in the scenario, or drop the row");
             return Err(InvalidFile(Box::new(rackscale::diag::Diagnostics::new(path.clone(), text, vec![d]))).into());
         }
-        specs.extend(t.jobs.iter().cloned());
-        trace = Some((path.clone(), t));
+        drop(text);
+        let replayed = t.jobs.len();
+        // The trace's jobs after the others, without a second copy of a large trace:
+        // the others go in front of the trace's vector rather than the trace into theirs.
+        let mut all = std::mem::take(&mut t.jobs);
+        all.splice(0..0, specs.drain(..));
+        specs = all;
+        trace = Some((path.clone(), t, replayed));
     }
     let mut warnings = Vec::new();
     let spare_gpus = u64::from(cfg.hot_spare_nodes) * u64::from(gpn);
@@ -198,10 +204,10 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         .filter(|j| j.start_s.is_some())
         .max_by_key(|j| (j.gpus, std::cmp::Reverse(j.id.clone())))
         .cloned();
-    let trace = trace.map(|(path, t)| TraceComparison {
+    let trace = trace.map(|(path, t, replayed)| TraceComparison {
         path,
         rows: t.rows,
-        replayed: t.jobs.len(),
+        replayed,
         cpu_only: t.cpu_only,
         never_ran: t.never_ran,
         trace_queue_delay_s: t.queue_delay_s,

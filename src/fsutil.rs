@@ -68,7 +68,10 @@ pub fn read_text(path: &Path, what: &str) -> Result<String, ReadError> {
     let io = |source| ReadError::Io { what: what.to_owned(), path: shown.clone(), source };
     let cap = max_input();
     let file = fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length where it has one (not /dev/zero), so a large
+    // trace is not held twice over by the vector's doubling.
+    let hint = file.metadata().map(|m| m.len()).unwrap_or(0).min(cap);
+    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
     file.take(cap.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > cap {
         return Err(ReadError::TooLarge { what: what.to_owned(), path: shown, cap });

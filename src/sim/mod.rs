@@ -19,6 +19,7 @@ pub mod stats;
 #[cfg(test)]
 mod tests;
 pub mod trace;
+mod waiting;
 
 use crate::engine::queue::EventQueue;
 use crate::engine::rng::{RngStreams, StreamRng};
@@ -26,7 +27,6 @@ use crate::engine::time::SimTime;
 use crate::scenario::simulation::Simulation;
 use rand::RngExt;
 use serde::Serialize;
-use std::collections::VecDeque;
 
 /// A job to simulate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -307,11 +307,13 @@ struct Run {
 }
 
 struct State<'a> {
+    /// Jobs due after the horizon (never submitted).
+    not_yet: usize,
     cfg: &'a Simulation,
     shape: ClusterShape,
     q: EventQueue<Event>,
     jobs: Vec<Job>,
-    waiting: VecDeque<u32>,
+    waiting: waiting::Waiting,
     /// Jobs on each node (several when jobs smaller than a node share it).
     node_jobs: Vec<Vec<u32>>,
     /// GPUs in use on each node.
@@ -434,12 +436,16 @@ fn simulate(
     }
     let node_rate_per_s = cfg.failures_per_1000_node_days / 1000.0 / 86_400.0;
     let end_s = cfg.days * 86_400.0;
+    // Jobs due after the horizon are never submitted: counted, not held.
+    let due = specs.len();
+    let mut specs: Vec<JobSpec> = specs.into_iter().filter(|s| s.submit_s <= end_s).collect();
+    specs.shrink_to_fit();
     let mut st = State {
         cfg,
         shape,
         q: EventQueue::with_capacity(shape.nodes as usize + specs.len() + 16),
         jobs: Vec::with_capacity(specs.len()),
-        waiting: VecDeque::new(),
+        waiting: waiting::Waiting::default(),
         node_jobs: vec![Vec::new(); shape.nodes as usize],
         node_used: vec![0; shape.nodes as usize],
         partial: vec![std::collections::BTreeSet::new(); shape.gpus_per_node as usize],
@@ -493,13 +499,15 @@ fn simulate(
         useful_gpu_s: 0.0,
         frag_sum: 0.0,
         frag_samples: 0,
+        not_yet: due - specs.len(),
     };
     for (i, spec) in specs.into_iter().enumerate() {
         let nodes_needed = spec.gpus.div_ceil(shape.gpus_per_node);
         let spec_gpus = spec.gpus;
         let spec_tp = spec.tp_gpus;
         let record = JobRecord {
-            id: spec.id.clone(),
+            // Filled from the spec at the end: one string per job, not two.
+            id: String::new(),
             kind: spec.kind,
             gpus: spec.gpus,
             submit_s: spec.submit_s,
@@ -875,16 +883,7 @@ impl State<'_> {
     /// among its priority (a job that was interrupted), else last.
     fn enqueue(&mut self, j: u32, front: bool) {
         let p = self.jobs[j as usize].spec.priority;
-        let jobs = &self.jobs;
-        let at = if front {
-            self.waiting.iter().position(|&w| jobs[w as usize].spec.priority <= p)
-        } else {
-            self.waiting.iter().position(|&w| jobs[w as usize].spec.priority < p)
-        };
-        match at {
-            Some(i) => self.waiting.insert(i, j),
-            None => self.waiting.push_back(j),
-        }
+        self.waiting.push(j, p, front);
     }
 
     /// Preempts normal-priority jobs, latest started first, until the
@@ -970,13 +969,11 @@ impl State<'_> {
         if self.hold {
             return;
         }
-        while let Some(&head) = self.waiting.front() {
-            let high = self.jobs[head as usize].spec.priority > 0;
-            if self.try_start(head) || (high && self.cfg.preemption && self.preempt_for(head)) {
+        while let Some(head) = self.waiting.front() {
+            let p = self.jobs[head as usize].spec.priority;
+            if self.try_start(head) || (p > 0 && self.cfg.preemption && self.preempt_for(head)) {
                 // The head may have moved if preemption requeued jobs: remove it by value.
-                if let Some(i) = self.waiting.iter().position(|&w| w == head) {
-                    self.waiting.remove(i);
-                }
+                self.waiting.remove_job(head, p);
             } else {
                 break;
             }
@@ -984,9 +981,9 @@ impl State<'_> {
         if self.cfg.scheduler != "easy" || self.waiting.len() < 2 {
             return;
         }
-        let head = self.waiting[0];
+        let Some(head) = self.waiting.front() else { return };
         let need = self.jobs[head as usize].nodes_needed;
-        let any_fits = self.waiting.iter().skip(1).take(BACKFILL_DEPTH).any(|&j| self.fits_now(j));
+        let any_fits = self.waiting.iter().skip(1).take(BACKFILL_DEPTH).any(|j| self.fits_now(j));
         if !any_fits {
             return;
         }
@@ -995,7 +992,7 @@ impl State<'_> {
         let mut scanned = 0;
         while i < self.waiting.len() && scanned < BACKFILL_DEPTH {
             scanned += 1;
-            let j = self.waiting[i];
+            let Some(j) = self.waiting.get(i) else { break };
             let job = &self.jobs[j as usize];
             let n = job.nodes_needed;
             let ends_before = self.now + self.run_time_bound(j) <= shadow;
@@ -1483,6 +1480,9 @@ impl State<'_> {
     fn finish(mut self) -> SimResult {
         let end = self.end_s;
         let gpn = self.shape.gpus_per_node;
+        for job in &mut self.jobs {
+            job.record.id = std::mem::take(&mut job.spec.id);
+        }
         for j in 0..self.jobs.len() {
             let job = &mut self.jobs[j];
             if let Some(run) = job.running.take() {
@@ -1517,8 +1517,7 @@ impl State<'_> {
             None => (None, None, 1.0, None),
         };
         // Jobs due after the horizon were never submitted: they are not reported.
-        let not_yet = self.jobs.iter().filter(|j| j.spec.submit_s > end).count();
-        self.jobs.retain(|j| j.spec.submit_s <= end);
+        let not_yet = self.not_yet;
         let delays: Vec<f64> = self.jobs.iter().filter_map(|j| j.record.queue_delay_s).collect();
         let summary = Summary {
             days: self.cfg.days,
