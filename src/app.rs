@@ -978,7 +978,7 @@ fn emit_calibration(g: &Global, c: &Calibration) -> Result<()> {
         write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))?;
         eprintln!("wrote {}", path.display());
         let text = report::render(c, format_of(g.format))?;
-        std::io::stdout().lock().write_all(text.as_bytes())?;
+        write_stdout(&text)?;
         return Ok(());
     }
     emit(g, &format!("calibration-{}", c.device.id), c)
@@ -1360,15 +1360,24 @@ fn emit_with(g: &Global, stem: &str, r: &dyn Report, extra: Vec<(String, Vec<u8>
 /// Prints a report on stdout in the chosen format.
 fn print_report(g: &Global, r: &dyn Report) -> Result<()> {
     let text = report::render(r, format_of(g.format)).context("while rendering the result")?;
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    write_stdout(&text)?;
     if g.format != FormatArg::Table {
         for w in r.warnings() {
             eprintln!("warning: {w}");
         }
     }
     Ok(())
+}
+
+/// Writes a result on stdout (through the test harness's capture in unit tests).
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    if cfg!(test) {
+        print!("{text}");
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 /// A name safe as a file name.

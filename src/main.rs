@@ -2,6 +2,8 @@
 
 mod app;
 mod cli;
+#[cfg(test)]
+mod fuzz;
 
 use clap::Parser;
 use rackscale::error::{Exit, exit_for};
