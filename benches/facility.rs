@@ -5,8 +5,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use rackscale::catalog::Catalog;
 use rackscale::data::facility_defaults;
-use rackscale::facility::typical_year;
 use rackscale::model::facility::{Cooling, Design, Ups};
+use rackscale::pipeline::facility::typical_year;
 use std::hint::black_box;
 
 fn design() -> Design {

@@ -10,10 +10,10 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use rackscale::catalog::Catalog;
 use rackscale::data::{collective_params, default_profile};
-use rackscale::estimate::Setup;
 use rackscale::model::training::plan::Stack;
 use rackscale::model::training::search::{Space, candidates};
 use rackscale::model::training::{Plan, Recipe, Recompute};
+use rackscale::pipeline::training::Setup;
 use rackscale::topology::FabricOptions;
 use std::hint::black_box;
 

@@ -2,7 +2,7 @@
 //! coordinate descent over bounded grids, minimising the mean |ln(predicted /
 //! measured busbw)| (each row's term capped at 0.5, so that a row the model
 //! cannot represent does not steer the rest) on the fit rows only. Which rows
-//! those are is the rule in `rackscale::validation::COLLECTIVE_FIT_SETS`
+//! those are is the rule in `rackscale::pipeline::validate::COLLECTIVE_FIT_SETS`
 //! (plus the 8x H200 rows marked `fit`); check rows never enter the
 //! objective. Prints the fitted values and the per-system errors on check
 //! rows before and after.
@@ -13,7 +13,7 @@
 use rackscale::catalog::Catalog;
 use rackscale::data;
 use rackscale::model::collective::{CollectiveParams, FabricParams};
-use rackscale::validation;
+use rackscale::pipeline::validate;
 
 /// How much one quick sweep may improve on the shipped values before the
 /// run fails (CI): more means the data or the model moved under them.
@@ -36,8 +36,8 @@ const KNOBS: [(&str, &str); 9] = [
 
 fn objective(catalog: &Catalog, p: &CollectiveParams) -> anyhow::Result<f64> {
     let mut terms = Vec::new();
-    for m in data::collective_validation().iter().filter(|m| validation::collective_is_fit(m)) {
-        if let Ok(r) = validation::predict(catalog, p, m)? {
+    for m in data::collective_validation().iter().filter(|m| validate::collective_is_fit(m)) {
+        if let Ok(r) = validate::predict(catalog, p, m)? {
             terms.push((r.predicted_busbw_gb_per_s / r.measured_busbw_gb_per_s).ln().abs().min(0.5));
         }
     }
@@ -99,7 +99,7 @@ fn main() -> anyhow::Result<()> {
         }
     }
     for (label, params) in [("shipped", &base), ("fitted", &best)] {
-        let r = validation::collectives(&catalog, params)?;
+        let r = validate::collectives(&catalog, params)?;
         println!("\n{label}:");
         for g in &r.systems {
             let pct = |x: Option<f64>| x.map_or("-".to_owned(), |v| format!("{:.1}%", v * 100.0));

@@ -5,7 +5,7 @@
 //! coordinate descent over bounded grids, minimising the mean |ln(true step /
 //! predicted step)| (each row's term capped at 0.5, so that a row the model
 //! cannot represent does not steer the rest) on the fit rows only. Which rows
-//! those are is the rule in `rackscale::validation::FIT_RELEASES`; check rows
+//! those are is the rule in `rackscale::pipeline::validate::FIT_RELEASES`; check rows
 //! never enter the objective. Prints the fitted values and the
 //! per-generation errors on check rows before and after.
 //!
@@ -15,7 +15,7 @@
 use rackscale::catalog::Catalog;
 use rackscale::data;
 use rackscale::model::training::Profile;
-use rackscale::validation;
+use rackscale::pipeline::validate;
 
 /// How much one quick sweep may improve on the shipped constants before the
 /// run fails (CI): more means the data or the model moved under them.
@@ -28,7 +28,7 @@ const CLOCKED: [(&str, &[&str]); 3] =
 
 fn objective(catalog: &Catalog, p: &Profile) -> anyhow::Result<f64> {
     let params = data::collective_params();
-    let report = validation::training(catalog, &params, p)?;
+    let report = validate::training(catalog, &params, p)?;
     let fit: Vec<f64> =
         report.rows.iter().filter(|r| r.role == "fit").map(|r| r.step_ratio.ln().abs().min(0.5)).collect();
     Ok(fit.iter().sum::<f64>() / fit.len() as f64)
@@ -85,7 +85,7 @@ fn main() -> anyhow::Result<()> {
         }
     }
     for (label, profile) in [("shipped default", &base), ("fitted", &best)] {
-        let r = validation::training(&catalog, &data::collective_params(), profile)?;
+        let r = validate::training(&catalog, &data::collective_params(), profile)?;
         println!("\n{label}: band coverage {:.0}%", r.band_coverage * 100.0);
         for g in &r.groups {
             let pct = |x: Option<f64>| x.map_or("-".to_owned(), |v| format!("{:.1}%", v * 100.0));

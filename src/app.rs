@@ -10,12 +10,13 @@ use rackscale::calibrate::{self, Calibration};
 use rackscale::catalog::{Catalog, Kind, fmt_num};
 use rackscale::data;
 use rackscale::error::{InvalidFile, UsageError};
-use rackscale::estimate::Setup;
 use rackscale::fsutil::{read_text, write_atomic, write_set};
 use rackscale::model::cluster;
 use rackscale::model::collective::{self, Algorithm, CollectiveParams, Level, Op};
 use rackscale::model::training::search::Space;
 use rackscale::model::training::{Plan, Profile, Recipe, Recompute, Stack};
+use rackscale::pipeline::training::Setup;
+use rackscale::pipeline::validate;
 use rackscale::report::{self, Format, Report};
 use rackscale::results::{
     CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, PlanReport, PlanRow, ScenarioSummary, SimReport,
@@ -26,7 +27,6 @@ use rackscale::sizes::parse_sizes;
 use rackscale::topology::astra::AstraTopology;
 use rackscale::topology::{FabricOptions, Placement, Topology};
 use rackscale::units::Bytes;
-use rackscale::validation;
 use std::io::Write;
 use std::path::Path;
 
@@ -135,7 +135,7 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     let mut trace = None;
     if let Some(path) = &trace_path {
         let text = read_text(Path::new(path), "trace")?;
-        let mut t = rackscale::sim::trace::parse(path, &text)?;
+        let mut t = rackscale::input::trace::parse(path, &text)?;
         if let Some((big, _, span)) = t.largest.clone().filter(|l| l.0 > gpus) {
             let d = rackscale::diag::Diagnostic::at(
                 span,
@@ -190,7 +190,7 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     } else {
         rackscale::sim::run_with_progress(shape, &cfg, specs, scenario.seed, &mut progress)
     };
-    let it_model = cluster_power(&scenario, &catalog)?;
+    let it_model = rackscale::pipeline::cluster_power(&scenario, &catalog)?;
     let (busy_w, idle_w, fixed_w) = it_model.per_gpu();
     result.series = std::mem::take(&mut result.series).with_power(gpus, busy_w / 1e6, idle_w / 1e6, fixed_w / 1e6);
     let power = &result.series.it_power_mw;
@@ -316,33 +316,37 @@ fn sim_tables(name: &str, r: &rackscale::sim::SimResult) -> Result<Vec<(String, 
 }
 
 fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
-    use rackscale::facility::{self as fac, Request};
+    use rackscale::pipeline::facility as fac;
     let catalog = load_catalog(g)?;
     let scenario = a.scenario.as_ref().map(|p| Scenario::from_path(p, &catalog)).transpose()?;
-    let sf = scenario.as_ref().map(|s| &s.facility);
-    let site_id = a.site.clone().or_else(|| sf.and_then(|f| f.site.as_ref().map(ToString::to_string)));
-    let site = site_id.as_deref().map(|id| catalog.sites.get(id)).transpose()?;
-    let tariff = site.and_then(|s| catalog.tariffs.find(s.tariff.get_ref()));
-    let (capacity_kw, load, load_note) = facility_load(a, scenario.as_ref(), &catalog)?;
-    let design = facility_design(a, scenario.as_ref(), &catalog, capacity_kw)?;
-    let (weather, weather_source) = facility_weather(a, sf, site)?;
-    if let Some(p) = a.price.filter(|p| !(*p >= 0.0 && *p <= 5.0)) {
-        return Err(UsageError(format!(
-            "--price is {}; give USD per kWh from 0 to 5 (tariffs are 0.03-0.30)",
-            fmt_num(p)
-        ))
-        .into());
-    }
-    // A scenario's price belongs to its own site: `--site` elsewhere takes that site's tariff.
-    let same_site = a.site.is_none() || sf.and_then(|f| f.site.as_ref()).map(ToString::to_string) == site_id;
-    let scenario_price = sf.filter(|_| same_site).and_then(|f| f.electricity_usd_per_kwh);
-    let usd_per_kwh = a.price.or(scenario_price).or(tariff.map(|t| t.usd_per_kwh.value));
-    let claimed_pue = sf.and_then(|f| f.pue);
-    let req = Request { site, tariff, design, weather, weather_source, load, usd_per_kwh, claimed_pue, load_note };
-    let (report, hourly) = fac::run(&req);
-    let stem = format!("facility-{}", site_id.as_deref().unwrap_or("weather"));
+    let (stem, report, hourly) = fac::run_inputs(&facility_inputs(a), scenario.as_ref(), &catalog)?;
     let hourly = vec![(format!("{}-hourly.csv", file_stem(&stem)), fac::hourly_csv(&hourly).into_bytes())];
     emit_with(g, &stem, &report, hourly)
+}
+
+/// The facility flags as the pipeline's inputs.
+fn facility_inputs(a: &FacilityArgs) -> rackscale::pipeline::facility::Inputs {
+    use rackscale::model::facility::{Cooling, Ups};
+    rackscale::pipeline::facility::Inputs {
+        site: a.site.clone(),
+        it_load_mw: a.it_load_mw,
+        load_factor: a.load_factor,
+        cooling: a.cooling.map(|c| match c {
+            CoolingArg::Liquid => Cooling::Liquid,
+            CoolingArg::Air => Cooling::Air,
+            CoolingArg::Hybrid => Cooling::Hybrid,
+        }),
+        supply_temp_c: a.supply_temp_c,
+        ups: a.ups.map(|u| match u {
+            UpsArg::DoubleConversion => Ups::DoubleConversion,
+            UpsArg::Eco => Ups::Eco,
+        }),
+        redundancy: a.redundancy,
+        zero_water: a.zero_water,
+        weather: a.weather.clone(),
+        it_series: a.it_series.clone(),
+        price: a.price,
+    }
 }
 
 fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
@@ -362,7 +366,7 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
         None => None,
     };
     let system = catalog.systems.get(s.cluster.system.as_str())?;
-    let power = cluster_power(&s, &catalog)?;
+    let power = rackscale::pipeline::cluster_power(&s, &catalog)?;
     let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
     let inv = Topology::build(&catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &fabric)?.inventory();
     let out = catalog.fabrics.get(s.cluster.fabric.as_str())?;
@@ -397,23 +401,10 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
     let pue = match (site.filter(|x| x.climate.is_some()), s.facility.pue, t.pue) {
         (_, _, Some(p)) => (p, "PUE from the scenario's [tco]".to_owned()),
         (Some(site), _, None) => {
-            let args = FacilityArgs {
-                scenario: None,
-                site: None,
-                it_load_mw: None,
-                load_factor: None,
-                cooling: None,
-                supply_temp_c: None,
-                ups: None,
-                redundancy: None,
-                zero_water: false,
-                weather: None,
-                it_series: None,
-                price: None,
-            };
+            let args = rackscale::pipeline::facility::Inputs::default();
             let cap = power.nameplate_w() / 1e3;
-            let design = facility_design(&args, Some(&s), &catalog, cap)?;
-            let (weather, _) = facility_weather(&args, Some(&s.facility), Some(site))?;
+            let design = rackscale::pipeline::facility::design(&args, Some(&s), &catalog, cap)?;
+            let (weather, _) = rackscale::pipeline::facility::weather(&args, Some(&s.facility), Some(site))?;
             let lf = power.at(s.workload.utilization.get()) / power.nameplate_w();
             let pue = design.run(&weather, |_| cap * lf).totals(&weather.month).annual_pue;
             (
@@ -485,7 +476,7 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
         }
         None => None,
     };
-    let cx = rackscale::tco::Context {
+    let cx = rackscale::pipeline::tco::Context {
         scenario: s.name.clone(),
         system: system.id.get_ref().clone(),
         site: site.map(|x| x.id.get_ref().clone()),
@@ -507,7 +498,7 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
         seed: s.seed,
         samples,
     };
-    let mut report = rackscale::tco::run(&t, &cx).map_err(UsageError)?;
+    let mut report = rackscale::pipeline::tco::run(&t, &cx).map_err(UsageError)?;
     if let Some((p50, p90)) = queue {
         report.notes.push(format!(
             "customers' jobs queue {:.1} h (p50) / {:.1} h (p90) in the simulation",
@@ -516,210 +507,6 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
         ));
     }
     emit(g, &format!("tco-{}", s.name), &report)
-}
-
-/// The hall's IT capacity \[kW\] and load over the run, with a note on how
-/// the load was built when it is not what was given.
-fn facility_load(
-    a: &FacilityArgs,
-    scenario: Option<&Scenario>,
-    catalog: &Catalog,
-) -> Result<(f64, rackscale::facility::Load, Option<String>)> {
-    use rackscale::facility::Load;
-    use rackscale::model::facility::climate::HOURS;
-    if let Some(mw) = a.it_load_mw.filter(|mw| !(*mw > 0.0 && mw.is_finite() && *mw <= 10_000.0)) {
-        return Err(UsageError(format!(
-            "--it-load-mw is {mw}; give the hall's IT capacity in MW, above 0 and at most 10,000"
-        ))
-        .into());
-    }
-    if let Some(f) = a.load_factor.filter(|f| !(*f > 0.0 && *f <= 1.0)) {
-        return Err(UsageError(format!(
-            "--load-factor is {f}; give the share of IT capacity drawn, above 0 and at most 1"
-        ))
-        .into());
-    }
-    let scenario_power = scenario.map(|s| cluster_power(s, catalog)).transpose()?;
-    let Some(path) = &a.it_series else {
-        let capacity_kw = match (a.it_load_mw, &scenario_power) {
-            (Some(mw), _) => mw * 1e3,
-            (None, Some(p)) => p.nameplate_w() / 1e3,
-            (None, None) => {
-                return Err(UsageError(
-                    "give the IT load: --it-load-mw MW, a scenario file, or --it-series CSV".to_owned(),
-                )
-                .into());
-            }
-        };
-        // A scenario's utilization: that share of nodes training, the rest idle.
-        let factor = match (a.load_factor, scenario, &scenario_power) {
-            (Some(f), _, _) => f,
-            (None, Some(s), Some(p)) => p.at(s.workload.utilization.get()) / p.nameplate_w(),
-            _ => 1.0,
-        };
-        return Ok((capacity_kw, Load::Constant(factor), None));
-    };
-    if a.load_factor.is_some() {
-        return Err(UsageError("give either --it-series or --load-factor, not both".to_owned()).into());
-    }
-    let shown = path.display().to_string();
-    let text = read_text(path, "IT series")?;
-    let mut series = rackscale::weather::parse_it_series(&shown, &text)?;
-    let peak = series.iter().copied().fold(0.0, f64::max);
-    if peak <= 0.0 {
-        return Err(UsageError(format!("{shown}: the IT series never draws power; a PUE needs some IT load")).into());
-    }
-    let capacity_kw = match (a.it_load_mw, &scenario_power) {
-        (Some(mw), _) => mw * 1e3,
-        (None, Some(p)) => p.nameplate_w() / 1e3,
-        (None, None) => peak,
-    };
-    if peak > capacity_kw * 1.0001 {
-        return Err(UsageError(format!(
-            "{shown}: the IT series peaks at {:.3} MW, above the hall's IT capacity of {:.3} MW; give a larger --it-load-mw",
-            peak / 1e3,
-            capacity_kw / 1e3
-        ))
-        .into());
-    }
-    let mut note = None;
-    if series.len() < HOURS {
-        // A month of simulation stands for the year: repeat it over the weather.
-        let n = series.len();
-        note = Some(format!("the IT series' {n} hours are repeated to fill the year"));
-        series = (0..HOURS).map(|h| series[h % n]).collect();
-    }
-    Ok((capacity_kw, Load::Series(series), note))
-}
-
-/// The hall's design: cooling, supply temperature, UPS, redundancy, water.
-fn facility_design(
-    a: &FacilityArgs,
-    scenario: Option<&Scenario>,
-    catalog: &Catalog,
-    capacity_kw: f64,
-) -> Result<rackscale::model::facility::Design> {
-    use rackscale::model::facility::{Cooling, Design, Ups};
-    let defaults = data::facility_defaults();
-    let sf = scenario.map(|s| &s.facility);
-    let system = scenario.map(|s| catalog.systems.get(s.cluster.system.as_str())).transpose()?;
-    let system_cooling = system.map(|s| s.cooling);
-    let cooling = a
-        .cooling
-        .map(|c| match c {
-            CoolingArg::Liquid => Cooling::Liquid,
-            CoolingArg::Air => Cooling::Air,
-            CoolingArg::Hybrid => Cooling::Hybrid,
-        })
-        .or_else(|| sf.and_then(|f| f.cooling))
-        .or_else(|| {
-            system_cooling.map(|c| match c {
-                rackscale::catalog::Cooling::Liquid | rackscale::catalog::Cooling::Immersion => Cooling::Liquid,
-                rackscale::catalog::Cooling::Air => Cooling::Air,
-            })
-        })
-        .unwrap_or(Cooling::Liquid);
-    // Immersion tanks put all the heat into the fluid.
-    let capture = if system_cooling == Some(rackscale::catalog::Cooling::Immersion) {
-        1.0
-    } else {
-        defaults.liquid.capture.value
-    };
-    let (lo, hi) = rackscale::scenario::supply_range(cooling);
-    let (given, from) = match (a.supply_temp_c, sf.and_then(|f| f.supply_temp_c)) {
-        (Some(t), _) => (Some(t), "--supply-temp-c"),
-        (None, Some(t)) => (Some(t), "the scenario's `facility.supply_temp_c`"),
-        (None, None) => (None, ""),
-    };
-    let supply = match given {
-        Some(t) if !(lo..=hi).contains(&t) => {
-            return Err(UsageError(format!(
-                "{from} is {t} °C, outside the design range of {} cooling; give {lo}-{hi} °C",
-                cooling.name()
-            ))
-            .into());
-        }
-        Some(t) => t,
-        None if cooling == Cooling::Liquid => defaults.liquid.supply_c.value,
-        None => defaults.air.chw_supply_c.value,
-    };
-    let ups = a
-        .ups
-        .map(|u| match u {
-            UpsArg::DoubleConversion => Ups::DoubleConversion,
-            UpsArg::Eco => Ups::Eco,
-        })
-        .or_else(|| sf.and_then(|f| f.ups))
-        .unwrap_or(Ups::DoubleConversion);
-    let mut params = defaults.params();
-    if let Some(r) = a.redundancy {
-        if !(1.0..=3.0).contains(&r) {
-            return Err(UsageError(format!(
-                "--redundancy is {r}; give installed electrical capacity per unit of IT capacity, 1 (N) to 3"
-            ))
-            .into());
-        }
-        params.redundancy = r;
-    }
-    Ok(Design {
-        capacity_kw,
-        cooling,
-        liquid_capture: capture,
-        supply_c: supply,
-        air_chw_c: defaults.air.chw_supply_c.value,
-        evaporative: !(a.zero_water || sf.is_some_and(|f| f.zero_water)),
-        ups,
-        params,
-    })
-}
-
-/// The weather year: a file, or the site's typical year.
-fn facility_weather(
-    a: &FacilityArgs,
-    sf: Option<&rackscale::scenario::Facility>,
-    site: Option<&rackscale::catalog::Site>,
-) -> Result<(rackscale::model::facility::climate::Weather, rackscale::facility::WeatherSource)> {
-    use rackscale::facility::WeatherSource;
-    let path = a.weather.as_ref().map(|p| p.display().to_string()).or_else(|| sf.and_then(|f| f.weather.clone()));
-    match (path, site) {
-        (Some(path), _) => {
-            let text = read_text(Path::new(&path), "weather")?;
-            let w = rackscale::weather::parse_weather(&path, &text)?;
-            Ok((w, WeatherSource { kind: "file".to_owned(), from: path }))
-        }
-        (None, Some(s)) => {
-            let Some(c) = &s.climate else {
-                return Err(UsageError(format!(
-                    "site `{}` has no climate table; give --weather CSV with its hourly weather",
-                    s.id.get_ref()
-                ))
-                .into());
-            };
-            let c = c.get_ref();
-            let from = format!("{}, {}", c.station, c.dataset);
-            let year = rackscale::facility::typical_year(c).ok_or_else(|| {
-                UsageError(format!("the climate of site `{}` gives no humidity; give --weather CSV", s.id.get_ref()))
-            })?;
-            Ok((year, WeatherSource { kind: "typical year".to_owned(), from }))
-        }
-        (None, None) => {
-            Err(UsageError("give --site ID (see `rackscale catalog list --kind site`) or --weather CSV".to_owned())
-                .into())
-        }
-    }
-}
-
-/// A scenario cluster's IT power model: its nodes at the catalog's rack
-/// power, its scale-out switches at the fabric's switch power, and storage.
-fn cluster_power(s: &Scenario, catalog: &Catalog) -> Result<rackscale::model::power::ClusterPower> {
-    let system = catalog.systems.get(s.cluster.system.as_str())?;
-    let gpu = catalog.gpus.get(system.accelerator.get_ref())?;
-    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
-    let inv = Topology::build(catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &fabric)?.inventory();
-    let out = catalog.fabrics.get(s.cluster.fabric.as_str())?;
-    let switches = (inv.fabric.leaf_switches + inv.fabric.spine_switches + inv.fabric.core_switches) as f64;
-    let switches_w = switches * out.switch_power_w.as_ref().map_or(0.0, |w| w.value);
-    Ok(cluster::power_model(system, gpu, s.cluster.nodes, s.cluster.gpu_power_cap, switches_w, data::power_params()))
 }
 
 fn collective(g: &Global, a: &CollectiveArgs) -> Result<()> {
@@ -820,8 +607,8 @@ fn astra_levels(path: &Path, gpus: Option<u64>) -> Result<(Vec<Level>, u64)> {
 
 fn validate(g: &Global, what: ValidateWhat) -> Result<()> {
     let catalog = load_catalog(g)?;
-    let collectives = || validation::collectives(&catalog, &data::collective_params());
-    let training = || validation::training(&catalog, &data::collective_params(), &data::default_profile());
+    let collectives = || validate::collectives(&catalog, &data::collective_params());
+    let training = || validate::training(&catalog, &data::collective_params(), &data::default_profile());
     match (what, g.format) {
         (ValidateWhat::Collectives, _) => emit(g, "validation-collectives", &collectives()?),
         (ValidateWhat::Training, _) => emit(g, "validation-training", &training()?),
@@ -1022,9 +809,9 @@ fn step(g: &Global, a: &StepArgs) -> Result<()> {
         stack: stack_of(a.stack),
     };
     let s = setup.step(&plan, &data::collective_params(), &profile)?;
-    let bands = validation::bands(&data::collective_params(), &profile)?;
+    let bands = validate::bands(&data::collective_params(), &profile)?;
     let days = days(j, s.tokens_per_s);
-    let band = Uncertainty::of(&validation::band_of(&bands, &setup, &plan), s.step_time_s, s.tokens_per_s, s.mfu, days);
+    let band = Uncertainty::of(&validate::band_of(&bands, &setup, &plan), s.step_time_s, s.tokens_per_s, s.mfu, days);
     let report = StepReport {
         model: setup.model.clone(),
         system: setup.topology.system.clone(),
@@ -1049,19 +836,19 @@ fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
         precision: precision_of(j.precision),
         lora_rank: j.lora_rank,
     };
-    if !rackscale::estimate::runs_on(space(j.gpus).precision, &setup.gpu) {
+    if !rackscale::pipeline::training::runs_on(space(j.gpus).precision, &setup.gpu) {
         let plan_probe = setup.check(&probe_plan(&space(j.gpus)));
         plan_probe?;
     }
     let found = setup.search(&space(j.gpus), &params, &profile, a.top);
-    let bands = validation::bands(&params, &profile)?;
+    let bands = validate::bands(&params, &profile)?;
     let plans = found
         .best
         .iter()
         .enumerate()
         .map(|(i, (p, s))| {
             let d = days(j, s.tokens_per_s);
-            let band = validation::band_of(&bands, &setup, p);
+            let band = validate::band_of(&bands, &setup, p);
             PlanRow {
                 rank: i + 1,
                 plan: *p,
@@ -1153,7 +940,7 @@ fn size_for_deadline(
     g: &Global,
     a: &PlanArgs,
     deadline: f64,
-    (params, profile, bands): (&CollectiveParams, &Profile, &validation::Bands),
+    (params, profile, bands): (&CollectiveParams, &Profile, &validate::Bands),
 ) -> Result<(Vec<SizingRow>, Option<u64>, Option<u64>)> {
     let j = &a.job;
     if !(deadline.is_finite() && deadline > 0.0) {
@@ -1177,7 +964,7 @@ fn size_for_deadline(
         let valid_plans = found.evaluated;
         let best = found.best.into_iter().next();
         let d = best.as_ref().and_then(|(_, s)| days(j, s.tokens_per_s));
-        let d90 = best.as_ref().zip(d).map(|((p, _), d)| validation::band_of(bands, &setup, p).step(d).1);
+        let d90 = best.as_ref().zip(d).map(|((p, _), d)| validate::band_of(bands, &setup, p).step(d).1);
         let meets = d.is_some_and(|d| d <= deadline);
         let meets90 = d90.is_some_and(|d| d <= deadline);
         rows.push(SizingRow {
@@ -1299,7 +1086,7 @@ fn training_summary(s: &Scenario, catalog: &Catalog) -> Result<Option<TrainingSu
     let step = setup.step(&t.plan, &params, &profile)?;
     let gpus = f64::from(s.cluster.gpus);
     let days = t.tokens.map(|tok| tok / (step.tokens_per_s * t.goodput) / 86_400.0);
-    let band = validation::band_of(&validation::bands(&params, &profile)?, &setup, &t.plan);
+    let band = validate::band_of(&validate::bands(&params, &profile)?, &setup, &t.plan);
     let sustained = step.model_tflops_per_gpu * gpus / 1e6;
     let (eflops_p10, eflops_p90) = band.rate(sustained);
     Ok(Some(TrainingSummary {

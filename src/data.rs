@@ -493,7 +493,7 @@ pub struct MeasuredRun {
     /// Published value of the metric.
     pub value: f64,
     /// Whether the first wave's constants were fitted to this row (the
-    /// vendor rows are chosen by `validation::FIT_RELEASES` instead).
+    /// vendor rows are chosen by `validate::FIT_RELEASES` instead).
     #[serde(default)]
     pub fit: bool,
     /// Software release of a vendor table (what the fit rule reads).
@@ -571,7 +571,7 @@ pub struct MeasuredCollective {
     #[serde(default)]
     pub tool: String,
     /// Whether the parameters were fitted to this row (`collectives.toml`; the
-    /// newer rows are split by `validation::COLLECTIVE_FIT_SOURCES`).
+    /// newer rows are split by `validate::COLLECTIVE_FIT_SOURCES`).
     #[serde(default)]
     pub fit: bool,
     /// `high`, `medium` or `low` (newer rows).
@@ -655,7 +655,7 @@ mod tests {
                 assert!(!s.source.is_empty() && matches!(s.status.as_str(), "PUBLISHED" | "ASSUMED" | "DERIVED"));
             }
         }
-        for name in crate::tco::OWN_DEFAULTS {
+        for name in crate::pipeline::tco::OWN_DEFAULTS {
             assert!(d.own.contains_key(*name), "{name}");
         }
         for p in &d.system {

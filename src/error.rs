@@ -36,7 +36,7 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
             || e.is::<InvalidFile>()
             || e.is::<crate::topology::TopologyError>()
             || e.is::<crate::sizes::SizeError>()
-            || e.is::<crate::estimate::StepError>()
+            || e.is::<crate::pipeline::training::StepError>()
             || e.is::<crate::model::training::PlanError>()
             || e.is::<crate::fsutil::ReadError>()
             || is_user_io(e)

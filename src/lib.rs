@@ -13,6 +13,9 @@
 //! - [`catalog`]: sourced hardware, fabric, site, tariff and cloud-offer data;
 //! - [`scenario`]: scenario files parsed with spans and validated against the catalog;
 //! - [`model`]: pure analytics over validated inputs;
+//! - [`pipeline`]: one module per command, each a typed request in and a
+//!   typed result out (nothing printed, no flags read);
+//! - [`input`]: readers of the other input files (job traces, weather, IT series);
 //! - [`engine`]: the generic discrete-event core (for now, its named RNG streams);
 //! - [`report`]: one exporter per output format;
 //! - [`units`], [`ids`]: quantities and identifiers with types.
@@ -24,19 +27,16 @@ pub mod data;
 pub mod diag;
 pub mod engine;
 pub mod error;
-pub mod estimate;
-pub mod facility;
 pub mod fsutil;
 pub mod ids;
+pub mod input;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod results;
 pub mod scenario;
 pub mod sim;
 pub mod sizes;
 pub mod suggest;
-pub mod tco;
 pub mod topology;
 pub mod units;
-pub mod validation;
-pub mod weather;

@@ -334,7 +334,13 @@ pub struct Uncertainty {
 
 impl Uncertainty {
     /// The band applied to a step's figures.
-    pub fn of(band: &crate::validation::Band, step_s: f64, tokens_per_s: f64, mfu: f64, days: Option<f64>) -> Self {
+    pub fn of(
+        band: &crate::pipeline::validate::Band,
+        step_s: f64,
+        tokens_per_s: f64,
+        mfu: f64,
+        days: Option<f64>,
+    ) -> Self {
         let (s10, s90) = band.step(step_s);
         let (t10, t90) = band.rate(tokens_per_s);
         let (m10, m90) = band.rate(mfu);

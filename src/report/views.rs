@@ -600,7 +600,7 @@ impl Report for crate::results::SimReport {
     }
 }
 
-impl Report for crate::facility::FacilityReport {
+impl Report for crate::pipeline::facility::FacilityReport {
     fn columns(&self) -> Vec<&'static str> {
         vec!["metric", "value", "unit"]
     }
@@ -704,7 +704,7 @@ impl Report for crate::facility::FacilityReport {
     }
 }
 
-impl Report for crate::tco::TcoReport {
+impl Report for crate::pipeline::tco::TcoReport {
     fn columns(&self) -> Vec<&'static str> {
         vec![
             "option",

@@ -95,15 +95,15 @@ impl Validator<'_> {
             micro_batch: mb,
             global_batch: gb,
             seq_len: seq_len.unwrap_or(model.seq_len.get()),
-            precision: crate::estimate::precision(precision).unwrap_or(Recipe::Bf16),
-            recompute: crate::estimate::recompute(recompute).unwrap_or(Recompute::Selective),
+            precision: crate::pipeline::training::precision(precision).unwrap_or(Recipe::Bf16),
+            recompute: crate::pipeline::training::recompute(recompute).unwrap_or(Recompute::Selective),
             zero,
             sequence_parallel: tp > 1,
             lora_rank,
             tp_across_domains: false,
             stack: Stack::Modern,
         };
-        if let Some(g) = gpu.filter(|g| !crate::estimate::runs_on(plan.precision, g)) {
+        if let Some(g) = gpu.filter(|g| !crate::pipeline::training::runs_on(plan.precision, g)) {
             let msg = format!("{} has no {} tensor cores", g.id(), plan.precision.name());
             self.problem(Diagnostic::at(span.clone(), msg).with_help("use bf16 or fp8"));
             return None;

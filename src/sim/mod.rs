@@ -18,7 +18,6 @@ pub mod jobs;
 pub mod stats;
 #[cfg(test)]
 mod tests;
-pub mod trace;
 mod waiting;
 
 use crate::engine::queue::EventQueue;

@@ -5,7 +5,7 @@ use super::search::{Space, candidates};
 use super::{Plan, Recipe, Recompute, Shape, StepInput, evaluate};
 use crate::catalog::{Catalog, Figure, Precision};
 use crate::data::{collective_params, default_profile};
-use crate::estimate::Setup;
+use crate::pipeline::training::Setup;
 use crate::topology::FabricOptions;
 use proptest::prelude::*;
 

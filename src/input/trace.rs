@@ -6,9 +6,9 @@
 //! time) are counted and skipped, not replayed; every other problem is an
 //! error naming the file, line and column.
 
-use super::{JobSpec, Percentiles};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::InvalidFile;
+use crate::sim::{JobSpec, Percentiles};
 use std::ops::Range;
 
 /// A parsed trace.
@@ -178,7 +178,7 @@ pub fn parse(path: &str, source: &str) -> Result<Trace, InvalidFile> {
             j.submit_s -= origin;
         }
     }
-    t.queue_delay_s = (!delays.is_empty()).then(|| super::stats::percentiles(delays));
+    t.queue_delay_s = (!delays.is_empty()).then(|| crate::sim::stats::percentiles(delays));
     Ok(t)
 }
 

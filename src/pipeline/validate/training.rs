@@ -5,9 +5,9 @@
 use super::band::{Bands, Residual, quantile};
 use crate::catalog::Catalog;
 use crate::data::{self, MeasuredRun};
-use crate::estimate::Setup;
 use crate::model::collective::CollectiveParams;
 use crate::model::training::{Plan, Profile, Recipe, Shape, Stack};
+use crate::pipeline::training::Setup;
 use crate::results::{ErrorSummary, GroupError, TrainingValidationReport, TrainingValidationRow};
 use crate::topology::FabricOptions;
 
@@ -157,7 +157,7 @@ fn summary_of(errs: &mut [f64], role: &str, sizes: &str) -> Option<ErrorSummary>
 pub fn run_plan(r: &MeasuredRun) -> anyhow::Result<Plan> {
     let precision =
         Recipe::parse(&r.precision).ok_or_else(|| anyhow::anyhow!("{}: precision {}", r.id, r.precision))?;
-    let recompute = crate::estimate::recompute(&r.recompute)
+    let recompute = crate::pipeline::training::recompute(&r.recompute)
         .ok_or_else(|| anyhow::anyhow!("{}: recompute {}", r.id, r.recompute))?;
     let model_parallel = u64::from(r.tp) * u64::from(r.pp) * u64::from(r.cp);
     Ok(Plan {

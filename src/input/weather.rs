@@ -9,8 +9,8 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::InvalidFile;
+use crate::input::trace::{fields, line_spans};
 use crate::model::facility::climate::{self, HOURS, MONTH_DAYS, Weather};
-use crate::sim::trace::{fields, line_spans};
 use std::ops::Range;
 
 /// Parses a weather year from `source`, read from `path`.
