@@ -7,11 +7,10 @@ use crate::cli::{
 };
 use anyhow::{Context, Result};
 use rackscale::calibrate::{self, Calibration};
-use rackscale::catalog::{Catalog, Kind, fmt_num};
+use rackscale::catalog::{Catalog, Kind};
 use rackscale::data;
 use rackscale::error::{InvalidFile, UsageError};
 use rackscale::fsutil::{read_text, write_atomic, write_set};
-use rackscale::model::cluster;
 use rackscale::model::collective::{self, Algorithm, CollectiveParams, Level, Op};
 use rackscale::model::training::search::Space;
 use rackscale::model::training::{Plan, Profile, Recipe, Recompute, Stack};
@@ -19,13 +18,13 @@ use rackscale::pipeline::training::Setup;
 use rackscale::pipeline::validate;
 use rackscale::report::{self, Format, Report};
 use rackscale::results::{
-    CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PeakRow, PlanReport, PlanRow, ScenarioSummary, SimReport,
-    SizingRow, StepReport, TraceComparison, TrainingSummary, Uncertainty, ValidationAll,
+    CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PlanReport, PlanRow, SizingRow, StepReport, Uncertainty,
+    ValidationAll,
 };
 use rackscale::scenario::{Scenario, TEMPLATE};
 use rackscale::sizes::parse_sizes;
 use rackscale::topology::astra::AstraTopology;
-use rackscale::topology::{FabricOptions, Placement, Topology};
+use rackscale::topology::{FabricOptions, Topology};
 use rackscale::units::Bytes;
 use std::io::Write;
 use std::path::Path;
@@ -69,9 +68,6 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Most simulated days accepted (a decade).
-const MAX_SIM_DAYS: f64 = rackscale::scenario::simulation::MAX_DAYS;
-
 fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     let catalog = load_catalog(g)?;
     let mut scenario = Scenario::from_path(&a.scenario, &catalog)?;
@@ -79,97 +75,18 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         scenario.seed = seed;
     }
     let shown = a.scenario.display().to_string();
-    let Some(mut cfg) = scenario.simulation.clone() else {
-        return Err(UsageError(format!(
-            "{shown} has no [simulation] table; add one (`rackscale init` writes a template with it)"
-        ))
-        .into());
+    let trace_path = a
+        .trace
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .or_else(|| scenario.simulation.as_ref().and_then(|c| c.trace.clone()));
+    let trace = match trace_path {
+        Some(path) => {
+            let text = read_text(Path::new(&path), "trace")?;
+            Some((path, text))
+        }
+        None => None,
     };
-    if let Some(days) = a.days {
-        if !(days > 0.0 && days <= MAX_SIM_DAYS) {
-            return Err(UsageError(format!(
-                "--days is {days}; give a number of days above 0 and at most {MAX_SIM_DAYS}"
-            ))
-            .into());
-        }
-        cfg.days = days;
-    }
-    let system = catalog.systems.get(scenario.cluster.system.as_str())?;
-    let gpn = system.gpus_per_node.get();
-    let nodes = scenario.cluster.nodes;
-    let switch_failures = cfg.leaf_failures_per_1000_switch_days > 0.0 || cfg.spine_failures_per_1000_switch_days > 0.0;
-    let (nodes_per_leaf_group, leaves_per_group, spines) =
-        if switch_failures { fabric_groups(&scenario, &catalog, nodes)? } else { (0, 0, 0) };
-    let shape = rackscale::sim::ClusterShape {
-        nodes,
-        gpus_per_node: gpn,
-        nodes_per_domain: (system.gpus_per_domain.get() / gpn).max(1),
-        nodes_per_leaf_group,
-        leaves_per_group,
-        spines,
-    };
-    let gpus = scenario.cluster.gpus;
-    let streams = rackscale::engine::rng::RngStreams::new(scenario.seed);
-    let mut specs = Vec::new();
-    if let Some(m) = &cfg.mix {
-        if let Some(big) = m.gpus.iter().map(|x| x.0).find(|&x| x > gpus) {
-            return Err(UsageError(format!(
-                "{shown}: `simulation.mix.gpus` has a {big}-GPU job, larger than the cluster's {gpus} GPUs"
-            ))
-            .into());
-        }
-        specs.extend(rackscale::sim::jobs::mix(m, &streams));
-    }
-    if let Some(f) = cfg.frontier.iter().find(|f| f.gpus > gpus) {
-        return Err(UsageError(format!(
-            "{shown}: a `simulation.frontier` run has {} GPUs, more than the cluster's {gpus}",
-            f.gpus
-        ))
-        .into());
-    }
-    specs.extend(rackscale::sim::jobs::frontier(&cfg));
-    if let Some(job) = training_job(&scenario, &catalog, &cfg)? {
-        specs.push(job);
-    }
-    let trace_path = a.trace.as_ref().map(|p| p.display().to_string()).or_else(|| cfg.trace.clone());
-    let mut trace = None;
-    if let Some(path) = &trace_path {
-        let text = read_text(Path::new(path), "trace")?;
-        let mut t = rackscale::input::trace::parse(path, &text)?;
-        if let Some((big, _, span)) = t.largest.clone().filter(|l| l.0 > gpus) {
-            let d = rackscale::diag::Diagnostic::at(
-                span,
-                format!("this job has {big} GPUs, more than the cluster's {gpus}"),
-            )
-            .with_help("give a larger cluster in the scenario, or drop the row");
-            return Err(InvalidFile(Box::new(rackscale::diag::Diagnostics::new(path.clone(), text, vec![d]))).into());
-        }
-        drop(text);
-        let replayed = t.jobs.len();
-        // The trace's jobs after the others, without a second copy of a large trace:
-        // the others go in front of the trace's vector rather than the trace into theirs.
-        let mut all = std::mem::take(&mut t.jobs);
-        all.splice(0..0, specs.drain(..));
-        specs = all;
-        trace = Some((path.clone(), t, replayed));
-    }
-    let mut warnings = Vec::new();
-    let spare_gpus = u64::from(cfg.hot_spare_nodes) * u64::from(gpn);
-    let usable = u64::from(gpus).saturating_sub(u64::from(gpn));
-    let needs_all = specs.iter().filter(|j| u64::from(j.gpus) > usable).max_by_key(|j| j.gpus);
-    if let Some(j) = needs_all.filter(|_| spare_gpus == 0 && cfg.failures_per_1000_node_days > 0.0) {
-        warnings.push(format!(
-            "job `{}` needs {} of the cluster's {gpus} GPUs and there is no hot spare: after each node failure it waits \
-             for the repair ({:.0} h on average) before it can restart; give `simulation.reliability.hot_spare_nodes`",
-            j.id, j.gpus, cfg.repair_hours
-        ));
-    }
-    if specs.is_empty() {
-        return Err(UsageError(format!(
-            "{shown}: the simulation has no jobs; add `[simulation.mix]`, `[[simulation.frontier]]`, a trace or a `[training]` job with tokens"
-        ))
-        .into());
-    }
     let bar = (!a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
         let b = indicatif::ProgressBar::new(1000);
         b.set_style(
@@ -183,102 +100,20 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
             b.set_position((share * 1000.0) as u64);
         }
     };
-    let mut result = if cfg.contention {
-        let fabric = FabricOptions { fabric: Some(scenario.cluster.fabric.to_string()), ..FabricOptions::default() };
-        let topo = Topology::build(&catalog, scenario.cluster.system.as_str(), u64::from(gpus), &fabric)?;
-        rackscale::sim::run_with_network(shape, &cfg, specs, scenario.seed, &mut progress, &SharedFabric(topo))
-    } else {
-        rackscale::sim::run_with_progress(shape, &cfg, specs, scenario.seed, &mut progress)
+    let request = rackscale::pipeline::simulate::Request {
+        scenario: &scenario,
+        shown: &shown,
+        catalog: &catalog,
+        days: a.days,
+        trace: trace.as_ref(),
     };
-    let it_model = rackscale::pipeline::cluster_power(&scenario, &catalog)?;
-    let (busy_w, idle_w, fixed_w) = it_model.per_gpu();
-    result.series = std::mem::take(&mut result.series).with_power(gpus, busy_w / 1e6, idle_w / 1e6, fixed_w / 1e6);
-    let power = &result.series.it_power_mw;
-    let mean_it_power_mw = power.iter().sum::<f64>() / power.len().max(1) as f64;
+    let (report, result) = rackscale::pipeline::simulate::run(&request, &mut progress)?;
+    drop(trace);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let largest_job = result
-        .jobs
-        .iter()
-        .filter(|j| j.start_s.is_some())
-        .max_by_key(|j| (j.gpus, std::cmp::Reverse(j.id.clone())))
-        .cloned();
-    let trace = trace.map(|(path, t, replayed)| TraceComparison {
-        path,
-        rows: t.rows,
-        replayed,
-        cpu_only: t.cpu_only,
-        never_ran: t.never_ran,
-        trace_queue_delay_s: t.queue_delay_s,
-        simulated_queue_delay_s: rackscale::sim::stats::percentiles(
-            result.jobs.iter().filter(|j| j.kind == "trace").filter_map(|j| j.queue_delay_s).collect(),
-        ),
-    });
-    let report = SimReport {
-        scenario: scenario.name.clone(),
-        system: system.id.get_ref().clone(),
-        gpus,
-        nodes: scenario.cluster.nodes,
-        summary: result.summary.clone(),
-        largest_job,
-        by_size: result.by_size.clone(),
-        trace,
-        it_power_mw_nameplate: it_model.nameplate_w() / 1e6,
-        it_power_mw_mean: mean_it_power_mw,
-        warnings,
-    };
     let tables = if g.out.is_some() { sim_tables(&scenario.name, &result)? } else { Vec::new() };
     emit_with(g, &format!("{}-simulation", scenario.name), &report, tables)
-}
-
-/// The scenario's fat-tree as the simulation's shared network: each
-/// multi-domain job's rail rings, solved max-min fair over its links.
-struct SharedFabric(Topology);
-
-impl rackscale::sim::Network for SharedFabric {
-    fn shares(&self, jobs: &[Vec<u64>]) -> Vec<f64> {
-        let placements: Vec<Placement> = jobs.iter().map(|d| Placement { domains: d.clone() }).collect();
-        self.0.shared_bandwidth(&placements)
-    }
-}
-
-/// Nodes behind one leaf switch, leaves per such group and spine switches,
-/// from the scenario's fat-tree: each leaf's downlinks reach that many nodes.
-fn fabric_groups(s: &Scenario, catalog: &Catalog, nodes: u32) -> Result<(u32, u32, u32)> {
-    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
-    let f = Topology::build(catalog, s.cluster.system.as_str(), u64::from(s.cluster.gpus), &fabric)?.inventory().fabric;
-    let spines = u32::try_from(f.spine_switches).unwrap_or(u32::MAX);
-    if f.leaf_switches == 0 {
-        return Ok((0, 0, spines));
-    }
-    let per_leaf = (f.endpoint_links / f.leaf_switches).clamp(1, u64::from(nodes)) as u32;
-    let leaves = (f.leaf_switches * u64::from(per_leaf)).div_ceil(u64::from(nodes)).max(1) as u32;
-    Ok((per_leaf, leaves, spines))
-}
-
-/// A scenario's `[training]` job as a simulated run: its time at full speed
-/// from the training model, its checkpoint from the model's parameters.
-fn training_job(
-    s: &Scenario,
-    catalog: &Catalog,
-    cfg: &rackscale::scenario::simulation::Simulation,
-) -> Result<Option<rackscale::sim::JobSpec>> {
-    let Some(t) = &s.training else { return Ok(None) };
-    let Some(tokens) = t.tokens else { return Ok(None) };
-    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
-    let setup = Setup::new(catalog, &t.model, s.cluster.system.as_str(), u64::from(s.cluster.gpus), &fabric)?;
-    let step = setup.step(&t.plan, &data::collective_params(), &data::default_profile())?;
-    Ok(Some(rackscale::sim::JobSpec {
-        id: format!("train-{}", t.model),
-        kind: "training",
-        submit_s: 0.0,
-        gpus: u32::try_from(t.plan.gpus()).unwrap_or(u32::MAX),
-        work_s: tokens / step.tokens_per_s,
-        checkpoint_bytes: setup.shape.params() * cfg.bytes_per_param,
-        priority: 1,
-        tp_gpus: t.plan.tp,
-    }))
 }
 
 /// `--out`: every job and the hourly series as CSV, beside the summary.
@@ -350,162 +185,22 @@ fn facility_inputs(a: &FacilityArgs) -> rackscale::pipeline::facility::Inputs {
 }
 
 fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
-    use rackscale::model::tco::Dist;
     let catalog = load_catalog(g)?;
     let mut s = Scenario::from_path(&a.scenario, &catalog)?;
     if let Some(seed) = g.seed {
         s.seed = seed;
     }
-    let shown = a.scenario.display().to_string();
-    let Some(t) = s.tco.clone() else {
-        return Err(UsageError(format!("{shown} has no [tco] table; add one with `[[tco.option]]` entries")).into());
-    };
     let samples = match a.samples {
         Some(n) if (1..=1_000_000).contains(&n) => Some(n as usize),
         Some(n) => return Err(UsageError(format!("--samples is {n}; give 1 to 1,000,000 draws")).into()),
         None => None,
     };
-    let system = catalog.systems.get(s.cluster.system.as_str())?;
-    let power = rackscale::pipeline::cluster_power(&s, &catalog)?;
-    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
-    let inv = Topology::build(&catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &fabric)?.inventory();
-    let out = catalog.fabrics.get(s.cluster.fabric.as_str())?;
-    let Some(switch_price) = out.switch_price_usd.as_ref() else {
-        return Err(UsageError(format!(
-            "fabric `{}` has no switch price in the catalog; add `switch_price_usd` with a catalog override (--catalog FILE)",
-            out.id.get_ref()
-        ))
-        .into());
-    };
-    let switch_usd = rackscale::scenario::tco::fig_dist(switch_price);
-    // A rented GPU must be the cluster's.
-    for o in &t.options {
-        if let Some(f) = o
-            .offer
-            .as_ref()
-            .and_then(|id| catalog.offers.find(id))
-            .filter(|f| f.accelerator.get_ref() != system.accelerator.get_ref())
-        {
-            return Err(UsageError(format!(
-                "{shown}: option `{}` rents `{}`, an offer of {} GPUs, but the cluster's GPUs are {}",
-                o.name,
-                f.id.get_ref(),
-                f.accelerator.get_ref(),
-                system.accelerator.get_ref()
-            ))
-            .into());
-        }
-    }
-    // PUE: the facility model at the scenario's site and load, else the scenario's fixed PUE.
-    let site = s.facility.site.as_ref().map(|id| catalog.sites.get(id.as_str())).transpose()?;
-    let pue = match (site.filter(|x| x.climate.is_some()), s.facility.pue, t.pue) {
-        (_, _, Some(p)) => (p, "PUE from the scenario's [tco]".to_owned()),
-        (Some(site), _, None) => {
-            let args = rackscale::pipeline::facility::Inputs::default();
-            let cap = power.nameplate_w() / 1e3;
-            let design = rackscale::pipeline::facility::design(&args, Some(&s), &catalog, cap)?;
-            let (weather, _) = rackscale::pipeline::facility::weather(&args, Some(&s.facility), Some(site))?;
-            let lf = power.at(s.workload.utilization.get()) / power.nameplate_w();
-            let pue = design.run(&weather, |_| cap * lf).totals(&weather.month).annual_pue;
-            (
-                Dist::Fixed(pue),
-                format!(
-                    "PUE {pue:.3} from the facility model at {} ({} cooling)",
-                    site.id.get_ref(),
-                    design.cooling.name()
-                ),
-            )
-        }
-        (None, Some(p), None) => (Dist::Fixed(p), format!("PUE {p} fixed by the scenario")),
-        (None, None, None) => {
-            return Err(UsageError(format!(
-                "{shown}: no PUE: give `facility.site` (a site with a climate), `facility.pue` or `tco.pue`"
-            ))
-            .into());
-        }
-    };
-    let usd_per_kwh = match (t.usd_per_kwh, s.facility.electricity_usd_per_kwh) {
-        (Some(p), _) => p,
-        (None, Some(p)) => {
-            let tariff = site.and_then(|x| catalog.tariffs.find(x.tariff.get_ref()));
-            tariff
-                .filter(|t| t.usd_per_kwh.value == p)
-                .map_or(Dist::Fixed(p), |t| rackscale::scenario::tco::fig_dist(&t.usd_per_kwh))
-        }
-        (None, None) => {
-            return Err(UsageError(format!(
-                "{shown}: no electricity price: give `facility.site`, `facility.electricity_usd_per_kwh` or `tco.electricity_usd_per_kwh`"
-            ))
-            .into());
-        }
-    };
-    let training = training_summary(&s, &catalog)?;
-    let gpus = f64::from(s.cluster.gpus);
-    let mut queue = None;
-    let simulated = match &a.sim {
-        Some(p) => {
-            let text = read_text(p, "simulation result")?;
-            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                UsageError(format!("{}: not the JSON `simulate --format json` writes: {e}", p.display()))
-            })?;
-            let get = |k: &str| v["summary"][k].as_f64();
-            match (get("utilization"), get("goodput")) {
-                (Some(u), Some(g)) => {
-                    for (name, x) in [("utilization", u), ("goodput", g)] {
-                        if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
-                            return Err(UsageError(format!(
-                                "{}: summary.{name} is {}; a share from 0 to 1 is expected (is this `simulate --format json` output?)",
-                                p.display(),
-                                fmt_num(x)
-                            ))
-                            .into());
-                        }
-                    }
-                    let q = |k: &str| v["summary"]["queue_delay_s"][k].as_f64().filter(|x| x.is_finite() && *x >= 0.0);
-                    queue = q("p50").zip(q("p90"));
-                    Some((u, g))
-                }
-                _ => {
-                    return Err(UsageError(format!(
-                        "{}: no summary.utilization and summary.goodput; give `simulate SCENARIO --format json` output",
-                        p.display()
-                    ))
-                    .into());
-                }
-            }
-        }
+    let sim = match &a.sim {
+        Some(p) => Some(rackscale::input::sim_summary(&read_text(p, "simulation result")?, &p.display().to_string())?),
         None => None,
     };
-    let cx = rackscale::pipeline::tco::Context {
-        scenario: s.name.clone(),
-        system: system.id.get_ref().clone(),
-        site: site.map(|x| x.id.get_ref().clone()),
-        gpus,
-        gpus_per_node: f64::from(system.gpus_per_node.get()),
-        nodes_per_rack: f64::from(system.nodes_per_rack.get()),
-        liquid: system.cooling != rackscale::catalog::Cooling::Air,
-        power,
-        switches: (inv.fabric.leaf_switches + inv.fabric.spine_switches + inv.fabric.core_switches) as f64,
-        transceivers: inv.fabric.transceivers as f64,
-        cables: inv.fabric.cables as f64,
-        switch_usd,
-        pue,
-        usd_per_kwh,
-        flops_per_gpu: training.as_ref().map(|x| x.sustained_model_eflops * 1e18 / gpus),
-        tokens_per_gpu_hour: training.as_ref().map(|x| x.tokens_per_s * 3600.0 / gpus),
-        run_tokens: s.training.as_ref().and_then(|x| x.tokens),
-        simulated,
-        seed: s.seed,
-        samples,
-    };
-    let mut report = rackscale::pipeline::tco::run(&t, &cx).map_err(UsageError)?;
-    if let Some((p50, p90)) = queue {
-        report.notes.push(format!(
-            "customers' jobs queue {:.1} h (p50) / {:.1} h (p90) in the simulation",
-            p50 / 3600.0,
-            p90 / 3600.0
-        ));
-    }
+    let shown = a.scenario.display().to_string();
+    let report = rackscale::pipeline::tco::from_scenario(&s, &shown, &catalog, samples, sim)?;
     emit(g, &format!("tco-{}", s.name), &report)
 }
 
@@ -1027,84 +722,11 @@ fn report_check(g: &Global, mut scenario: Scenario, catalog: &Catalog) -> Result
     if let Some(seed) = g.seed {
         scenario.seed = seed;
     }
-    let summary = summarise(&scenario, catalog)?;
+    let summary = rackscale::pipeline::check::summarise(&scenario, catalog)?;
     emit(g, &format!("{}-summary", scenario.name), &summary)
 }
 
 /// Nameplate figures of a validated scenario.
-fn summarise(s: &Scenario, catalog: &Catalog) -> Result<ScenarioSummary> {
-    let system = catalog.systems.get(s.cluster.system.as_str())?;
-    let gpu = catalog.gpus.get(system.accelerator.get_ref())?;
-    let c = &s.cluster;
-    let peaks = cluster::peaks(gpu, c.gpus)
-        .into_iter()
-        .map(|p| PeakRow {
-            precision: p.precision.name().to_owned(),
-            dense_eflops: p.dense.eflops(),
-            sparse_eflops: p.sparse.map(|x| x.eflops()),
-        })
-        .collect();
-    let (lo, it, hi) = cluster::nameplate_power(system, gpu, c.nodes, c.gpu_power_cap);
-    let fabric = FabricOptions { fabric: Some(c.fabric.to_string()), ..FabricOptions::default() };
-    let inventory = Topology::build(catalog, system.id.get_ref(), u64::from(c.gpus), &fabric)?.inventory();
-    let facility_mw = s.facility.pue.map(|pue| it.mw() * pue);
-    let price = s.facility.electricity_usd_per_kwh;
-    let bill = facility_mw.zip(price).map(|(mw, usd)| mw * 1e3 * 8760.0 * usd);
-    Ok(ScenarioSummary {
-        scenario: s.name.clone(),
-        seed: s.seed,
-        system: system.id.get_ref().clone(),
-        accelerator: gpu.id.get_ref().clone(),
-        gpus: c.gpus,
-        nodes: c.nodes,
-        racks: c.racks,
-        scaleup_domains: c.gpus.div_ceil(system.gpus_per_domain.get()),
-        fabric: c.fabric.to_string(),
-        peaks,
-        hbm_tb: cluster::hbm(gpu, c.gpus).gb() / 1e3,
-        it_power_mw: it.mw(),
-        it_power_mw_low: lo.mw(),
-        it_power_mw_high: hi.mw(),
-        site: s.facility.site.as_ref().map(ToString::to_string),
-        pue: s.facility.pue,
-        facility_power_mw: facility_mw,
-        electricity_usd_per_kwh: price,
-        energy_usd_per_year_upper_bound: bill,
-        utilization: s.workload.utilization.get(),
-        inventory,
-        training: training_summary(s, catalog)?,
-        warnings: s.warnings.iter().map(ToString::to_string).collect(),
-    })
-}
-
-/// The step of a scenario's `[training]` job on its cluster.
-fn training_summary(s: &Scenario, catalog: &Catalog) -> Result<Option<TrainingSummary>> {
-    let Some(t) = &s.training else { return Ok(None) };
-    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
-    let setup = Setup::new(catalog, &t.model, s.cluster.system.as_str(), u64::from(s.cluster.gpus), &fabric)?;
-    let (params, profile) = (data::collective_params(), data::default_profile());
-    let step = setup.step(&t.plan, &params, &profile)?;
-    let gpus = f64::from(s.cluster.gpus);
-    let days = t.tokens.map(|tok| tok / (step.tokens_per_s * t.goodput) / 86_400.0);
-    let band = validate::band_of(&validate::bands(&params, &profile)?, &setup, &t.plan);
-    let sustained = step.model_tflops_per_gpu * gpus / 1e6;
-    let (eflops_p10, eflops_p90) = band.rate(sustained);
-    Ok(Some(TrainingSummary {
-        model: t.model.clone(),
-        plan: t.plan,
-        step_time_s: step.step_time_s,
-        tokens_per_s: step.tokens_per_s,
-        mfu: step.mfu,
-        sustained_model_eflops: sustained,
-        memory_per_gpu_bytes: step.memory_per_gpu_bytes,
-        fits: step.fits,
-        time_to_train_days: days,
-        sustained_model_eflops_p10: eflops_p10,
-        sustained_model_eflops_p90: eflops_p90,
-        band: Uncertainty::of(&band, step.step_time_s, step.tokens_per_s, step.mfu, days),
-    }))
-}
-
 fn load_catalog(g: &Global) -> Result<Catalog> {
     Ok(Catalog::load_paths(&g.catalogs)?)
 }

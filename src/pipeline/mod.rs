@@ -8,7 +8,9 @@
 //! - [`facility`]: a hall hour by hour (`facility`);
 //! - [`tco`]: options priced over the horizon (`tco`).
 
+pub mod check;
 pub mod facility;
+pub mod simulate;
 pub mod tco;
 pub mod training;
 pub mod validate;

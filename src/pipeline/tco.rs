@@ -2,13 +2,17 @@
 //! the facility and training models' outputs and the defaults of
 //! `data/tco.toml`, through the Monte Carlo of [`crate::model::tco`].
 
+use crate::catalog::Catalog;
 use crate::data::{TcoDefaults, tco_defaults};
+use crate::error::UsageError;
 use crate::model::power::ClusterPower;
 use crate::model::tco::{
     self as m, Common, Dist, Egress, Inputs, Kind, Metrics, OptionSpec, Own, P3, Swing, break_even_months,
     break_even_utilization,
 };
+use crate::scenario::Scenario;
 use crate::scenario::tco::{Housing, Tco};
+use crate::topology::{FabricOptions, Topology};
 use serde::Serialize;
 
 /// Owning defaults the model reads from `data/tco.toml`.
@@ -467,4 +471,141 @@ fn egress_of(d: &TcoDefaults, o: &crate::scenario::tco::TcoOption, t: &Tco, copy
         }
     }
     Ok(egress)
+}
+
+/// What a simulation said, for the TCO: its utilization and goodput, and
+/// customers' queueing (P50, P90) \[s\] where it gave them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Simulated {
+    /// Allocated share of up GPU-hours.
+    pub utilization: f64,
+    /// Useful share of allocated GPU-hours.
+    pub goodput: f64,
+    /// Queueing delay P50 and P90 \[s\].
+    pub queue_s: Option<(f64, f64)>,
+}
+
+/// The `tco` command on a validated scenario: the cluster's inventory,
+/// power, PUE (facility model at the site, else the scenario's) and
+/// training throughput, then every option priced. `shown` names the file in
+/// messages; `sim` replaces the scenario's utilization and goodput.
+pub fn from_scenario(
+    s: &Scenario,
+    shown: &str,
+    catalog: &Catalog,
+    samples: Option<usize>,
+    sim: Option<Simulated>,
+) -> anyhow::Result<TcoReport> {
+    use crate::model::tco::Dist;
+    let Some(t) = s.tco.clone() else {
+        return Err(UsageError(format!("{shown} has no [tco] table; add one with `[[tco.option]]` entries")).into());
+    };
+    let system = catalog.systems.get(s.cluster.system.as_str())?;
+    let power = crate::pipeline::cluster_power(s, catalog)?;
+    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
+    let inv = Topology::build(catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &fabric)?.inventory();
+    let out = catalog.fabrics.get(s.cluster.fabric.as_str())?;
+    let Some(switch_price) = out.switch_price_usd.as_ref() else {
+        return Err(UsageError(format!(
+            "fabric `{}` has no switch price in the catalog; add `switch_price_usd` with a catalog override (--catalog FILE)",
+            out.id.get_ref()
+        ))
+        .into());
+    };
+    let switch_usd = crate::scenario::tco::fig_dist(switch_price);
+    // A rented GPU must be the cluster's.
+    for o in &t.options {
+        if let Some(f) = o
+            .offer
+            .as_ref()
+            .and_then(|id| catalog.offers.find(id))
+            .filter(|f| f.accelerator.get_ref() != system.accelerator.get_ref())
+        {
+            return Err(UsageError(format!(
+                "{shown}: option `{}` rents `{}`, an offer of {} GPUs, but the cluster's GPUs are {}",
+                o.name,
+                f.id.get_ref(),
+                f.accelerator.get_ref(),
+                system.accelerator.get_ref()
+            ))
+            .into());
+        }
+    }
+    // PUE: the facility model at the scenario's site and load, else the scenario's fixed PUE.
+    let site = s.facility.site.as_ref().map(|id| catalog.sites.get(id.as_str())).transpose()?;
+    let pue = match (site.filter(|x| x.climate.is_some()), s.facility.pue, t.pue) {
+        (_, _, Some(p)) => (p, "PUE from the scenario's [tco]".to_owned()),
+        (Some(site), _, None) => {
+            let args = crate::pipeline::facility::Inputs::default();
+            let cap = power.nameplate_w() / 1e3;
+            let design = crate::pipeline::facility::design(&args, Some(s), catalog, cap)?;
+            let (weather, _) = crate::pipeline::facility::weather(&args, Some(&s.facility), Some(site))?;
+            let lf = power.at(s.workload.utilization.get()) / power.nameplate_w();
+            let pue = design.run(&weather, |_| cap * lf).totals(&weather.month).annual_pue;
+            (
+                Dist::Fixed(pue),
+                format!(
+                    "PUE {pue:.3} from the facility model at {} ({} cooling)",
+                    site.id.get_ref(),
+                    design.cooling.name()
+                ),
+            )
+        }
+        (None, Some(p), None) => (Dist::Fixed(p), format!("PUE {p} fixed by the scenario")),
+        (None, None, None) => {
+            return Err(UsageError(format!(
+                "{shown}: no PUE: give `facility.site` (a site with a climate), `facility.pue` or `tco.pue`"
+            ))
+            .into());
+        }
+    };
+    let usd_per_kwh = match (t.usd_per_kwh, s.facility.electricity_usd_per_kwh) {
+        (Some(p), _) => p,
+        (None, Some(p)) => {
+            let tariff = site.and_then(|x| catalog.tariffs.find(x.tariff.get_ref()));
+            tariff
+                .filter(|t| t.usd_per_kwh.value == p)
+                .map_or(Dist::Fixed(p), |t| crate::scenario::tco::fig_dist(&t.usd_per_kwh))
+        }
+        (None, None) => {
+            return Err(UsageError(format!(
+                "{shown}: no electricity price: give `facility.site`, `facility.electricity_usd_per_kwh` or `tco.electricity_usd_per_kwh`"
+            ))
+            .into());
+        }
+    };
+    let training = super::check::training_summary(s, catalog)?;
+    let gpus = f64::from(s.cluster.gpus);
+    let simulated = sim.map(|x| (x.utilization, x.goodput));
+    let cx = Context {
+        scenario: s.name.clone(),
+        system: system.id.get_ref().clone(),
+        site: site.map(|x| x.id.get_ref().clone()),
+        gpus,
+        gpus_per_node: f64::from(system.gpus_per_node.get()),
+        nodes_per_rack: f64::from(system.nodes_per_rack.get()),
+        liquid: system.cooling != crate::catalog::Cooling::Air,
+        power,
+        switches: (inv.fabric.leaf_switches + inv.fabric.spine_switches + inv.fabric.core_switches) as f64,
+        transceivers: inv.fabric.transceivers as f64,
+        cables: inv.fabric.cables as f64,
+        switch_usd,
+        pue,
+        usd_per_kwh,
+        flops_per_gpu: training.as_ref().map(|x| x.sustained_model_eflops * 1e18 / gpus),
+        tokens_per_gpu_hour: training.as_ref().map(|x| x.tokens_per_s * 3600.0 / gpus),
+        run_tokens: s.training.as_ref().and_then(|x| x.tokens),
+        simulated,
+        seed: s.seed,
+        samples,
+    };
+    let mut report = run(&t, &cx).map_err(UsageError)?;
+    if let Some((p50, p90)) = sim.and_then(|x| x.queue_s) {
+        report.notes.push(format!(
+            "customers' jobs queue {:.1} h (p50) / {:.1} h (p90) in the simulation",
+            p50 / 3600.0,
+            p90 / 3600.0
+        ));
+    }
+    Ok(report)
 }
