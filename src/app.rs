@@ -105,10 +105,8 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
         shown: &shown,
         catalog: &catalog,
         days: a.days,
-        trace: trace.as_ref(),
     };
-    let (report, result) = rackscale::pipeline::simulate::run(&request, &mut progress)?;
-    drop(trace);
+    let (report, result) = rackscale::pipeline::simulate::run(&request, trace, &mut progress)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -26,12 +26,16 @@ pub struct Request<'a> {
     pub catalog: &'a Catalog,
     /// Simulated days, over the scenario's.
     pub days: Option<f64>,
-    /// A job trace to replay: its path (for messages) and text.
-    pub trace: Option<&'a (String, String)>,
 }
 
-/// Runs the simulation; `progress` hears the share of days done.
-pub fn run(r: &Request<'_>, progress: &mut dyn FnMut(f64)) -> anyhow::Result<(SimReport, SimResult)> {
+/// Runs the simulation with a job trace to replay, if any (its path, for
+/// messages, and its text, dropped once parsed); `progress` hears the share
+/// of days done.
+pub fn run(
+    r: &Request<'_>,
+    trace_file: Option<(String, String)>,
+    progress: &mut dyn FnMut(f64),
+) -> anyhow::Result<(SimReport, SimResult)> {
     let (scenario, catalog, shown) = (r.scenario, r.catalog, r.shown);
     let Some(mut cfg) = scenario.simulation.clone() else {
         return Err(UsageError(format!(
@@ -86,8 +90,8 @@ pub fn run(r: &Request<'_>, progress: &mut dyn FnMut(f64)) -> anyhow::Result<(Si
         specs.push(job);
     }
     let mut trace = None;
-    if let Some((path, text)) = r.trace {
-        let mut t = crate::input::trace::parse(path, text)?;
+    if let Some((path, text)) = trace_file {
+        let mut t = crate::input::trace::parse(&path, &text)?;
         if let Some((big, _, span)) = t.largest.clone().filter(|l| l.0 > gpus) {
             let d =
                 crate::diag::Diagnostic::at(span, format!("this job has {big} GPUs, more than the cluster's {gpus}"))
@@ -102,7 +106,7 @@ pub fn run(r: &Request<'_>, progress: &mut dyn FnMut(f64)) -> anyhow::Result<(Si
         let mut all = std::mem::take(&mut t.jobs);
         all.splice(0..0, specs.drain(..));
         specs = all;
-        trace = Some((path.clone(), t, replayed));
+        trace = Some((path, t, replayed));
     }
     let mut warnings = Vec::new();
     let spare_gpus = u64::from(cfg.hot_spare_nodes) * u64::from(gpn);
