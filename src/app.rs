@@ -12,15 +12,11 @@ use rackscale::data;
 use rackscale::error::{InvalidFile, UsageError};
 use rackscale::fsutil::{read_text, write_atomic, write_set};
 use rackscale::model::collective::{self, Algorithm, CollectiveParams, Level, Op};
-use rackscale::model::training::search::Space;
 use rackscale::model::training::{Plan, Profile, Recipe, Recompute, Stack};
 use rackscale::pipeline::training::Setup;
 use rackscale::pipeline::validate;
 use rackscale::report::{self, Format, Report};
-use rackscale::results::{
-    CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, PlanReport, PlanRow, SizingRow, StepReport, Uncertainty,
-    ValidationAll,
-};
+use rackscale::results::{CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, ValidationAll};
 use rackscale::scenario::{Scenario, TEMPLATE};
 use rackscale::sizes::parse_sizes;
 use rackscale::topology::astra::AstraTopology;
@@ -28,17 +24,6 @@ use rackscale::topology::{FabricOptions, Topology};
 use rackscale::units::Bytes;
 use std::io::Write;
 use std::path::Path;
-
-/// Smallest goodput accepted.
-const MIN_GOODPUT: f64 = 1e-3;
-/// Most tokens accepted (a thousand times any published run).
-const MAX_TOKENS: f64 = 1e17;
-
-/// Sequences per step when none is given.
-const DEFAULT_GLOBAL_BATCH: u32 = 1024;
-/// Cluster sizes tried for a deadline, in scale-up domains.
-const SIZING_STEPS: [u64; 24] =
-    [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
 
 /// The flagship scenario, run when no command is given.
 const FLAGSHIP: (&str, &str) = ("scenarios/azure-gb300.toml", include_str!("../scenarios/azure-gb300.toml"));
@@ -100,12 +85,8 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
             b.set_position((share * 1000.0) as u64);
         }
     };
-    let request = rackscale::pipeline::simulate::Request {
-        scenario: &scenario,
-        shown: &shown,
-        catalog: &catalog,
-        days: a.days,
-    };
+    let request =
+        rackscale::pipeline::simulate::Request { scenario: &scenario, shown: &shown, catalog: &catalog, days: a.days };
     let (report, result) = rackscale::pipeline::simulate::run(&request, trace, &mut progress)?;
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -322,84 +303,6 @@ fn validate(g: &Global, what: ValidateWhat) -> Result<()> {
     }
 }
 
-/// The model, cluster and efficiency profile of a job.
-fn job_setup(g: &Global, j: &JobArgs) -> Result<(Setup, Profile)> {
-    let catalog = load_catalog(g)?;
-    let fabric = FabricOptions { fabric: j.fabric.clone(), ..FabricOptions::default() };
-    let setup = Setup::new(&catalog, &j.model, &j.system, j.gpus, &fabric)?;
-    let profile = match &j.calibration {
-        Some(path) => {
-            let p = load_profile(path)?;
-            let id = setup.gpu.id.get_ref();
-            if !p.device.iter().any(|d| d.accelerator == *id) {
-                let has: Vec<&str> = p.device.iter().map(|d| d.accelerator.as_str()).collect();
-                eprintln!(
-                    "warning: calibration `{}` has no values for `{id}` (it holds {}); {id} keeps the profile's fallback values, which are not a calibration of it",
-                    path.display(),
-                    if has.is_empty() { "none".to_owned() } else { has.join(", ") }
-                );
-            }
-            p
-        }
-        None => data::default_profile(),
-    };
-    if !(j.goodput > 0.0 && j.goodput <= 1.0) {
-        return Err(UsageError(format!("--goodput {} is not a fraction in (0, 1]", j.goodput)).into());
-    }
-    if j.goodput < MIN_GOODPUT {
-        return Err(UsageError(format!(
-            "--goodput {} is below {MIN_GOODPUT}: no job makes progress that slowly",
-            j.goodput
-        ))
-        .into());
-    }
-    if let Some(t) = j.tokens.filter(|t| !(t.is_finite() && *t > 0.0 && *t <= MAX_TOKENS)) {
-        return Err(UsageError(format!("--tokens {t} must be a positive number of tokens up to {MAX_TOKENS:e}")).into());
-    }
-    Ok((setup, profile))
-}
-
-/// Reads a profile: a `calibrate` output (JSON) or a bare efficiency profile (JSON or TOML).
-fn load_profile(path: &Path) -> Result<Profile> {
-    let shown = path.display().to_string();
-    let profile = read_profile(path)?;
-    profile.check().map_err(|e| UsageError(format!("calibration `{shown}`: {e}")))?;
-    Ok(profile)
-}
-
-fn read_profile(path: &Path) -> Result<Profile> {
-    let shown = path.display().to_string();
-    if let Ok(c) = load_calibration(path) {
-        if let Some(note) = &c.transferred_from {
-            eprintln!("note: {note}");
-        }
-        return Ok(c.profile);
-    }
-    let text = read_text(path, "calibration")?;
-    let parsed = if shown.ends_with(".json") {
-        serde_json::from_str(&text).map_err(|e| e.to_string())
-    } else {
-        toml::from_str(&text).map_err(|e| e.to_string())
-    };
-    parsed.map_err(|e| UsageError(format!("calibration `{shown}` is not an efficiency profile: {e}")).into())
-}
-
-fn load_calibration(path: &Path) -> Result<Calibration> {
-    let shown = path.display().to_string();
-    let text = read_text(path, "profile")?;
-    let c: Calibration = serde_json::from_str(&text)
-        .map_err(|e| UsageError(format!("`{shown}` is not a rackscale calibration profile: {e}")))?;
-    if c.version != calibrate::PROFILE_VERSION {
-        return Err(UsageError(format!(
-            "`{shown}` is profile version {}, this rackscale reads version {}",
-            c.version,
-            calibrate::PROFILE_VERSION
-        ))
-        .into());
-    }
-    Ok(c)
-}
-
 fn calibrate(g: &Global, a: &CalibrateArgs) -> Result<()> {
     let mut progress = |what: &str| eprintln!("calibrate: {what}");
     if a.to.is_some() && a.transfer.is_none() {
@@ -411,11 +314,11 @@ fn calibrate(g: &Global, a: &CalibrateArgs) -> Result<()> {
     if let (Some(path), Some(target)) = (&a.transfer, &a.to) {
         let catalog = load_catalog(g)?;
         let gpu = catalog.gpus.get(target)?;
-        let c = calibrate::transfer(&load_calibration(path)?, gpu.id.get_ref());
+        let c = calibrate::transfer(&rackscale::input::profile::load_calibration(path)?, gpu.id.get_ref());
         return emit_calibration(g, &c);
     }
     if let Some(path) = &a.validate {
-        let old = load_calibration(path)?;
+        let old = rackscale::input::profile::load_calibration(path)?;
         if old.device.kind != "cpu" {
             let kind = &old.device.kind;
             return Err(UsageError(format!(
@@ -464,12 +367,46 @@ fn emit_calibration(g: &Global, c: &Calibration) -> Result<()> {
     emit(g, &format!("calibration-{}", c.device.id), c)
 }
 
-fn days(j: &JobArgs, tokens_per_s: f64) -> Option<f64> {
-    j.tokens.map(|t| t / (tokens_per_s * j.goodput) / 86_400.0)
+/// The job flags as the pipeline's job.
+fn job_of(j: &JobArgs) -> rackscale::pipeline::training::Job {
+    rackscale::pipeline::training::Job {
+        model: j.model.clone(),
+        system: j.system.clone(),
+        gpus: j.gpus,
+        fabric: j.fabric.clone(),
+        global_batch: j.global_batch.unwrap_or(rackscale::pipeline::training::DEFAULT_GLOBAL_BATCH),
+        seq_len: j.seq_len,
+        precision: precision_of(j.precision),
+        lora_rank: j.lora_rank,
+        tokens: j.tokens,
+        goodput: j.goodput,
+    }
+}
+
+/// The job on its cluster and its efficiency profile (the built-in one, or
+/// `--calibration`'s, with a warning if it does not cover the accelerator).
+fn job_setup(g: &Global, j: &JobArgs) -> Result<(rackscale::pipeline::training::Job, Setup, Profile)> {
+    let catalog = load_catalog(g)?;
+    let job = job_of(j);
+    let setup = job.setup(&catalog)?;
+    let profile = match &j.calibration {
+        Some(path) => {
+            let (p, note) = rackscale::input::profile::load_profile(path)?;
+            if let Some(note) = note {
+                eprintln!("note: {note}");
+            }
+            if let Some(w) = rackscale::pipeline::training::profile_warning(&p, &setup, &path.display().to_string()) {
+                eprintln!("warning: {w}");
+            }
+            p
+        }
+        None => data::default_profile(),
+    };
+    Ok((job, setup, profile))
 }
 
 fn step(g: &Global, a: &StepArgs) -> Result<()> {
-    let (setup, profile) = job_setup(g, &a.job)?;
+    let (job, setup, profile) = job_setup(g, &a.job)?;
     let j = &a.job;
     let mp = u64::from(a.tp) * u64::from(a.pp) * u64::from(a.cp);
     if mp > j.gpus {
@@ -491,9 +428,9 @@ fn step(g: &Global, a: &StepArgs) -> Result<()> {
         ep: a.ep,
         dp,
         micro_batch: a.micro_batch,
-        global_batch: j.global_batch.unwrap_or(DEFAULT_GLOBAL_BATCH),
+        global_batch: job.global_batch,
         seq_len: j.seq_len.unwrap_or(setup.shape_seq()),
-        precision: precision_of(j.precision),
+        precision: job.precision,
         recompute: recompute_of(a.recompute),
         zero: a.zero,
         sequence_parallel: a.tp > 1 && !a.no_sequence_parallel,
@@ -501,182 +438,15 @@ fn step(g: &Global, a: &StepArgs) -> Result<()> {
         tp_across_domains: a.allow_tp_across_domains,
         stack: stack_of(a.stack),
     };
-    let s = setup.step(&plan, &data::collective_params(), &profile)?;
-    let bands = validate::bands(&data::collective_params(), &profile)?;
-    let days = days(j, s.tokens_per_s);
-    let band = Uncertainty::of(&validate::band_of(&bands, &setup, &plan), s.step_time_s, s.tokens_per_s, s.mfu, days);
-    let report = StepReport {
-        model: setup.model.clone(),
-        system: setup.topology.system.clone(),
-        gpus: j.gpus,
-        plan,
-        time_to_train_days: days,
-        step: s,
-        band,
-    };
+    let report = rackscale::pipeline::training::step_report(&job, &setup, &profile, plan)?;
     emit(g, &format!("step-{}", setup.model), &report)
 }
 
 fn plan(g: &Global, a: &PlanArgs) -> Result<()> {
-    let (setup, profile) = job_setup(g, &a.job)?;
-    let j = &a.job;
-    let params = data::collective_params();
-    let space = |gpus: u64| Space {
-        gpus,
-        domain: setup.domain,
-        global_batch: j.global_batch.unwrap_or(DEFAULT_GLOBAL_BATCH),
-        seq_len: j.seq_len.unwrap_or(setup.shape_seq()),
-        precision: precision_of(j.precision),
-        lora_rank: j.lora_rank,
-    };
-    if !rackscale::pipeline::training::runs_on(space(j.gpus).precision, &setup.gpu) {
-        let plan_probe = setup.check(&probe_plan(&space(j.gpus)));
-        plan_probe?;
-    }
-    let found = setup.search(&space(j.gpus), &params, &profile, a.top);
-    let bands = validate::bands(&params, &profile)?;
-    let plans = found
-        .best
-        .iter()
-        .enumerate()
-        .map(|(i, (p, s))| {
-            let d = days(j, s.tokens_per_s);
-            let band = validate::band_of(&bands, &setup, p);
-            PlanRow {
-                rank: i + 1,
-                plan: *p,
-                step_time_s: s.step_time_s,
-                tokens_per_s: s.tokens_per_s,
-                mfu: s.mfu,
-                memory_per_gpu_bytes: s.memory_per_gpu_bytes,
-                time_to_train_days: d,
-                band: Uncertainty::of(&band, s.step_time_s, s.tokens_per_s, s.mfu, d),
-            }
-        })
-        .collect();
-    let (sizing, gpus_for_deadline, gpus_for_deadline_p90) = match a.deadline_days {
-        Some(deadline) => size_for_deadline(g, a, deadline, (&params, &profile, &bands))?,
-        None => (Vec::new(), None, None),
-    };
-    let mut warnings = Vec::new();
-    if found.evaluated == 0 {
-        let most = found
-            .rejected
-            .first()
-            .map(|(rule, n)| format!("; the rule that ruled out most ({n} candidates): {rule}"))
-            .unwrap_or_default();
-        warnings.push(format!(
-            "no valid plan for {} on {} GPUs{most}; try another --gpus, --global-batch or --seq-len",
-            setup.model, j.gpus
-        ));
-    } else if found.fitting == 0 {
-        warnings.push(format!(
-            "none of the {} valid plans fits in memory: the leanest needs {:.0} GB per GPU of {:.0} GB; \
-             give more GPUs, a shorter --seq-len or a smaller --global-batch",
-            found.evaluated,
-            found.least_memory_bytes / 1e9,
-            setup.gpu.hbm().get() / 1e9
-        ));
-    }
-    if let (Some(deadline), None, false) = (a.deadline_days, gpus_for_deadline, sizing.is_empty()) {
-        warnings.push(format!(
-            "no cluster size up to {} GPUs meets the deadline of {deadline} days, even at the estimate; \
-             give more --gpus or a later deadline",
-            j.gpus
-        ));
-    } else if let (Some(deadline), true) = (a.deadline_days, sizing.is_empty()) {
-        warnings.push(format!(
-            "no size was tried for the deadline of {deadline} days: --gpus {} is below one scale-up domain",
-            j.gpus
-        ));
-    }
-    let report = PlanReport {
-        model: setup.model.clone(),
-        system: setup.topology.system.clone(),
-        gpus: j.gpus,
-        evaluated: found.evaluated,
-        fitting: found.fitting,
-        plans,
-        sizing,
-        gpus_for_deadline,
-        gpus_for_deadline_p90,
-        warnings,
-    };
-    emit(g, &format!("plan-{}", setup.model), &report)
-}
-
-/// A plan only used to report a precision the accelerator lacks.
-fn probe_plan(space: &Space) -> Plan {
-    Plan {
-        tp: 1,
-        pp: 1,
-        vp: 1,
-        cp: 1,
-        ep: 1,
-        dp: 1,
-        micro_batch: 1,
-        global_batch: 1,
-        seq_len: space.seq_len,
-        precision: space.precision,
-        recompute: rackscale::model::training::Recompute::Full,
-        zero: 1,
-        sequence_parallel: false,
-        lora_rank: None,
-        tp_across_domains: false,
-        stack: Stack::Modern,
-    }
-}
-
-/// The fewest GPUs, in whole scale-up domains, whose best plan meets the
-/// deadline at its point estimate, and at the P90 of its band.
-fn size_for_deadline(
-    g: &Global,
-    a: &PlanArgs,
-    deadline: f64,
-    (params, profile, bands): (&CollectiveParams, &Profile, &validate::Bands),
-) -> Result<(Vec<SizingRow>, Option<u64>, Option<u64>)> {
-    let j = &a.job;
-    if !(deadline.is_finite() && deadline > 0.0) {
-        return Err(UsageError(format!("--deadline-days {deadline} must be a positive number of days")).into());
-    }
+    let (job, setup, profile) = job_setup(g, &a.job)?;
     let catalog = load_catalog(g)?;
-    let per = u64::from(catalog.systems.get(&j.system)?.gpus_per_domain.get());
-    let (mut rows, mut first) = (Vec::new(), None);
-    for k in SIZING_STEPS.iter().map(|&k| k * per).take_while(|&n| n <= j.gpus) {
-        let fabric = FabricOptions { fabric: j.fabric.clone(), ..FabricOptions::default() };
-        let setup = Setup::new(&catalog, &j.model, &j.system, k, &fabric)?;
-        let space = Space {
-            gpus: k,
-            domain: setup.domain,
-            global_batch: j.global_batch.unwrap_or(DEFAULT_GLOBAL_BATCH),
-            seq_len: j.seq_len.unwrap_or(setup.shape_seq()),
-            precision: precision_of(j.precision),
-            lora_rank: j.lora_rank,
-        };
-        let found = setup.search(&space, params, profile, 1);
-        let valid_plans = found.evaluated;
-        let best = found.best.into_iter().next();
-        let d = best.as_ref().and_then(|(_, s)| days(j, s.tokens_per_s));
-        let d90 = best.as_ref().zip(d).map(|((p, _), d)| validate::band_of(bands, &setup, p).step(d).1);
-        let meets = d.is_some_and(|d| d <= deadline);
-        let meets90 = d90.is_some_and(|d| d <= deadline);
-        rows.push(SizingRow {
-            gpus: k,
-            valid_plans,
-            plan: best.map(|(p, _)| p),
-            time_to_train_days: d,
-            time_to_train_days_p90: d90,
-            meets_deadline: meets,
-            meets_deadline_p90: meets90,
-        });
-        if meets && first.is_none() {
-            first = Some(k);
-        }
-        if meets90 {
-            return Ok((rows, first, Some(k)));
-        }
-    }
-    Ok((rows, first, None))
+    let report = rackscale::pipeline::training::plan_report(&catalog, &job, &setup, &profile, a.top, a.deadline_days)?;
+    emit(g, &format!("plan-{}", setup.model), &report)
 }
 
 fn catalog_list(g: &Global, kind: Option<Kind>) -> Result<()> {

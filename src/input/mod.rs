@@ -3,6 +3,7 @@
 //! (through [`crate::fsutil::read_text`]) and reports problems with file,
 //! line and column.
 
+pub mod profile;
 pub mod trace;
 pub mod weather;
 
