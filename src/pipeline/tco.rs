@@ -11,7 +11,7 @@ use crate::model::tco::{
     break_even_utilization,
 };
 use crate::scenario::Scenario;
-use crate::scenario::tco::{Housing, Tco};
+use crate::scenario::tco::{Housing, OptionKind, Tco};
 use crate::topology::{FabricOptions, Topology};
 use serde::Serialize;
 
@@ -247,13 +247,13 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
         k
     };
     for o in &t.options {
-        let kind = match o.kind.as_str() {
-            "own" => Kind::Own(own_inputs(&mut inputs, &mut shared, &d, o, cx, pue)?),
-            "on_demand" => Kind::OnDemand,
-            "reserved_1y" => Kind::Reserved1y,
-            "reserved_3y" => Kind::Reserved3y,
-            "capacity_block" => Kind::CapacityBlock,
-            _ => Kind::Taas,
+        let kind = match o.kind {
+            OptionKind::Own => Kind::Own(own_inputs(&mut inputs, &mut shared, &d, o, cx, pue)?),
+            OptionKind::OnDemand => Kind::OnDemand,
+            OptionKind::Reserved1y => Kind::Reserved1y,
+            OptionKind::Reserved3y => Kind::Reserved3y,
+            OptionKind::CapacityBlock => Kind::CapacityBlock,
+            OptionKind::Taas => Kind::Taas,
         };
         let price = o.usd_per_gpu_hour.map(|p| price_input(&mut inputs, format!("{}.usd_per_gpu_hour", o.name), p));
         let split: Vec<(usize, f64)> = o
@@ -266,7 +266,7 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
             .collect();
         let egress = if o.moves && t.move_in_year.is_some() { egress_of(&d, o, t, false)? } else { Egress::default() };
         let copy_egress = if split.len() > 1 { egress_of(&d, o, t, true)? } else { Egress::default() };
-        let rented = o.kind != "own";
+        let rented = o.kind != OptionKind::Own;
         options.push(OptionSpec {
             name: o.name.clone(),
             kind,

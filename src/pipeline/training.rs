@@ -122,12 +122,7 @@ pub fn runs_on(recipe: Recipe, gpu: &Accelerator) -> bool {
 
 /// Parses a recompute mode name.
 pub fn recompute(name: &str) -> Option<Recompute> {
-    match name {
-        "none" => Some(Recompute::None),
-        "selective" => Some(Recompute::Selective),
-        "full" => Some(Recompute::Full),
-        _ => None,
-    }
+    Recompute::parse(name)
 }
 
 /// Parses a recipe name (`bf16`, `fp8`, `mxfp8`, `nvfp4`; `fp8-cs`, `fp4` accepted).

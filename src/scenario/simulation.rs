@@ -134,14 +134,29 @@ pub struct Simulation {
     pub frontier: Vec<Frontier>,
     /// Trace path.
     pub trace: Option<String>,
-    /// `fifo` or `easy` (EASY backfill).
-    pub scheduler: String,
+    /// Queue discipline.
+    pub scheduler: Scheduler,
     /// High-priority jobs preempt normal ones when they cannot start.
     pub preemption: bool,
     /// Share the fabric among multi-domain jobs with the max-min flow model.
     pub contention: bool,
     /// Share of a multi-domain job's step spent in scale-out traffic at full bandwidth.
     pub comm_share: f64,
+}
+
+/// How queued jobs are started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheduler {
+    /// First come, first served: nothing passes a blocked head.
+    Fifo,
+    /// EASY backfill: later jobs start if they do not delay the head.
+    Easy,
+}
+
+impl Scheduler {
+    /// The one name table.
+    pub const NAMES: [(&'static str, Scheduler); 2] = [("fifo", Self::Fifo), ("easy", Self::Easy)];
 }
 
 /// Most failures (or slow episodes) per 1,000 unit-days: every unit, every day.
@@ -308,17 +323,7 @@ impl Validator<'_> {
         );
         let mix = w.mix.map(|m| self.mix(m));
         let frontier = w.frontier.into_iter().map(|f| self.frontier(f)).collect();
-        let scheduler = match &w.scheduler {
-            None => "easy".to_owned(),
-            Some(s) if matches!(s.get_ref().as_str(), "fifo" | "easy") => s.get_ref().clone(),
-            Some(s) => {
-                self.problem(
-                    Diagnostic::at(s.span(), format!("unknown scheduler `{}`", s.get_ref()))
-                        .with_help("use fifo or easy (EASY backfill)"),
-                );
-                String::new()
-            }
-        };
+        let scheduler = self.named(&w.scheduler, "simulation.scheduler", &Scheduler::NAMES, Scheduler::Easy);
         (self.problems_len() == before).then(|| Simulation {
             days,
             failures_per_1000_node_days: rate,
@@ -346,7 +351,7 @@ impl Validator<'_> {
             mix: mix.flatten(),
             frontier,
             trace: w.trace.map(|t| t.path.into_inner()),
-            scheduler,
+            scheduler: scheduler.unwrap_or(Scheduler::Easy),
             preemption: w.preemption.unwrap_or(false),
             contention: w.network.contention.unwrap_or(false),
             comm_share,

@@ -111,8 +111,8 @@ pub enum Housing {
 pub struct TcoOption {
     /// Name.
     pub name: String,
-    /// `own`, `on_demand`, `reserved_1y`, `reserved_3y`, `capacity_block` or `taas`.
-    pub kind: String,
+    /// Own, rent (how) or training as a service.
+    pub kind: OptionKind,
     /// Catalog offer id, if any.
     pub offer: Option<String>,
     /// Provider (for egress), from the offer or given.
@@ -168,7 +168,41 @@ pub struct Tco {
     pub options: Vec<TcoOption>,
 }
 
-/// Kinds of option.
+/// How an option gets its GPUs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    /// Bought and run.
+    Own,
+    /// Rented by the hour, no commitment.
+    OnDemand,
+    /// Rented on a one-year commitment.
+    Reserved1y,
+    /// Rented on a three-year commitment.
+    Reserved3y,
+    /// Rented as a block of fixed duration.
+    CapacityBlock,
+    /// Bought as training runs.
+    Taas,
+}
+
+impl OptionKind {
+    /// The one name table.
+    pub const NAMES: [(&'static str, OptionKind); 6] = [
+        ("own", Self::Own),
+        ("on_demand", Self::OnDemand),
+        ("reserved_1y", Self::Reserved1y),
+        ("reserved_3y", Self::Reserved3y),
+        ("capacity_block", Self::CapacityBlock),
+        ("taas", Self::Taas),
+    ];
+
+    /// Name in files and output.
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, k)| *k == self).map_or("?", |(n, _)| n)
+    }
+}
+
+/// Kinds of option, by name.
 pub const KINDS: [&str; 6] = ["own", "on_demand", "reserved_1y", "reserved_3y", "capacity_block", "taas"];
 
 impl Validator<'_> {
@@ -287,12 +321,12 @@ impl Validator<'_> {
         let span = o.span();
         let o = o.get_ref();
         let kind = o.kind.get_ref().as_str();
-        if !KINDS.contains(&kind) {
+        let Some(&(kind, option_kind)) = OptionKind::NAMES.iter().find(|(n, _)| *n == kind) else {
             let help = crate::suggest::did_you_mean(&crate::suggest::similar(kind, KINDS.iter().copied()))
                 .unwrap_or_else(|| format!("one of {}", KINDS.join(", ")));
             self.problem(Diagnostic::at(o.kind.span(), format!("`tco.option.kind` is `{kind}`")).with_help(help));
             return None;
-        }
+        };
         let catalog = self.catalog;
         let offer = o.offer.as_ref().and_then(|id| self.reference(&catalog.offers, id, "tco.option.offer"));
         if let (Some(f), Some(id)) = (offer, &o.offer) {
@@ -352,7 +386,7 @@ impl Validator<'_> {
             .or(first_split_provider);
         Some(TcoOption {
             name: o.name.clone().unwrap_or_else(|| offer.map_or_else(|| kind.to_owned(), |f| f.id.get_ref().clone())),
-            kind: kind.to_owned(),
+            kind: option_kind,
             offer: offer.map(|f| f.id.get_ref().clone()),
             provider,
             usd_per_gpu_hour: price,

@@ -48,13 +48,8 @@ impl Validator<'_> {
         let micro_batch = count(&t.micro_batch, "training.micro_batch", 1);
         let global_batch = count(&t.global_batch, "training.global_batch", 1024);
         let seq_len = t.seq_len.as_ref().and_then(|s| self.count(s, "training.seq_len"));
-        let precision = self.name_of(
-            &t.precision,
-            "training.precision",
-            &["bf16", "fp8", "fp8-cs", "mxfp8", "nvfp4", "fp4", "tf32"],
-            "bf16",
-        );
-        let recompute = self.name_of(&t.recompute, "training.recompute", &["none", "selective", "full"], "selective");
+        let precision = self.named(&t.precision, "training.precision", &Recipe::NAMES, Recipe::Bf16);
+        let recompute = self.named(&t.recompute, "training.recompute", &Recompute::NAMES, Recompute::Selective);
         let zero = match &t.zero {
             Some(z) if !(0..=3).contains(z.get_ref()) => {
                 self.problem(Diagnostic::at(
@@ -95,8 +90,8 @@ impl Validator<'_> {
             micro_batch: mb,
             global_batch: gb,
             seq_len: seq_len.unwrap_or(model.seq_len.get()),
-            precision: crate::pipeline::training::precision(precision).unwrap_or(Recipe::Bf16),
-            recompute: crate::pipeline::training::recompute(recompute).unwrap_or(Recompute::Selective),
+            precision,
+            recompute,
             zero,
             sequence_parallel: tp > 1,
             lora_rank,
@@ -119,17 +114,20 @@ impl Validator<'_> {
     }
 
     /// A name from a fixed list, with suggestions.
-    fn name_of(
+    /// A name looked up in its enum's one name table; an unknown one is a
+    /// problem with suggestions, never a fallback.
+    pub(super) fn named<T: Copy>(
         &mut self,
         v: &Option<Spanned<String>>,
         field: &str,
-        names: &[&'static str],
-        default: &'static str,
-    ) -> Option<&'static str> {
+        table: &[(&'static str, T)],
+        default: T,
+    ) -> Option<T> {
         let Some(v) = v else { return Some(default) };
-        if let Some(n) = names.iter().find(|n| **n == v.get_ref().as_str()) {
-            return Some(n);
+        if let Some((_, x)) = table.iter().find(|(n, _)| *n == v.get_ref().as_str()) {
+            return Some(*x);
         }
+        let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
         let help = crate::suggest::did_you_mean(&crate::suggest::similar(v.get_ref(), names.iter().copied()))
             .unwrap_or_else(|| format!("use one of {}", names.join(", ")));
         self.problem(Diagnostic::at(v.span(), format!("unknown value `{}` at `{field}`", v.get_ref())).with_help(help));

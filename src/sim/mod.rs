@@ -977,7 +977,7 @@ impl State<'_> {
                 break;
             }
         }
-        if self.cfg.scheduler != "easy" || self.waiting.len() < 2 {
+        if self.cfg.scheduler != crate::scenario::simulation::Scheduler::Easy || self.waiting.len() < 2 {
             return;
         }
         let Some(head) = self.waiting.front() else { return };

@@ -1,10 +1,11 @@
 //! Invariants of the cluster simulation, on random clusters and job mixes.
 
 use super::*;
-use crate::scenario::simulation::Simulation;
+use crate::scenario::simulation::{Scheduler, Simulation};
 use proptest::prelude::*;
 
 fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
+    let scheduler = if scheduler == "easy" { Scheduler::Easy } else { Scheduler::Fifo };
     Simulation {
         days,
         failures_per_1000_node_days: rate,
@@ -32,7 +33,7 @@ fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
         mix: None,
         frontier: Vec::new(),
         trace: None,
-        scheduler: scheduler.to_owned(),
+        scheduler,
         preemption: false,
         contention: false,
         comm_share: 0.2,
@@ -154,7 +155,7 @@ fn easy_backfills_without_delaying_the_head() {
     let r = run_checked(shape, &cfg, specs.clone(), 1);
     assert_eq!(r.jobs[2].start_s, Some(3600.0));
     assert_eq!(r.jobs[1].start_s, Some(10.0 * 3600.0));
-    cfg.scheduler = "fifo".into();
+    cfg.scheduler = Scheduler::Fifo;
     let r = run_checked(shape, &cfg, specs, 1);
     assert_eq!(r.jobs[2].start_s, Some(11.0 * 3600.0));
 }

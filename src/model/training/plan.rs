@@ -17,6 +17,17 @@ pub enum Recompute {
     Full,
 }
 
+impl Recompute {
+    /// The one name table: files, flags and output.
+    pub const NAMES: [(&'static str, Recompute); 3] =
+        [("none", Self::None), ("selective", Self::Selective), ("full", Self::Full)];
+
+    /// Parses a name.
+    pub fn parse(s: &str) -> Option<Recompute> {
+        Self::NAMES.iter().find(|(n, _)| *n == s).map(|(_, r)| *r)
+    }
+}
+
 /// How one training job is split over GPUs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Plan {
@@ -118,17 +129,22 @@ impl Recipe {
         }
     }
 
-    /// Parses a name; `fp8-cs` (per-tensor current scaling) and `fp4` are
-    /// accepted spellings of `fp8` and `nvfp4`.
+    /// The one name table, accepted spellings included: `fp8-cs`
+    /// (per-tensor current scaling) is `fp8`, `fp4` is `nvfp4`.
+    pub const NAMES: [(&'static str, Recipe); 7] = [
+        ("tf32", Self::Tf32),
+        ("bf16", Self::Bf16),
+        ("fp8", Self::Fp8),
+        ("fp8-cs", Self::Fp8),
+        ("mxfp8", Self::Mxfp8),
+        ("nvfp4", Self::Nvfp4),
+        ("fp4", Self::Nvfp4),
+    ];
+
+    /// Parses a name (any case).
     pub fn parse(s: &str) -> Option<Recipe> {
-        match s.to_ascii_lowercase().as_str() {
-            "tf32" => Some(Self::Tf32),
-            "bf16" => Some(Self::Bf16),
-            "fp8" | "fp8-cs" => Some(Self::Fp8),
-            "mxfp8" => Some(Self::Mxfp8),
-            "nvfp4" | "fp4" => Some(Self::Nvfp4),
-            _ => None,
-        }
+        let s = s.to_ascii_lowercase();
+        Self::NAMES.iter().find(|(n, _)| *n == s).map(|(_, r)| *r)
     }
 
     /// The tensor-core rate the recipe's GEMMs run at (its MFU denominator).
