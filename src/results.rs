@@ -2,26 +2,7 @@
 
 use serde::Serialize;
 
-/// One row of `catalog list`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CatalogRow {
-    /// Id.
-    pub id: String,
-    /// Kind: gpu, system, fabric, site, electricity, offer.
-    pub kind: String,
-    /// Name.
-    pub name: String,
-    /// Maker or provider.
-    pub vendor: String,
-    /// Headline figures.
-    pub summary: String,
-    /// Whether any figure is an estimate.
-    pub estimate: bool,
-    /// Citation.
-    pub source: String,
-    /// Date of the citation.
-    pub date: String,
-}
+pub use crate::catalog::CatalogRow;
 
 /// `catalog list`: rows in kind, then id order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -334,13 +315,7 @@ pub struct Uncertainty {
 
 impl Uncertainty {
     /// The band applied to a step's figures.
-    pub fn of(
-        band: &crate::pipeline::validate::Band,
-        step_s: f64,
-        tokens_per_s: f64,
-        mfu: f64,
-        days: Option<f64>,
-    ) -> Self {
+    pub fn of(band: &crate::model::band::Band, step_s: f64, tokens_per_s: f64, mfu: f64, days: Option<f64>) -> Self {
         let (s10, s90) = band.step(step_s);
         let (t10, t90) = band.rate(tokens_per_s);
         let (m10, m90) = band.rate(mfu);

@@ -25,7 +25,6 @@ pub use figure::{Figure, fmt_num};
 pub use load::BUILTIN_FILES;
 
 use crate::diag::Diagnostics;
-use crate::results::CatalogRow;
 use crate::suggest;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -316,4 +315,25 @@ impl Catalog {
         .flatten()
         .collect()
     }
+}
+
+/// One row of `catalog list`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogRow {
+    /// Id.
+    pub id: String,
+    /// Kind: gpu, system, fabric, site, electricity, offer.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Maker or provider.
+    pub vendor: String,
+    /// Headline figures.
+    pub summary: String,
+    /// Whether any figure is an estimate.
+    pub estimate: bool,
+    /// Citation.
+    pub source: String,
+    /// Date of the citation.
+    pub date: String,
 }

@@ -473,17 +473,7 @@ fn egress_of(d: &TcoDefaults, o: &crate::scenario::tco::TcoOption, t: &Tco, copy
     Ok(egress)
 }
 
-/// What a simulation said, for the TCO: its utilization and goodput, and
-/// customers' queueing (P50, P90) \[s\] where it gave them.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Simulated {
-    /// Allocated share of up GPU-hours.
-    pub utilization: f64,
-    /// Useful share of allocated GPU-hours.
-    pub goodput: f64,
-    /// Queueing delay P50 and P90 \[s\].
-    pub queue_s: Option<(f64, f64)>,
-}
+pub use crate::input::Simulated;
 
 /// The `tco` command on a validated scenario: the cluster's inventory,
 /// power, PUE (facility model at the site, else the scenario's) and

@@ -111,14 +111,7 @@ impl Setup {
     }
 }
 
-/// Whether an accelerator runs a recipe: it needs tensor cores at the
-/// recipe's precision, and block-scaled recipes (MXFP8, NVFP4) need the
-/// hardware block scaling that came with FP4 tensor cores (Blackwell,
-/// CDNA4); Hopper's FP8 scales per tensor.
-pub fn runs_on(recipe: Recipe, gpu: &Accelerator) -> bool {
-    let has = |p: crate::catalog::Precision| gpu.peak(p).is_some();
-    has(recipe.gemm_precision()) && (!recipe.block_scaled() || has(crate::catalog::Precision::Fp4))
-}
+pub use crate::model::training::runs_on;
 
 /// Parses a recompute mode name.
 pub fn recompute(name: &str) -> Option<Recompute> {

@@ -98,7 +98,7 @@ impl Validator<'_> {
             tp_across_domains: false,
             stack: Stack::Modern,
         };
-        if let Some(g) = gpu.filter(|g| !crate::pipeline::training::runs_on(plan.precision, g)) {
+        if let Some(g) = gpu.filter(|g| !crate::model::training::runs_on(plan.precision, g)) {
             let msg = format!("{} has no {} tensor cores", g.id(), plan.precision.name());
             self.problem(Diagnostic::at(span.clone(), msg).with_help("use bf16 or fp8"));
             return None;

@@ -1,9 +1,8 @@
 //! Predictions against the published measurements shipped in `data/`.
 
-mod band;
 mod training;
 
-pub use band::{Band, Bands};
+pub use crate::model::band::{Band, Bands};
 pub use training::*;
 
 use crate::catalog::Catalog;

@@ -2,9 +2,9 @@
 //! constants were fitted to and the rows only checked, and the error of the
 //! check rows by accelerator generation and model class.
 
-use super::band::{Bands, Residual, quantile};
 use crate::catalog::Catalog;
 use crate::data::{self, MeasuredRun};
+use crate::model::band::{Bands, Residual, quantile};
 use crate::model::collective::CollectiveParams;
 use crate::model::training::{Plan, Profile, Recipe, Shape, Stack};
 use crate::pipeline::training::Setup;
