@@ -349,7 +349,7 @@ fn calibrate(g: &Global, a: &CalibrateArgs) -> Result<()> {
         }
         (dev, _) => return Err(UsageError(format!("unknown --device `{dev}`; use auto, cpu, cuda or cuda:N")).into()),
     }
-    let mut c = calibrate::run_cpu(a.quick, &mut progress);
+    let mut c = calibrate::run_cpu(a.quick, &mut progress).map_err(|e| UsageError(e.to_string()))?;
     c.device.cuda = cuda.unwrap_or_default();
     emit_calibration(g, &c)
 }

@@ -101,18 +101,51 @@ pub fn shapes(quick: bool) -> Vec<(u64, u64, u64)> {
     }
 }
 
-/// Median time of `f` over repetitions filling at least `budget`.
-fn time_it(budget: Duration, mut f: impl FnMut()) -> f64 {
+/// Relative spread of a kernel's best runs under which its timing is stable.
+pub const STABLE_SPREAD: f64 = 0.03;
+/// Runs whose spread is judged.
+const BEST: usize = 5;
+/// How much longer than its budget a kernel may be repeated to settle.
+const SETTLE: u32 = 10;
+
+/// A kernel's time, and how sure it is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    /// Median of the best runs \[s\] (noise only ever slows a run).
+    pub time_s: f64,
+    /// (slowest - fastest) / fastest over the best runs.
+    pub spread: f64,
+    /// Runs made.
+    pub runs: usize,
+}
+
+impl Timing {
+    /// Whether the best runs agree within [`STABLE_SPREAD`].
+    pub fn stable(&self) -> bool {
+        self.spread <= STABLE_SPREAD
+    }
+}
+
+/// Times `f` until its best runs agree within [`STABLE_SPREAD`] (after at
+/// least `budget`), or until ten budgets have passed: a busy machine shows
+/// as a spread that does not settle, not as a precise-looking number.
+fn time_it(budget: Duration, mut f: impl FnMut()) -> Timing {
     f();
     let mut times = Vec::new();
     let start = Instant::now();
-    while times.len() < 3 || (start.elapsed() < budget && times.len() < 1000) {
+    loop {
         let t = Instant::now();
         f();
         times.push(t.elapsed().as_secs_f64());
+        if times.len() < BEST || (start.elapsed() < budget && times.len() < 1000) {
+            continue;
+        }
+        times.sort_by(f64::total_cmp);
+        let spread = (times[BEST - 1] - times[0]) / times[0].max(f64::MIN_POSITIVE);
+        if spread <= STABLE_SPREAD || start.elapsed() >= budget * SETTLE || times.len() >= 10_000 {
+            return Timing { time_s: times[BEST / 2], spread, runs: times.len() };
+        }
     }
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
 }
 
 /// Times one fp32 GEMM `C = A B` (row-major) at `threads`.
@@ -122,7 +155,7 @@ pub fn gemm_f32(m: u64, n: u64, k: u64, threads: u32, budget: Duration) -> GemmS
     let b: Vec<f32> = (0..ku * nu).map(|i| (i % 5) as f32 * 0.5).collect();
     let mut c = vec![0f32; mu * nu];
     let par = if threads > 1 { gemm::Parallelism::Rayon(threads as usize) } else { gemm::Parallelism::None };
-    let time_s = time_it(budget, || {
+    let timing = time_it(budget, || {
         // SAFETY: the pointers cover m x k, k x n and m x n row-major f32
         // buffers owned above, with strides matching those shapes, and C does
         // not alias A or B.
@@ -151,7 +184,7 @@ pub fn gemm_f32(m: u64, n: u64, k: u64, threads: u32, budget: Duration) -> GemmS
         }
         black_box(&c);
     });
-    GemmSample { m, n, k, threads, precision: "fp32".into(), time_s }
+    GemmSample { m, n, k, threads, precision: "fp32".into(), time_s: timing.time_s, spread: timing.spread }
 }
 
 /// STREAM-like bandwidth \[B/s\]: (copy, triad), counting bytes read and written.
@@ -169,7 +202,7 @@ pub fn stream(elements: usize, budget: Duration) -> (f64, f64) {
         b.par_iter_mut().zip(a.par_iter().zip(c.par_iter())).for_each(|(b, (a, c))| *b = a + 3.0 * c);
         black_box(&b);
     });
-    (2.0 * bytes / copy, 3.0 * bytes / triad)
+    (2.0 * bytes / copy.time_s, 3.0 * bytes / triad.time_s)
 }
 
 #[cfg(test)]

@@ -25,8 +25,11 @@ pub struct GemmSample {
     pub threads: u32,
     /// Precision (`fp32`, `bf16`, ...).
     pub precision: String,
-    /// Median time of one call \[s\].
+    /// Median time of one call over its best runs \[s\].
     pub time_s: f64,
+    /// Relative spread of its best runs (0 in profiles written before it was measured).
+    #[serde(default)]
+    pub spread: f64,
 }
 
 impl GemmSample {
@@ -115,6 +118,9 @@ pub struct HeldOut {
     pub predicted_s: f64,
     /// (predicted - measured) / measured.
     pub error: f64,
+    /// Relative spread of the measurement's best runs.
+    #[serde(default)]
+    pub spread: f64,
 }
 
 /// Errors on held-out kernels.
@@ -148,7 +154,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn sample(m: u64, n: u64, k: u64, t: f64) -> GemmSample {
-        GemmSample { m, n, k, threads: 1, precision: "fp32".into(), time_s: t }
+        GemmSample { m, n, k, threads: 1, precision: "fp32".into(), time_s: t, spread: 0.0 }
     }
 
     proptest! {
@@ -174,7 +180,14 @@ mod tests {
 
     #[test]
     fn validation_statistics() {
-        let k = |e: f64| HeldOut { kernel: "x".into(), threads: 1, measured_s: 1.0, predicted_s: 1.0 + e, error: e };
+        let k = |e: f64| HeldOut {
+            kernel: "x".into(),
+            threads: 1,
+            measured_s: 1.0,
+            predicted_s: 1.0 + e,
+            error: e,
+            spread: 0.0,
+        };
         let v = Validation::of(vec![k(0.1), k(-0.3), k(0.05)]);
         assert_eq!(v.median_abs_error, 0.1);
         assert_eq!(v.max_abs_error, 0.3);

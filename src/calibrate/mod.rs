@@ -77,6 +77,9 @@ pub struct Calibration {
     pub validation: Validation,
     /// Set when this profile was transferred from another device (a scaled prior).
     pub transferred_from: Option<String>,
+    /// Kernels whose best runs did not agree within 3%: measured, kept, not fitted on.
+    #[serde(default)]
+    pub unstable_kernels: usize,
     /// The efficiency profile `step` and `plan` use.
     pub profile: Profile,
 }
@@ -86,8 +89,25 @@ fn held_out(i: usize) -> bool {
     i % 3 == 2
 }
 
-/// Runs the CPU suite, fits and validates.
-pub fn run_cpu(quick: bool, progress: &mut dyn FnMut(&str)) -> Calibration {
+/// The machine was too busy for its timings to settle: no profile is written.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the machine was too noisy to calibrate: {unstable} of {measured} kernels did not settle within {pct:.0}% (spread of their best 5 runs) in ten times their budget, {why}; rerun on an idle machine"
+)]
+pub struct TooNoisy {
+    /// Kernels whose best runs disagreed.
+    pub unstable: usize,
+    /// Kernels measured.
+    pub measured: usize,
+    /// The spread allowed, in percent.
+    pub pct: f64,
+    /// What could not be done.
+    pub why: &'static str,
+}
+
+/// Runs the CPU suite, fits on the kernels whose timings settled and checks
+/// on the held-out ones; refuses when too few settled to fit or to check.
+pub fn run_cpu(quick: bool, progress: &mut dyn FnMut(&str)) -> Result<Calibration, TooNoisy> {
     let info = cpu::CpuInfo::detect();
     let budget = Duration::from_millis(if quick { 40 } else { 200 });
     progress("STREAM copy and triad");
@@ -101,8 +121,16 @@ pub fn run_cpu(quick: bool, progress: &mut dyn FnMut(&str)) -> Calibration {
         }
     }
     let (fits, validation) = fit_and_validate(&gemms, &info, triad);
+    let unstable = gemms.iter().filter(|g| g.spread > cpu::STABLE_SPREAD).count();
+    let noisy = |why| TooNoisy { unstable, measured: gemms.len(), pct: cpu::STABLE_SPREAD * 100.0, why };
+    if fits.is_empty() {
+        return Err(noisy("so no thread count had three stable kernels to fit on"));
+    }
+    if validation.kernels.is_empty() {
+        return Err(noisy("so no stable held-out kernel was left to check the fit on"));
+    }
     let profile = step_profile("cpu", &fits, &format!("CPU suite on {} ({} threads)", info.model, info.threads));
-    Calibration {
+    Ok(Calibration {
         version: PROFILE_VERSION,
         tool: format!("rackscale {}", env!("CARGO_PKG_VERSION")),
         date: today(),
@@ -120,15 +148,17 @@ pub fn run_cpu(quick: bool, progress: &mut dyn FnMut(&str)) -> Calibration {
         fits,
         validation,
         transferred_from: None,
+        unstable_kernels: unstable,
         profile,
-    }
+    })
 }
 
 fn thread_counts(max: u32) -> Vec<u32> {
     if max > 1 { vec![1, max] } else { vec![1] }
 }
 
-/// Fits each thread count on two shapes of three and predicts the third.
+/// Fits each thread count on two shapes of three and predicts the third,
+/// using only kernels whose timings settled (spread within 3%).
 pub fn fit_and_validate(gemms: &[GemmSample], info: &cpu::CpuInfo, bandwidth: f64) -> (Vec<FitEntry>, Validation) {
     let mut fits = Vec::new();
     let mut held = Vec::new();
@@ -136,10 +166,14 @@ pub fn fit_and_validate(gemms: &[GemmSample], info: &cpu::CpuInfo, bandwidth: f6
     threads.dedup();
     for t in threads {
         let group: Vec<&GemmSample> = gemms.iter().filter(|g| g.threads == t).collect();
+        let stable = |g: &&&GemmSample| g.spread <= cpu::STABLE_SPREAD;
         let train: Vec<GemmSample> =
-            group.iter().enumerate().filter(|(i, _)| !held_out(*i)).map(|(_, g)| (*g).clone()).collect();
+            group.iter().enumerate().filter(|(i, g)| !held_out(*i) && stable(g)).map(|(_, g)| (*g).clone()).collect();
+        if train.len() < 3 {
+            continue;
+        }
         let Some(f) = fit::fit(&train, info.peak_fp32(t), bandwidth, 4.0) else { continue };
-        for g in group.iter().enumerate().filter(|(i, _)| held_out(*i)).map(|(_, g)| g) {
+        for g in group.iter().enumerate().filter(|(i, g)| held_out(*i) && stable(g)).map(|(_, g)| g) {
             let predicted = f.predict(g);
             held.push(HeldOut {
                 kernel: format!("gemm {} {}x{}x{}", g.precision, g.m, g.n, g.k),
@@ -147,6 +181,7 @@ pub fn fit_and_validate(gemms: &[GemmSample], info: &cpu::CpuInfo, bandwidth: f6
                 measured_s: g.time_s,
                 predicted_s: predicted,
                 error: (predicted - g.time_s) / g.time_s,
+                spread: g.spread,
             });
         }
         fits.push(FitEntry { threads: t, precision: "fp32".into(), fit: f, fitted_kernels: train.len() });
@@ -212,6 +247,7 @@ pub fn revalidate(c: &Calibration, progress: &mut dyn FnMut(&str)) -> Validation
             measured_s: now.time_s,
             predicted_s: predicted,
             error: (predicted - now.time_s) / now.time_s,
+            spread: now.spread,
         });
     }
     Validation::of(held)
@@ -250,7 +286,7 @@ mod tests {
         let gemms: Vec<GemmSample> = cpu::shapes(false)
             .into_iter()
             .map(|(m, n, k)| {
-                let g = GemmSample { m, n, k, threads: 2, precision: "fp32".into(), time_s: 1.0 };
+                let g = GemmSample { m, n, k, threads: 2, precision: "fp32".into(), time_s: 1.0, spread: 0.0 };
                 GemmSample { time_s: truth.predict(&g), ..g }
             })
             .collect();
@@ -274,7 +310,33 @@ mod tests {
             fits,
             validation,
             transferred_from: None,
+            unstable_kernels: 0,
         }
+    }
+
+    #[test]
+    fn unsettled_kernels_are_neither_fitted_nor_checked() {
+        let c = synthetic();
+        let info = c.device.cpu.clone().unwrap();
+        // A noisy machine: every kernel's time doubled, but flagged as unsettled.
+        let mut gemms = c.gemms.clone();
+        for g in gemms.iter_mut().step_by(2) {
+            g.time_s *= 2.0;
+            g.spread = 0.5;
+        }
+        let (fits, validation) = fit_and_validate(&gemms, &info, 1e13);
+        let settled = gemms.iter().filter(|g| g.spread <= cpu::STABLE_SPREAD).count();
+        assert!(fits.iter().all(|f| f.fitted_kernels < settled), "{fits:?}");
+        assert!(validation.kernels.iter().all(|k| k.spread <= cpu::STABLE_SPREAD));
+        assert!(validation.max_abs_error < 0.01, "{validation:?}");
+        // Nothing settled: nothing to fit on.
+        for g in &mut gemms {
+            g.spread = 0.5;
+        }
+        let (fits, validation) = fit_and_validate(&gemms, &info, 1e13);
+        assert!(fits.is_empty() && validation.kernels.is_empty());
+        let e = TooNoisy { unstable: 12, measured: 12, pct: 3.0, why: "so nothing could be fitted" }.to_string();
+        assert!(e.contains("too noisy to calibrate: 12 of 12 kernels did not settle within 3%"), "{e}");
     }
 
     #[test]

@@ -389,7 +389,7 @@ impl Report for PlanReport {
 
 impl Report for crate::calibrate::Calibration {
     fn columns(&self) -> Vec<&'static str> {
-        vec!["held_out_kernel", "threads", "measured_s", "predicted_s", "error"]
+        vec!["held_out_kernel", "threads", "measured_s", "spread", "predicted_s", "error"]
     }
     fn rows(&self) -> Vec<Vec<String>> {
         self.validation
@@ -400,6 +400,7 @@ impl Report for crate::calibrate::Calibration {
                     k.kernel.clone(),
                     k.threads.to_string(),
                     format!("{:.4e}", k.measured_s),
+                    format!("{:.1}%", k.spread * 100.0),
                     format!("{:.4e}", k.predicted_s),
                     format!("{:+.1}%", k.error * 100.0),
                 ]
@@ -429,6 +430,12 @@ impl Report for crate::calibrate::Calibration {
                 f.fitted_kernels
             ));
         }
+        let stable = self.gemms.len() - self.unstable_kernels;
+        lines.push(format!(
+            "{stable} of {} kernels settled within {:.0}% (spread of their best 5 runs); fits and checks use only those",
+            self.gemms.len(),
+            crate::calibrate::cpu::STABLE_SPREAD * 100.0
+        ));
         lines.push(format!(
             "held-out kernels: median |error| {:.1}%, max {:.1}%",
             self.validation.median_abs_error * 100.0,
