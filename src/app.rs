@@ -250,14 +250,17 @@ fn catalog_levels(g: &Global, a: &CollectiveArgs) -> Result<(Vec<Level>, u64, To
     let inv = topo.inventory();
     let f = &inv.fabric;
     eprintln!(
-        "{}: {} GPUs in {} scale-up domains of {}; {} fat-tree: {} tiers, {} planes, {} leaf / {} spine / {} core switches",
+        "{}: {} GPUs in {} scale-up domain{} of {}; {} fat-tree: {} tier{}, {} plane{}, {} leaf / {} spine / {} core switches",
         topo.system,
         n,
         inv.domains,
+        plural(inv.domains),
         topo.scale_up.gpus_per_domain,
         topo.fabric,
         f.tiers,
+        plural(u64::from(f.tiers)),
         f.planes,
+        plural(u64::from(f.planes)),
         f.leaf_switches,
         f.spine_switches,
         f.core_switches
@@ -555,6 +558,11 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()
+}
+
+/// `s` unless there is exactly one.
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// A name safe as a file name.

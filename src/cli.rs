@@ -117,7 +117,7 @@ pub struct FacilityArgs {
     /// Site id (see `rackscale catalog list --kind site`).
     #[arg(long)]
     pub site: Option<String>,
-    /// IT capacity of the hall \[MW\] (default: the scenario cluster's nameplate power).
+    /// IT capacity of the hall, MW (default: the scenario cluster's nameplate power).
     #[arg(long, value_name = "MW", allow_negative_numbers = true)]
     pub it_load_mw: Option<f64>,
     /// Share of the IT capacity drawn, every hour (default 1, or the scenario's utilization).
@@ -126,7 +126,7 @@ pub struct FacilityArgs {
     /// Cooling design.
     #[arg(long, value_enum)]
     pub cooling: Option<CoolingArg>,
-    /// Coolant supply at the rack inlet \[°C\] (liquid, 15-45; default 35), or chilled-water supply
+    /// Coolant supply at the rack inlet, °C (liquid, 15-45; default 35), or chilled-water supply
     /// (air and hybrid, 5-25; default 15).
     #[arg(long, value_name = "C", allow_negative_numbers = true)]
     pub supply_temp_c: Option<f64>,
@@ -148,7 +148,7 @@ pub struct FacilityArgs {
     /// instead of a constant load factor.
     #[arg(long, value_name = "CSV")]
     pub it_series: Option<PathBuf>,
-    /// Electricity price \[USD/kWh\] (default: the site's tariff).
+    /// Electricity price, USD/kWh (default: the site's tariff).
     #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub price: Option<f64>,
 }

@@ -348,13 +348,15 @@ pub fn plan_report(
     }
     if let (Some(deadline), None, false) = (deadline_days, gpus_for_deadline, sizing.is_empty()) {
         warnings.push(format!(
-            "no cluster size up to {} GPUs meets the deadline of {deadline} days, even at the estimate; \
+            "no cluster size up to {} GPUs meets the deadline of {deadline} {}, even at the estimate; \
              give more --gpus or a later deadline",
-            j.gpus
+            j.gpus,
+            if deadline == 1.0 { "day" } else { "days" }
         ));
     } else if let (Some(deadline), true) = (deadline_days, sizing.is_empty()) {
         warnings.push(format!(
-            "no size was tried for the deadline of {deadline} days: --gpus {} is below one scale-up domain",
+            "no size was tried for the deadline of {deadline} {}: --gpus {} is below one scale-up domain",
+            if deadline == 1.0 { "day" } else { "days" },
             j.gpus
         ));
     }

@@ -124,7 +124,10 @@ impl Exporter for TableExporter {
             .rows()
             .into_iter()
             .map(|r| {
-                r.into_iter().zip(&shorten).map(|(c, &s)| if s { ellipsize(&c, self.max_cell) } else { c }).collect()
+                r.into_iter()
+                    .zip(&shorten)
+                    .map(|(c, &s)| if s { ellipsize(&c, self.max_cell) } else { group_thousands(&c) })
+                    .collect()
             })
             .collect();
         let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
@@ -156,6 +159,31 @@ fn write_row(out: &mut dyn Write, cells: &[String], widths: &[usize]) -> io::Res
         }
     }
     writeln!(out, "{}", line.trim_end())
+}
+
+/// A cell that is one number of five or more integer digits, grouped by
+/// thousands for reading (`7095146` -> `7,095,146`); any other cell as is.
+/// Terminal tables only: CSV and JSON keep plain numbers.
+fn group_thousands(cell: &str) -> String {
+    let (sign, rest) = cell.strip_prefix('-').map_or(("", cell), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if int.len() < 5 || !digits(int) || frac.is_some_and(|f| !digits(f)) {
+        return cell.to_owned();
+    }
+    let mut out = String::with_capacity(cell.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 fn ellipsize(s: &str, max: usize) -> String {
@@ -220,6 +248,17 @@ mod tests {
         assert_eq!(lines[0], "ID      NOTE");
         assert_eq!(lines[1], "a       x, \"quoted\"");
         assert!(lines[2].ends_with('…') && lines[2].chars().count() == 8 + 60);
+    }
+
+    #[test]
+    fn long_numbers_are_grouped_in_tables_only() {
+        assert_eq!(group_thousands("7095146"), "7,095,146");
+        assert_eq!(group_thousands("-12345.5"), "-12,345.5");
+        assert_eq!(group_thousands("4608"), "4608");
+        assert_eq!(group_thousands("17179869184"), "17,179,869,184");
+        assert_eq!(group_thousands("1e308"), "1e308");
+        assert_eq!(group_thousands("12345 (estimate)"), "12345 (estimate)");
+        assert_eq!(group_thousands("N00123"), "N00123");
     }
 
     #[test]
