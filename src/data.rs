@@ -571,7 +571,7 @@ pub struct MeasuredCollective {
     #[serde(default)]
     pub tool: String,
     /// Whether the parameters were fitted to this row (`collectives.toml`; the
-    /// newer rows are split by `validate::COLLECTIVE_FIT_SOURCES`).
+    /// newer rows are split by `pipeline::validate::COLLECTIVE_FIT_SETS`).
     #[serde(default)]
     pub fit: bool,
     /// `high`, `medium` or `low` (newer rows).
