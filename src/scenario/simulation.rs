@@ -165,7 +165,7 @@ const MAX_RATE: f64 = 1000.0;
 const HOURS_PER_YEAR: f64 = 8760.0;
 
 impl Validator<'_> {
-    pub(super) fn simulation(&mut self, w: SimulationWire) -> Option<Simulation> {
+    pub(super) fn simulation(&mut self, w: SimulationWire, cluster_gpus: Option<u32>) -> Option<Simulation> {
         let before = self.problems_len();
         let comm_share = self.nonneg_or(&w.network.comm_share, "simulation.network.comm_share", DEFAULT_COMM_SHARE);
         if let Some(c) = w.network.comm_share.as_ref().filter(|_| comm_share > 1.0) {
@@ -321,8 +321,8 @@ impl Validator<'_> {
             HOURS_PER_YEAR,
             "at most a year",
         );
-        let mix = w.mix.map(|m| self.mix(m));
-        let frontier = w.frontier.into_iter().map(|f| self.frontier(f)).collect();
+        let mix = w.mix.map(|m| self.mix(m, cluster_gpus));
+        let frontier = w.frontier.into_iter().map(|f| self.frontier(f, cluster_gpus)).collect();
         let scheduler = self.named(&w.scheduler, "simulation.scheduler", &Scheduler::NAMES, Scheduler::Easy);
         (self.problems_len() == before).then(|| Simulation {
             days,
@@ -358,7 +358,7 @@ impl Validator<'_> {
         })
     }
 
-    fn mix(&mut self, m: Spanned<super::wire::MixWire>) -> Option<Mix> {
+    fn mix(&mut self, m: Spanned<super::wire::MixWire>, cluster_gpus: Option<u32>) -> Option<Mix> {
         let span = m.span();
         let m = m.into_inner();
         let jobs = self.count(&m.jobs, "simulation.mix.jobs");
@@ -419,6 +419,16 @@ impl Validator<'_> {
             ));
             return None;
         }
+        if let Some((big, gpus)) = cluster_gpus.and_then(|c| g.iter().find(|&&x| x > i64::from(c)).map(|&x| (x, c))) {
+            self.problem(
+                Diagnostic::at(
+                    m.gpus.span(),
+                    format!("a {big}-GPU job in `simulation.mix.gpus`, but the cluster has {gpus} GPUs"),
+                )
+                .with_help("give job sizes up to the cluster's GPU count"),
+            );
+            return None;
+        }
         if w.iter().sum::<f64>() <= 0.0 {
             self.problem(
                 Diagnostic::at(
@@ -440,8 +450,17 @@ impl Validator<'_> {
         })
     }
 
-    fn frontier(&mut self, f: Spanned<super::wire::FrontierWire>) -> Frontier {
+    fn frontier(&mut self, f: Spanned<super::wire::FrontierWire>, cluster_gpus: Option<u32>) -> Frontier {
         let f = f.into_inner();
+        if let Some(c) = cluster_gpus.filter(|&c| i64::from(c) < *f.gpus.get_ref()) {
+            self.problem(
+                Diagnostic::at(
+                    f.gpus.span(),
+                    format!("a frontier run of {} GPUs, but the cluster has {c}", f.gpus.get_ref()),
+                )
+                .with_help("give at most the cluster's GPU count"),
+            );
+        }
         self.at_most(
             &f.params_billions,
             "simulation.frontier.params_billions",

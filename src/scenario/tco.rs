@@ -207,7 +207,12 @@ pub const KINDS: [&str; 6] = ["own", "on_demand", "reserved_1y", "reserved_3y", 
 
 impl Validator<'_> {
     /// Checks `[tco]`.
-    pub(super) fn tco(&mut self, w: TcoWire) -> Option<Tco> {
+    pub(super) fn tco(
+        &mut self,
+        w: TcoWire,
+        cluster: Option<&super::Cluster>,
+        facility: Option<&super::Facility>,
+    ) -> Option<Tco> {
         let before = self.problems_len();
         let rate = match (&w.currency, &w.usd_per_unit) {
             (Some(c), rate) if !c.get_ref().eq_ignore_ascii_case("usd") => match rate {
@@ -309,12 +314,66 @@ impl Validator<'_> {
             run_tokens: w.run_tokens.as_ref().map(|t| *t.get_ref()),
             options: w.option.iter().filter_map(|o| self.tco_option(o, rate)).collect(),
         };
+        if let (Some(c), Some(f)) = (cluster, facility) {
+            self.tco_against(&w, &tco, c, f);
+        }
         if w.option.is_empty() {
             self.problem(Diagnostic::whole_file("`[tco]` has no `[[tco.option]]`").with_help(
                 "add options with `kind` = own, on_demand, reserved_1y, reserved_3y, capacity_block or taas",
             ));
         }
         (self.problems_len() == before).then_some(tco)
+    }
+
+    /// What `[tco]` needs from the rest of the scenario, checked here so that
+    /// `tco` never finds it missing: a switch price for owned options, offers
+    /// of the cluster's own GPU, a PUE and an electricity price.
+    fn tco_against(&mut self, w: &TcoWire, t: &Tco, c: &super::Cluster, f: &super::Facility) {
+        let catalog = self.catalog;
+        let system = catalog.systems.find(c.system.as_str());
+        let fabric = catalog.fabrics.find(c.fabric.as_str());
+        for o in &w.option {
+            let kind = o.get_ref().kind.get_ref().as_str();
+            if kind == "own" && fabric.is_some_and(|x| x.switch_price_usd.is_none()) {
+                self.problem(
+                    Diagnostic::at(o.span(), format!("an owned cluster needs its switches priced, and fabric `{}` has no `switch_price_usd` in the catalog", c.fabric.as_str()))
+                        .with_help("add `switch_price_usd` to the fabric with a catalog override (--catalog FILE), or rent"),
+                );
+            }
+            let offer = o.get_ref().offer.as_ref();
+            if let (Some(id), Some(sys)) = (offer, system)
+                && let Some(x) =
+                    catalog.offers.find(id.get_ref()).filter(|x| x.accelerator.get_ref() != sys.accelerator.get_ref())
+            {
+                self.problem(
+                    Diagnostic::at(
+                        id.span(),
+                        format!(
+                            "offer `{}` rents {} GPUs, but the cluster's GPUs are {}",
+                            x.id.get_ref(),
+                            x.accelerator.get_ref(),
+                            sys.accelerator.get_ref()
+                        ),
+                    )
+                    .with_help(format!(
+                        "pick an offer of {} (`rackscale catalog list --kind offer`)",
+                        sys.accelerator.get_ref()
+                    )),
+                );
+            }
+        }
+        let site = f.site.as_ref().and_then(|id| catalog.sites.find(id.as_str()));
+        let climate = site.is_some_and(|s| s.climate.is_some());
+        if t.pue.is_none() && f.pue.is_none() && !climate {
+            self.problem(Diagnostic::whole_file("`[tco]` has no PUE to price energy with").with_help(
+                "give `facility.site` (a site with a climate, for the facility model), `facility.pue` or `tco.pue`",
+            ));
+        }
+        if t.usd_per_kwh.is_none() && f.electricity_usd_per_kwh.is_none() {
+            self.problem(Diagnostic::whole_file("`[tco]` has no electricity price").with_help(
+                "give `facility.site`, `facility.electricity_usd_per_kwh` or `tco.electricity_usd_per_kwh`",
+            ));
+        }
     }
 
     fn tco_option(&mut self, o: &Spanned<OptionWire>, rate: f64) -> Option<TcoOption> {

@@ -30,8 +30,8 @@ pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -
         let gpu = system.and_then(|s| catalog.gpus.find(s.accelerator.get_ref()));
         v.training(t, cluster.as_ref().map(|c| c.gpus), domain, gpu)
     });
-    let simulation = w.simulation.and_then(|s| v.simulation(s));
-    let tco = w.tco.and_then(|t| v.tco(t));
+    let simulation = w.simulation.and_then(|s| v.simulation(s, cluster.as_ref().map(|c| c.gpus)));
+    let tco = w.tco.and_then(|t| v.tco(t, cluster.as_ref(), facility.as_ref()));
     let (Some(cluster), Some(facility), Some(workload)) = (cluster, facility, workload) else {
         debug_assert!(!v.problems.is_empty(), "a section failed without saying why");
         return Err(v.problems);

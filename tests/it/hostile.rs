@@ -235,3 +235,22 @@ fn a_job_that_needs_every_node_without_spares_is_said() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("warning: job") && out.contains("no hot spare"), "{out}");
 }
+
+#[test]
+fn what_tco_and_simulate_need_is_checked_with_the_scenario() {
+    // Once found only when the command ran, without a line: now `check` points at it.
+    let text = small("gpus = [1, 8, 32, 64]", "gpus = [1, 8, 32, 512]");
+    let (code, _, err) = with_file("s.toml", &text, &["check"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("a 512-GPU job in `simulation.mix.gpus`, but the cluster has 256 GPUs"), "{err}");
+    let text = small("scheduler = \"easy\"", "scheduler = \"easy\"")
+        + TCO.replacen("usd_per_gpu_hour = 2.5", "offer = \"aws-p6-b200-48xlarge-on-demand\"", 1).as_str();
+    let (code, _, err) = with_file("s.toml", &text, &["check"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("rents b200 GPUs, but the cluster's GPUs are h100"), "{err}");
+    let text = small("scheduler = \"easy\"", "scheduler = \"easy\"")
+        + TCO.replacen("pue = 1.2\n", "", 1).replacen("electricity_usd_per_kwh = 0.08\n", "", 1).as_str();
+    let (code, _, err) = with_file("s.toml", &text, &["check"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("has no PUE") && err.contains("has no electricity price"), "{err}");
+}
