@@ -8,12 +8,11 @@ use crate::pipeline::training::Setup;
 use crate::pipeline::validate;
 use crate::results::{PeakRow, ScenarioSummary, TrainingSummary, Uncertainty};
 use crate::scenario::Scenario;
-use crate::topology::{FabricOptions, Topology};
 
 /// A scenario at nameplate.
 pub fn summarise(s: &Scenario, catalog: &Catalog) -> anyhow::Result<ScenarioSummary> {
-    let system = catalog.systems.get(s.cluster.system.as_str())?;
-    let gpu = catalog.gpus.get(system.accelerator.get_ref())?;
+    let r = super::resolve(s, catalog)?;
+    let (system, gpu) = (r.system, r.gpu);
     let c = &s.cluster;
     let peaks = cluster::peaks(gpu, c.gpus)
         .into_iter()
@@ -24,8 +23,7 @@ pub fn summarise(s: &Scenario, catalog: &Catalog) -> anyhow::Result<ScenarioSumm
         })
         .collect();
     let (lo, it, hi) = cluster::nameplate_power(system, gpu, c.nodes, c.gpu_power_cap);
-    let fabric = FabricOptions { fabric: Some(c.fabric.to_string()), ..FabricOptions::default() };
-    let inventory = Topology::build(catalog, system.id.get_ref(), u64::from(c.gpus), &fabric)?.inventory();
+    let inventory = r.inventory.clone();
     let facility_mw = s.facility.pue.map(|pue| it.mw() * pue);
     let price = s.facility.electricity_usd_per_kwh;
     let bill = facility_mw.zip(price).map(|(mw, usd)| mw * 1e3 * 8760.0 * usd);
@@ -51,16 +49,19 @@ pub fn summarise(s: &Scenario, catalog: &Catalog) -> anyhow::Result<ScenarioSumm
         energy_usd_per_year_upper_bound: bill,
         utilization: s.workload.utilization.get(),
         inventory,
-        training: training_summary(s, catalog)?,
+        training: training_summary(s, catalog, &r)?,
         warnings: s.warnings.iter().map(ToString::to_string).collect(),
     })
 }
 
 /// The step of a scenario's `[training]` job on its cluster.
-pub fn training_summary(s: &Scenario, catalog: &Catalog) -> anyhow::Result<Option<TrainingSummary>> {
+pub fn training_summary(
+    s: &Scenario,
+    catalog: &Catalog,
+    r: &super::Resolved<'_>,
+) -> anyhow::Result<Option<TrainingSummary>> {
     let Some(t) = &s.training else { return Ok(None) };
-    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
-    let setup = Setup::new(catalog, &t.model, s.cluster.system.as_str(), u64::from(s.cluster.gpus), &fabric)?;
+    let setup = Setup::on(catalog, &t.model, r.topology.clone())?;
     let (params, profile) = (data::collective_params(), data::default_profile());
     let step = setup.step(&t.plan, &params, &profile)?;
     let gpus = f64::from(s.cluster.gpus);

@@ -10,7 +10,7 @@ use crate::pipeline::training::Setup;
 use crate::results::{SimReport, TraceComparison};
 use crate::scenario::Scenario;
 use crate::sim::SimResult;
-use crate::topology::{FabricOptions, Placement, Topology};
+use crate::topology::{Placement, Topology};
 
 /// Most simulated days accepted (a decade).
 const MAX_SIM_DAYS: f64 = crate::scenario::simulation::MAX_DAYS;
@@ -52,12 +52,13 @@ pub fn run(
         }
         cfg.days = days;
     }
-    let system = catalog.systems.get(scenario.cluster.system.as_str())?;
+    let r = super::resolve(scenario, catalog)?;
+    let system = r.system;
     let gpn = system.gpus_per_node.get();
     let nodes = scenario.cluster.nodes;
     let switch_failures = cfg.leaf_failures_per_1000_switch_days > 0.0 || cfg.spine_failures_per_1000_switch_days > 0.0;
     let (nodes_per_leaf_group, leaves_per_group, spines) =
-        if switch_failures { fabric_groups(scenario, catalog, nodes)? } else { (0, 0, 0) };
+        if switch_failures { fabric_groups(&r.inventory.fabric, nodes) } else { (0, 0, 0) };
     let shape = crate::sim::ClusterShape {
         nodes,
         gpus_per_node: gpn,
@@ -86,7 +87,7 @@ pub fn run(
         .into());
     }
     specs.extend(crate::sim::jobs::frontier(&cfg));
-    if let Some(job) = training_job(scenario, catalog, &cfg)? {
+    if let Some(job) = training_job(scenario, catalog, &r, &cfg)? {
         specs.push(job);
     }
     let mut trace = None;
@@ -126,13 +127,11 @@ pub fn run(
         .into());
     }
     let mut result = if cfg.contention {
-        let fabric = FabricOptions { fabric: Some(scenario.cluster.fabric.to_string()), ..FabricOptions::default() };
-        let topo = Topology::build(catalog, scenario.cluster.system.as_str(), u64::from(gpus), &fabric)?;
-        crate::sim::run_with_network(shape, &cfg, specs, scenario.seed, progress, &SharedFabric(topo))
+        crate::sim::run_with_network(shape, &cfg, specs, scenario.seed, progress, &SharedFabric(r.topology.clone()))
     } else {
         crate::sim::run_with_progress(shape, &cfg, specs, scenario.seed, progress)
     };
-    let it_model = crate::pipeline::cluster_power(scenario, catalog)?;
+    let it_model = r.power;
     let (busy_w, idle_w, fixed_w) = it_model.per_gpu();
     result.series = std::mem::take(&mut result.series).with_power(gpus, busy_w / 1e6, idle_w / 1e6, fixed_w / 1e6);
     let power = &result.series.it_power_mw;
@@ -183,16 +182,14 @@ impl crate::sim::Network for SharedFabric {
 
 /// Nodes behind one leaf switch, leaves per such group and spine switches,
 /// from the scenario's fat-tree: each leaf's downlinks reach that many nodes.
-fn fabric_groups(s: &Scenario, catalog: &Catalog, nodes: u32) -> anyhow::Result<(u32, u32, u32)> {
-    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
-    let f = Topology::build(catalog, s.cluster.system.as_str(), u64::from(s.cluster.gpus), &fabric)?.inventory().fabric;
+fn fabric_groups(f: &crate::topology::fattree::FabricCounts, nodes: u32) -> (u32, u32, u32) {
     let spines = u32::try_from(f.spine_switches).unwrap_or(u32::MAX);
     if f.leaf_switches == 0 {
-        return Ok((0, 0, spines));
+        return (0, 0, spines);
     }
     let per_leaf = (f.endpoint_links / f.leaf_switches).clamp(1, u64::from(nodes)) as u32;
     let leaves = (f.leaf_switches * u64::from(per_leaf)).div_ceil(u64::from(nodes)).max(1) as u32;
-    Ok((per_leaf, leaves, spines))
+    (per_leaf, leaves, spines)
 }
 
 /// A scenario's `[training]` job as a simulated run: its time at full speed
@@ -200,12 +197,12 @@ fn fabric_groups(s: &Scenario, catalog: &Catalog, nodes: u32) -> anyhow::Result<
 fn training_job(
     s: &Scenario,
     catalog: &Catalog,
+    r: &super::Resolved<'_>,
     cfg: &crate::scenario::simulation::Simulation,
 ) -> anyhow::Result<Option<crate::sim::JobSpec>> {
     let Some(t) = &s.training else { return Ok(None) };
     let Some(tokens) = t.tokens else { return Ok(None) };
-    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
-    let setup = Setup::new(catalog, &t.model, s.cluster.system.as_str(), u64::from(s.cluster.gpus), &fabric)?;
+    let setup = Setup::on(catalog, &t.model, r.topology.clone())?;
     let step = setup.step(&t.plan, &data::collective_params(), &data::default_profile())?;
     Ok(Some(crate::sim::JobSpec {
         id: format!("train-{}", t.model),

@@ -12,7 +12,6 @@ use crate::model::tco::{
 };
 use crate::scenario::Scenario;
 use crate::scenario::tco::{Housing, OptionKind, Tco};
-use crate::topology::{FabricOptions, Topology};
 use serde::Serialize;
 
 /// Owning defaults the model reads from `data/tco.toml`.
@@ -490,11 +489,9 @@ pub fn from_scenario(
     let Some(t) = s.tco.clone() else {
         return Err(UsageError(format!("{shown} has no [tco] table; add one with `[[tco.option]]` entries")).into());
     };
-    let system = catalog.systems.get(s.cluster.system.as_str())?;
-    let power = crate::pipeline::cluster_power(s, catalog)?;
-    let fabric = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
-    let inv = Topology::build(catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &fabric)?.inventory();
-    let out = catalog.fabrics.get(s.cluster.fabric.as_str())?;
+    let r = super::resolve(s, catalog)?;
+    let (system, out, inv) = (r.system, r.fabric, &r.inventory);
+    let power = r.power;
     let Some(switch_price) = out.switch_price_usd.as_ref() else {
         return Err(UsageError(format!(
             "fabric `{}` has no switch price in the catalog; add `switch_price_usd` with a catalog override (--catalog FILE)",
@@ -564,7 +561,7 @@ pub fn from_scenario(
             .into());
         }
     };
-    let training = super::check::training_summary(s, catalog)?;
+    let training = super::check::training_summary(s, catalog, &r)?;
     let gpus = f64::from(s.cluster.gpus);
     let simulated = sim.map(|x| (x.utilization, x.goodput));
     let cx = Context {

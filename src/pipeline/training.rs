@@ -59,9 +59,8 @@ impl Setup {
         gpus: u64,
         fabric: &FabricOptions,
     ) -> Result<Setup, StepError> {
-        let m = catalog.models.get(model)?;
+        catalog.models.get(model)?;
         let sys = catalog.systems.get(system)?;
-        let gpu = catalog.gpus.get(sys.accelerator.get_ref())?.clone();
         let node = u64::from(sys.gpus_per_node.get());
         if gpus > node && !gpus.is_multiple_of(node) {
             let (lo, hi) = (gpus / node * node, (gpus / node + 1) * node);
@@ -72,6 +71,14 @@ impl Setup {
             }));
         }
         let topology = Topology::build(catalog, system, gpus, fabric)?;
+        Self::on(catalog, model, topology)
+    }
+
+    /// `model` on a topology already built (a resolved scenario's cluster).
+    pub fn on(catalog: &Catalog, model: &str, topology: Topology) -> Result<Setup, StepError> {
+        let m = catalog.models.get(model)?;
+        let sys = catalog.systems.get(&topology.system)?;
+        let gpu = catalog.gpus.get(sys.accelerator.get_ref())?.clone();
         Ok(Setup {
             model: m.id().to_owned(),
             shape: Shape::of(m),
