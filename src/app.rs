@@ -11,17 +11,16 @@ use rackscale::catalog::{Catalog, Kind};
 use rackscale::data;
 use rackscale::error::{InvalidFile, UsageError};
 use rackscale::fsutil::{read_text, write_atomic, write_set};
-use rackscale::model::collective::{self, Algorithm, CollectiveParams, Level, Op};
+use rackscale::model::collective::{Algorithm, Level, Op};
 use rackscale::model::training::{Plan, Profile, Recipe, Recompute, Stack};
 use rackscale::pipeline::training::Setup;
 use rackscale::pipeline::validate;
 use rackscale::report::{self, Format, Report};
-use rackscale::results::{CatalogList, CollectiveRow, CollectiveSweep, EntryDetail, ValidationAll};
+use rackscale::results::{CatalogList, EntryDetail, ValidationAll};
 use rackscale::scenario::{Scenario, TEMPLATE};
 use rackscale::sizes::parse_sizes;
 use rackscale::topology::astra::AstraTopology;
 use rackscale::topology::{FabricOptions, Topology};
-use rackscale::units::Bytes;
 use std::io::Write;
 use std::path::Path;
 
@@ -197,40 +196,8 @@ fn collective(g: &Global, a: &CollectiveArgs) -> Result<()> {
         }
     };
     let op = op_of(a.op);
-    let force = a.algorithm.map(algorithm_of);
-    let mut rows = Vec::with_capacity(sizes.len());
-    for size in sizes {
-        let e = collective::estimate(op, Bytes(size as f64), &levels, &params, force).ok_or_else(|| {
-            let alg = force.map_or_else(|| "any algorithm".to_owned(), |f| format!("algorithm `{f}`"));
-            UsageError(format!("{alg} cannot run {op} on this group; {}", applicable(op, &levels, &params)))
-        })?;
-        if !e.time.get().is_finite() || e.time.get() <= 0.0 {
-            return Err(UsageError(format!(
-                "a {size}-byte {op} takes no finite time on this topology; check its bandwidths"
-            ))
-            .into());
-        }
-        let algbw = size as f64 / e.time.get() / 1e9;
-        rows.push(CollectiveRow {
-            size_bytes: size,
-            time_s: e.time.get(),
-            algbw_gb_per_s: algbw,
-            busbw_gb_per_s: algbw * op.bus_factor(n),
-            algorithm: e.algorithm.to_string(),
-            protocol: e.protocol.to_string(),
-        });
-    }
-    emit(g, &format!("collective-{op}"), &CollectiveSweep { rows })
-}
-
-/// The algorithms that can run `op` on these levels, for an error message.
-fn applicable(op: Op, levels: &[Level], params: &CollectiveParams) -> String {
-    let ok: Vec<String> = Algorithm::ALL
-        .iter()
-        .filter(|&&a| collective::estimate(op, Bytes(1e6), levels, params, Some(a)).is_some())
-        .map(ToString::to_string)
-        .collect();
-    format!("applicable: {}", ok.join(", "))
+    let sweep = rackscale::pipeline::collective::sweep(op, &sizes, &levels, n, &params, a.algorithm.map(algorithm_of))?;
+    emit(g, &format!("collective-{op}"), &sweep)
 }
 
 fn catalog_levels(g: &Global, a: &CollectiveArgs) -> Result<(Vec<Level>, u64, Topology)> {
