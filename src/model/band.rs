@@ -7,7 +7,7 @@
 //!  prediction ──► step x [P10, P90] of its group's ratios   (never excluding the point itself)
 //! ```
 //!
-//! A group with fewer than [`MIN_ROWS`] check rows borrows the generation's
+//! A group with fewer than [`MIN_ROWS`](crate::model::band::MIN_ROWS) check rows borrows the generation's
 //! rows of every class, then every check row; the band says which it used and
 //! an unvalidated combination says so.
 

@@ -1,5 +1,5 @@
 //! Job sources: a synthetic multi-tenant mix and frontier runs (traces are
-//! read by [`super::trace`]; a scenario's `[training]` job by the app).
+//! read by [`crate::input::trace`]; a scenario's `[training]` job by the app).
 
 use super::JobSpec;
 use crate::engine::rng::RngStreams;
