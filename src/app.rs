@@ -32,15 +32,21 @@ pub fn run(cli: Cli) -> Result<()> {
     let g = &cli.global;
     let cap = rackscale::sizes::parse_size(&g.max_input).map_err(|e| UsageError(format!("--max-input: {e}")))?;
     rackscale::fsutil::set_max_input(cap);
+    if cli.seed.is_some() && cli.command.is_some() {
+        return Err(UsageError(
+            "--seed before a command sets the flagship's seed; give it after `check`, `simulate` or `tco`".into(),
+        )
+        .into());
+    }
     match cli.command {
         None => {
             eprintln!("rackscale: no command given; summarising the flagship scenario {} (see --help)", FLAGSHIP.0);
-            check_text(g, FLAGSHIP.0, FLAGSHIP.1)
+            check_text(g, FLAGSHIP.0, FLAGSHIP.1, cli.seed)
         }
         Some(Command::Catalog(CatalogCommand::List { kind })) => catalog_list(g, kind.map(kind_of)),
         Some(Command::Catalog(CatalogCommand::Show { id })) => catalog_show(g, &id),
         Some(Command::Init { path, force }) => init(&path, force),
-        Some(Command::Check { scenario }) => check(g, &scenario),
+        Some(Command::Check { scenario, seed }) => check(g, &scenario, seed),
         Some(Command::Collective(args)) => collective(g, &args),
         Some(Command::Validate { what }) => validate(g, what),
         Some(Command::Step(args)) => step(g, &args),
@@ -55,7 +61,7 @@ pub fn run(cli: Cli) -> Result<()> {
 fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     let catalog = load_catalog(g)?;
     let mut scenario = Scenario::from_path(&a.scenario, &catalog)?;
-    if let Some(seed) = g.seed {
+    if let Some(seed) = a.seed {
         scenario.seed = seed;
     }
     let shown = a.scenario.display().to_string();
@@ -165,7 +171,7 @@ fn facility_inputs(a: &FacilityArgs) -> rackscale::pipeline::facility::Inputs {
 fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
     let catalog = load_catalog(g)?;
     let mut s = Scenario::from_path(&a.scenario, &catalog)?;
-    if let Some(seed) = g.seed {
+    if let Some(seed) = a.seed {
         s.seed = seed;
     }
     let samples = match a.samples {
@@ -444,20 +450,20 @@ fn init(path: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-fn check(g: &Global, path: &Path) -> Result<()> {
+fn check(g: &Global, path: &Path, seed: Option<u64>) -> Result<()> {
     let catalog = load_catalog(g)?;
     let scenario = Scenario::from_path(path, &catalog)?;
-    report_check(g, scenario, &catalog)
+    report_check(g, scenario, &catalog, seed)
 }
 
-fn check_text(g: &Global, path: &str, text: &str) -> Result<()> {
+fn check_text(g: &Global, path: &str, text: &str, seed: Option<u64>) -> Result<()> {
     let catalog = load_catalog(g)?;
     let scenario = Scenario::parse(path, text, &catalog)?;
-    report_check(g, scenario, &catalog)
+    report_check(g, scenario, &catalog, seed)
 }
 
-fn report_check(g: &Global, mut scenario: Scenario, catalog: &Catalog) -> Result<()> {
-    if let Some(seed) = g.seed {
+fn report_check(g: &Global, mut scenario: Scenario, catalog: &Catalog, seed: Option<u64>) -> Result<()> {
+    if let Some(seed) = seed {
         scenario.seed = seed;
     }
     let summary = rackscale::pipeline::check::summarise(&scenario, catalog)?;

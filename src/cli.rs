@@ -13,6 +13,9 @@ pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]
     pub global: Global,
+    /// Seed of every random stream, over the flagship scenario's (with no command).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// What to do.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -27,9 +30,6 @@ pub struct Global {
     /// Also write the result as JSON and CSV files into this directory.
     #[arg(long, global = true, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Seed of every random stream (overrides the scenario's).
-    #[arg(long, global = true)]
-    pub seed: Option<u64>,
     /// Extra catalog file: adds entries, or replaces built-in ones with the same id.
     /// Repeatable; later files win.
     #[arg(long = "catalog", global = true, value_name = "FILE")]
@@ -70,6 +70,9 @@ pub enum Command {
     Check {
         /// Scenario file.
         scenario: PathBuf,
+        /// Seed of every random stream (overrides the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Cost of a collective over message sizes, in nccl-tests' terms (algbw, busbw).
     Collective(CollectiveArgs),
@@ -98,6 +101,9 @@ pub enum Command {
 pub struct SimulateArgs {
     /// Scenario file with a `[simulation]` table.
     pub scenario: PathBuf,
+    /// Seed of every random stream (overrides the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Simulated days (overrides `simulation.days`).
     #[arg(long)]
     pub days: Option<f64>,
@@ -158,6 +164,9 @@ pub struct FacilityArgs {
 pub struct TcoArgs {
     /// Scenario file with a `[tco]` table.
     pub scenario: PathBuf,
+    /// Seed of the Monte Carlo draws (overrides the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Monte Carlo draws (overrides `tco.samples`).
     #[arg(long, allow_negative_numbers = true)]
     pub samples: Option<i64>,
