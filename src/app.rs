@@ -1,9 +1,8 @@
 //! One function per subcommand: load, compute, report. Nothing else.
 
 use crate::cli::{
-    AlgorithmArg, CalibrateArgs, CatalogCommand, Cli, CollectiveArgs, Command, CoolingArg, FacilityArgs, FormatArg,
-    Global, JobArgs, KindArg, OpArg, PlanArgs, PrecisionArg, RecomputeArg, SimulateArgs, StackArg, StepArgs, TcoArgs,
-    UpsArg, ValidateWhat,
+    CalibrateArgs, CatalogCommand, Cli, CollectiveArgs, Command, FacilityArgs, FormatArg, Global, JobArgs, PlanArgs,
+    SimulateArgs, StepArgs, TcoArgs, ValidateWhat,
 };
 use anyhow::{Context, Result};
 use rackscale::calibrate::{self, Calibration};
@@ -11,8 +10,8 @@ use rackscale::catalog::{Catalog, Kind};
 use rackscale::data;
 use rackscale::error::{InvalidFile, UsageError};
 use rackscale::fsutil::{read_text, write_atomic, write_set};
-use rackscale::model::collective::{Algorithm, Level, Op};
-use rackscale::model::training::{Plan, Profile, Recipe, Recompute, Stack};
+use rackscale::model::collective::Level;
+use rackscale::model::training::{Plan, Profile};
 use rackscale::pipeline::training::Setup;
 use rackscale::pipeline::validate;
 use rackscale::report::{self, Format, Report};
@@ -43,7 +42,7 @@ pub fn run(cli: Cli) -> Result<()> {
             eprintln!("rackscale: no command given; summarising the flagship scenario {} (see --help)", FLAGSHIP.0);
             check_text(g, FLAGSHIP.0, FLAGSHIP.1, cli.seed)
         }
-        Some(Command::Catalog(CatalogCommand::List { kind })) => catalog_list(g, kind.map(kind_of)),
+        Some(Command::Catalog(CatalogCommand::List { kind })) => catalog_list(g, kind.map(Kind::from)),
         Some(Command::Catalog(CatalogCommand::Show { id })) => catalog_show(g, &id),
         Some(Command::Init { path, force }) => init(&path, force),
         Some(Command::Check { scenario, seed }) => check(g, &scenario, seed),
@@ -96,76 +95,17 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let tables = if g.out.is_some() { sim_tables(&scenario.name, &result)? } else { Vec::new() };
+    let tables = if g.out.is_some() { rackscale::report::sim_tables(&scenario.name, &result)? } else { Vec::new() };
     emit_with(g, &format!("{}-simulation", scenario.name), &report, tables)
-}
-
-/// `--out`: every job and the hourly series as CSV, beside the summary.
-fn sim_tables(name: &str, r: &rackscale::sim::SimResult) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut jobs =
-        String::from("job_id,kind,gpus,submit_s,start_s,end_s,state,gpu_hours,restarts,lost_gpu_hours,queue_delay_s\n");
-    let opt = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_default();
-    for j in &r.jobs {
-        let state = serde_json::to_value(j.state)?.as_str().unwrap_or_default().to_owned();
-        jobs.push_str(&format!(
-            "{},{},{},{:.3},{},{},{},{:.3},{},{:.3},{}\n",
-            j.id,
-            j.kind,
-            j.gpus,
-            j.submit_s,
-            opt(j.start_s),
-            opt(j.end_s),
-            state,
-            j.gpu_hours,
-            j.restarts,
-            j.lost_gpu_hours,
-            opt(j.queue_delay_s)
-        ));
-    }
-    let mut series = String::from("hour,allocated_gpus,down_gpus,node_failures,it_power_mw\n");
-    let s = &r.series;
-    for h in 0..s.allocated_gpus.len() {
-        let mw = s.it_power_mw.get(h).copied().unwrap_or(0.0);
-        series.push_str(&format!("{h},{},{},{},{mw:.4}\n", s.allocated_gpus[h], s.down_gpus[h], s.failures[h]));
-    }
-    Ok([("jobs", jobs), ("series", series)]
-        .into_iter()
-        .map(|(stem, text)| (format!("{}-{stem}.csv", file_stem(name)), text.into_bytes()))
-        .collect())
 }
 
 fn facility(g: &Global, a: &FacilityArgs) -> Result<()> {
     use rackscale::pipeline::facility as fac;
     let catalog = load_catalog(g)?;
     let scenario = a.scenario.as_ref().map(|p| Scenario::from_path(p, &catalog)).transpose()?;
-    let (stem, report, hourly) = fac::run_inputs(&facility_inputs(a), scenario.as_ref(), &catalog)?;
-    let hourly = vec![(format!("{}-hourly.csv", file_stem(&stem)), fac::hourly_csv(&hourly).into_bytes())];
+    let (stem, report, hourly) = fac::run_inputs(&a.inputs(), scenario.as_ref(), &catalog)?;
+    let hourly = vec![(format!("{}-hourly.csv", report::file_stem(&stem)), fac::hourly_csv(&hourly).into_bytes())];
     emit_with(g, &stem, &report, hourly)
-}
-
-/// The facility flags as the pipeline's inputs.
-fn facility_inputs(a: &FacilityArgs) -> rackscale::pipeline::facility::Inputs {
-    use rackscale::model::facility::{Cooling, Ups};
-    rackscale::pipeline::facility::Inputs {
-        site: a.site.clone(),
-        it_load_mw: a.it_load_mw,
-        load_factor: a.load_factor,
-        cooling: a.cooling.map(|c| match c {
-            CoolingArg::Liquid => Cooling::Liquid,
-            CoolingArg::Air => Cooling::Air,
-            CoolingArg::Hybrid => Cooling::Hybrid,
-        }),
-        supply_temp_c: a.supply_temp_c,
-        ups: a.ups.map(|u| match u {
-            UpsArg::DoubleConversion => Ups::DoubleConversion,
-            UpsArg::Eco => Ups::Eco,
-        }),
-        redundancy: a.redundancy,
-        zero_water: a.zero_water,
-        weather: a.weather.clone(),
-        it_series: a.it_series.clone(),
-        price: a.price,
-    }
 }
 
 fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
@@ -201,8 +141,15 @@ fn collective(g: &Global, a: &CollectiveArgs) -> Result<()> {
             (levels, n, reference.for_fabrics(&topo.scaleup_fabric, &topo.fabric))
         }
     };
-    let op = op_of(a.op);
-    let sweep = rackscale::pipeline::collective::sweep(op, &sizes, &levels, n, &params, a.algorithm.map(algorithm_of))?;
+    let op = rackscale::model::collective::Op::from(a.op);
+    let sweep = rackscale::pipeline::collective::sweep(
+        op,
+        &sizes,
+        &levels,
+        n,
+        &params,
+        a.algorithm.map(rackscale::model::collective::Algorithm::from),
+    )?;
     emit(g, &format!("collective-{op}"), &sweep)
 }
 
@@ -307,26 +254,10 @@ fn calibrate(g: &Global, a: &CalibrateArgs) -> Result<()> {
         c.validation = calibrate::revalidate(&old, &mut progress);
         return emit_calibration(g, &c);
     }
-    let cuda = calibrate::cuda::devices();
-    match (a.device.as_str(), &cuda) {
-        ("cpu", _) => {}
-        ("auto", Err(e)) => eprintln!("rackscale: {e}: running the CPU suite"),
-        ("auto", Ok(d)) => eprintln!(
-            "rackscale: found {} CUDA device(s) ({}); the CUDA suite is not built yet: running the CPU suite",
-            d.len(),
-            d.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
-        ),
-        (dev, Err(e)) if dev.starts_with("cuda") => return Err(UsageError(format!("--device {dev}: {e}")).into()),
-        (dev, Ok(_)) if dev.starts_with("cuda") => {
-            return Err(UsageError(format!(
-                "--device {dev}: the CUDA kernel suite is not built yet (README: Calibration); use --device cpu"
-            ))
-            .into());
-        }
-        (dev, _) => return Err(UsageError(format!("unknown --device `{dev}`; use auto, cpu, cuda or cuda:N")).into()),
+    let (c, note) = calibrate::measure(&a.device, a.quick, &mut progress)?;
+    if let Some(note) = note {
+        eprintln!("rackscale: {note}");
     }
-    let mut c = calibrate::run_cpu(a.quick, &mut progress).map_err(|e| UsageError(e.to_string()))?;
-    c.device.cuda = cuda.unwrap_or_default();
     emit_calibration(g, &c)
 }
 
@@ -336,34 +267,18 @@ fn emit_calibration(g: &Global, c: &Calibration) -> Result<()> {
         let text = serde_json::to_string_pretty(c)? + "\n";
         write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))?;
         eprintln!("wrote {}", path.display());
-        let text = report::render(c, format_of(g.format))?;
+        let text = report::render(c, rackscale::report::Format::from(g.format))?;
         write_stdout(&text)?;
         return Ok(());
     }
     emit(g, &format!("calibration-{}", c.device.id), c)
 }
 
-/// The job flags as the pipeline's job.
-fn job_of(j: &JobArgs) -> rackscale::pipeline::training::Job {
-    rackscale::pipeline::training::Job {
-        model: j.model.clone(),
-        system: j.system.clone(),
-        gpus: j.gpus,
-        fabric: j.fabric.clone(),
-        global_batch: j.global_batch.unwrap_or(rackscale::pipeline::training::DEFAULT_GLOBAL_BATCH),
-        seq_len: j.seq_len,
-        precision: precision_of(j.precision),
-        lora_rank: j.lora_rank,
-        tokens: j.tokens,
-        goodput: j.goodput,
-    }
-}
-
 /// The job on its cluster and its efficiency profile (the built-in one, or
 /// `--calibration`'s, with a warning if it does not cover the accelerator).
 fn job_setup(g: &Global, j: &JobArgs) -> Result<(rackscale::pipeline::training::Job, Setup, Profile)> {
     let catalog = load_catalog(g)?;
-    let job = job_of(j);
+    let job = j.job();
     let setup = job.setup(&catalog)?;
     let profile = match &j.calibration {
         Some(path) => {
@@ -407,12 +322,12 @@ fn step(g: &Global, a: &StepArgs) -> Result<()> {
         global_batch: job.global_batch,
         seq_len: j.seq_len.unwrap_or(setup.shape_seq()),
         precision: job.precision,
-        recompute: recompute_of(a.recompute),
+        recompute: rackscale::model::training::Recompute::from(a.recompute),
         zero: a.zero,
         sequence_parallel: a.tp > 1 && !a.no_sequence_parallel,
         lora_rank: j.lora_rank,
         tp_across_domains: a.allow_tp_across_domains,
-        stack: stack_of(a.stack),
+        stack: rackscale::model::training::Stack::from(a.stack),
     };
     let report = rackscale::pipeline::training::step_report(&job, &setup, &profile, plan)?;
     emit(g, &format!("step-{}", setup.model), &report)
@@ -486,7 +401,7 @@ fn report_files(stem: &str, r: &dyn Report) -> Result<Vec<(String, Vec<u8>)>> {
         .into_iter()
         .map(|f| {
             let text = report::render(r, f).with_context(|| format!("stage `{stem}`"))?;
-            Ok((format!("{}.{}", file_stem(stem), f.extension()), text.into_bytes()))
+            Ok((format!("{}.{}", report::file_stem(stem), f.extension()), text.into_bytes()))
         })
         .collect()
 }
@@ -512,7 +427,7 @@ fn emit_with(g: &Global, stem: &str, r: &dyn Report, extra: Vec<(String, Vec<u8>
 
 /// Prints a report on stdout in the chosen format.
 fn print_report(g: &Global, r: &dyn Report) -> Result<()> {
-    let text = report::render(r, format_of(g.format)).context("while rendering the result")?;
+    let text = report::render(r, rackscale::report::Format::from(g.format)).context("while rendering the result")?;
     write_stdout(&text)?;
     if g.format != FormatArg::Table {
         for w in r.warnings() {
@@ -536,75 +451,4 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
 /// `s` unless there is exactly one.
 fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// A name safe as a file name.
-fn file_stem(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' }).collect()
-}
-
-fn format_of(f: FormatArg) -> Format {
-    match f {
-        FormatArg::Table => Format::Table,
-        FormatArg::Csv => Format::Csv,
-        FormatArg::Json => Format::Json,
-    }
-}
-
-fn precision_of(p: PrecisionArg) -> Recipe {
-    match p {
-        PrecisionArg::Bf16 => Recipe::Bf16,
-        PrecisionArg::Fp8 => Recipe::Fp8,
-        PrecisionArg::Mxfp8 => Recipe::Mxfp8,
-        PrecisionArg::Nvfp4 => Recipe::Nvfp4,
-    }
-}
-
-fn stack_of(s: StackArg) -> Stack {
-    match s {
-        StackArg::Modern => Stack::Modern,
-        StackArg::Megatron2021 => Stack::Megatron2021,
-    }
-}
-
-fn recompute_of(r: RecomputeArg) -> Recompute {
-    match r {
-        RecomputeArg::None => Recompute::None,
-        RecomputeArg::Selective => Recompute::Selective,
-        RecomputeArg::Full => Recompute::Full,
-    }
-}
-
-fn op_of(o: OpArg) -> Op {
-    match o {
-        OpArg::AllReduce => Op::AllReduce,
-        OpArg::ReduceScatter => Op::ReduceScatter,
-        OpArg::AllGather => Op::AllGather,
-        OpArg::AllToAll => Op::AllToAll,
-        OpArg::Broadcast => Op::Broadcast,
-        OpArg::SendRecv => Op::SendRecv,
-    }
-}
-
-fn algorithm_of(a: AlgorithmArg) -> Algorithm {
-    match a {
-        AlgorithmArg::Ring => Algorithm::Ring,
-        AlgorithmArg::Tree => Algorithm::Tree,
-        AlgorithmArg::Nvls => Algorithm::Nvls,
-        AlgorithmArg::Sharp => Algorithm::Sharp,
-        AlgorithmArg::Hierarchical => Algorithm::Hierarchical,
-        AlgorithmArg::Direct => Algorithm::Direct,
-    }
-}
-
-fn kind_of(k: KindArg) -> Kind {
-    match k {
-        KindArg::Gpu => Kind::Gpu,
-        KindArg::System => Kind::System,
-        KindArg::Fabric => Kind::Fabric,
-        KindArg::Site => Kind::Site,
-        KindArg::Electricity => Kind::Electricity,
-        KindArg::Offer => Kind::Offer,
-        KindArg::Model => Kind::Model,
-    }
 }

@@ -474,3 +474,132 @@ pub enum KindArg {
     /// Transformer models.
     Model,
 }
+
+// One mapping per command-line enum onto the library's, checked by the compiler.
+
+impl From<FormatArg> for rackscale::report::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Table => rackscale::report::Format::Table,
+            FormatArg::Csv => rackscale::report::Format::Csv,
+            FormatArg::Json => rackscale::report::Format::Json,
+        }
+    }
+}
+
+impl From<PrecisionArg> for rackscale::model::training::Recipe {
+    fn from(p: PrecisionArg) -> Self {
+        match p {
+            PrecisionArg::Bf16 => rackscale::model::training::Recipe::Bf16,
+            PrecisionArg::Fp8 => rackscale::model::training::Recipe::Fp8,
+            PrecisionArg::Mxfp8 => rackscale::model::training::Recipe::Mxfp8,
+            PrecisionArg::Nvfp4 => rackscale::model::training::Recipe::Nvfp4,
+        }
+    }
+}
+
+impl From<StackArg> for rackscale::model::training::Stack {
+    fn from(s: StackArg) -> Self {
+        match s {
+            StackArg::Modern => rackscale::model::training::Stack::Modern,
+            StackArg::Megatron2021 => rackscale::model::training::Stack::Megatron2021,
+        }
+    }
+}
+
+impl From<RecomputeArg> for rackscale::model::training::Recompute {
+    fn from(r: RecomputeArg) -> Self {
+        match r {
+            RecomputeArg::None => rackscale::model::training::Recompute::None,
+            RecomputeArg::Selective => rackscale::model::training::Recompute::Selective,
+            RecomputeArg::Full => rackscale::model::training::Recompute::Full,
+        }
+    }
+}
+
+impl From<OpArg> for rackscale::model::collective::Op {
+    fn from(o: OpArg) -> Self {
+        match o {
+            OpArg::AllReduce => rackscale::model::collective::Op::AllReduce,
+            OpArg::ReduceScatter => rackscale::model::collective::Op::ReduceScatter,
+            OpArg::AllGather => rackscale::model::collective::Op::AllGather,
+            OpArg::AllToAll => rackscale::model::collective::Op::AllToAll,
+            OpArg::Broadcast => rackscale::model::collective::Op::Broadcast,
+            OpArg::SendRecv => rackscale::model::collective::Op::SendRecv,
+        }
+    }
+}
+
+impl From<AlgorithmArg> for rackscale::model::collective::Algorithm {
+    fn from(a: AlgorithmArg) -> Self {
+        match a {
+            AlgorithmArg::Ring => rackscale::model::collective::Algorithm::Ring,
+            AlgorithmArg::Tree => rackscale::model::collective::Algorithm::Tree,
+            AlgorithmArg::Nvls => rackscale::model::collective::Algorithm::Nvls,
+            AlgorithmArg::Sharp => rackscale::model::collective::Algorithm::Sharp,
+            AlgorithmArg::Hierarchical => rackscale::model::collective::Algorithm::Hierarchical,
+            AlgorithmArg::Direct => rackscale::model::collective::Algorithm::Direct,
+        }
+    }
+}
+
+impl From<KindArg> for rackscale::catalog::Kind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Gpu => rackscale::catalog::Kind::Gpu,
+            KindArg::System => rackscale::catalog::Kind::System,
+            KindArg::Fabric => rackscale::catalog::Kind::Fabric,
+            KindArg::Site => rackscale::catalog::Kind::Site,
+            KindArg::Electricity => rackscale::catalog::Kind::Electricity,
+            KindArg::Offer => rackscale::catalog::Kind::Offer,
+            KindArg::Model => rackscale::catalog::Kind::Model,
+        }
+    }
+}
+
+impl FacilityArgs {
+    /// The flags as the facility pipeline's inputs.
+    pub fn inputs(&self) -> rackscale::pipeline::facility::Inputs {
+        let a = self;
+        use rackscale::model::facility::{Cooling, Ups};
+        rackscale::pipeline::facility::Inputs {
+            site: a.site.clone(),
+            it_load_mw: a.it_load_mw,
+            load_factor: a.load_factor,
+            cooling: a.cooling.map(|c| match c {
+                CoolingArg::Liquid => Cooling::Liquid,
+                CoolingArg::Air => Cooling::Air,
+                CoolingArg::Hybrid => Cooling::Hybrid,
+            }),
+            supply_temp_c: a.supply_temp_c,
+            ups: a.ups.map(|u| match u {
+                UpsArg::DoubleConversion => Ups::DoubleConversion,
+                UpsArg::Eco => Ups::Eco,
+            }),
+            redundancy: a.redundancy,
+            zero_water: a.zero_water,
+            weather: a.weather.clone(),
+            it_series: a.it_series.clone(),
+            price: a.price,
+        }
+    }
+}
+
+impl JobArgs {
+    /// The flags as the training pipeline's job.
+    pub fn job(&self) -> rackscale::pipeline::training::Job {
+        let j = self;
+        rackscale::pipeline::training::Job {
+            model: j.model.clone(),
+            system: j.system.clone(),
+            gpus: j.gpus,
+            fabric: j.fabric.clone(),
+            global_batch: j.global_batch.unwrap_or(rackscale::pipeline::training::DEFAULT_GLOBAL_BATCH),
+            seq_len: j.seq_len,
+            precision: rackscale::model::training::Recipe::from(j.precision),
+            lora_rank: j.lora_rank,
+            tokens: j.tokens,
+            goodput: j.goodput,
+        }
+    }
+}

@@ -253,6 +253,37 @@ pub fn revalidate(c: &Calibration, progress: &mut dyn FnMut(&str)) -> Validation
     Validation::of(held)
 }
 
+/// Measures `device` (`auto`, `cpu`, `cuda`, `cuda:N`): the CPU suite until
+/// the CUDA one is built, with a note on what `auto` chose and why. A CUDA
+/// device asked for by name is refused, not silently replaced.
+pub fn measure(
+    device: &str,
+    quick: bool,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Calibration, Option<String>), crate::error::UsageError> {
+    use crate::error::UsageError;
+    let cuda = cuda::devices();
+    let note = match (device, &cuda) {
+        ("cpu", _) => None,
+        ("auto", Err(e)) => Some(format!("{e}: running the CPU suite")),
+        ("auto", Ok(d)) => Some(format!(
+            "found {} CUDA device(s) ({}); the CUDA suite is not built yet: running the CPU suite",
+            d.len(),
+            d.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
+        )),
+        (dev, Err(e)) if dev.starts_with("cuda") => return Err(UsageError(format!("--device {dev}: {e}"))),
+        (dev, Ok(_)) if dev.starts_with("cuda") => {
+            return Err(UsageError(format!(
+                "--device {dev}: the CUDA kernel suite is not built yet (README: Calibration); use --device cpu"
+            )));
+        }
+        (dev, _) => return Err(UsageError(format!("unknown --device `{dev}`; use auto, cpu, cuda or cuda:N"))),
+    };
+    let mut c = run_cpu(quick, progress).map_err(|e| UsageError(e.to_string()))?;
+    c.device.cuda = cuda.unwrap_or_default();
+    Ok((c, note))
+}
+
 /// Today's UTC date, `YYYY-MM-DD`, from the system clock (civil-from-days).
 fn today() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());

@@ -220,6 +220,45 @@ impl Exporter for JsonExporter {
     }
 }
 
+/// `--out`: every job and the hourly series as CSV, beside the summary.
+pub fn sim_tables(name: &str, r: &crate::sim::SimResult) -> io::Result<Vec<(String, Vec<u8>)>> {
+    let mut jobs =
+        String::from("job_id,kind,gpus,submit_s,start_s,end_s,state,gpu_hours,restarts,lost_gpu_hours,queue_delay_s\n");
+    let opt = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_default();
+    for j in &r.jobs {
+        let state = serde_json::to_value(j.state).map_err(io::Error::other)?.as_str().unwrap_or_default().to_owned();
+        jobs.push_str(&format!(
+            "{},{},{},{:.3},{},{},{},{:.3},{},{:.3},{}\n",
+            j.id,
+            j.kind,
+            j.gpus,
+            j.submit_s,
+            opt(j.start_s),
+            opt(j.end_s),
+            state,
+            j.gpu_hours,
+            j.restarts,
+            j.lost_gpu_hours,
+            opt(j.queue_delay_s)
+        ));
+    }
+    let mut series = String::from("hour,allocated_gpus,down_gpus,node_failures,it_power_mw\n");
+    let s = &r.series;
+    for h in 0..s.allocated_gpus.len() {
+        let mw = s.it_power_mw.get(h).copied().unwrap_or(0.0);
+        series.push_str(&format!("{h},{},{},{},{mw:.4}\n", s.allocated_gpus[h], s.down_gpus[h], s.failures[h]));
+    }
+    Ok([("jobs", jobs), ("series", series)]
+        .into_iter()
+        .map(|(stem, text)| (format!("{}-{stem}.csv", crate::report::file_stem(name)), text.into_bytes()))
+        .collect())
+}
+
+/// A name safe as a file name.
+pub fn file_stem(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
