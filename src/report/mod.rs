@@ -1,6 +1,7 @@
 //! Output: one [`Exporter`] per format over one [`Report`] trait that every
 //! result implements. Reports read only [`crate::results`].
 
+mod validation;
 mod views;
 
 use serde::Serialize;
