@@ -2,7 +2,7 @@
 
 use crate::cli::{
     CalibrateArgs, CatalogCommand, Cli, CollectiveArgs, Command, FacilityArgs, FormatArg, Global, JobArgs, PlanArgs,
-    SimulateArgs, StepArgs, TcoArgs, ValidateWhat,
+    RunArgs, SimulateArgs, StepArgs, TcoArgs, ValidateWhat,
 };
 use anyhow::{Context, Result};
 use rackscale::calibrate::{self, Calibration};
@@ -39,9 +39,12 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         None => {
-            eprintln!("rackscale: no command given; summarising the flagship scenario {} (see --help)", FLAGSHIP.0);
-            check_text(g, FLAGSHIP.0, FLAGSHIP.1, cli.seed)
+            eprintln!("rackscale: no command given; running the flagship scenario {} (see --help)", FLAGSHIP.0);
+            let catalog = load_catalog(g)?;
+            let scenario = Scenario::parse(FLAGSHIP.0, FLAGSHIP.1, &catalog)?;
+            run_scenarios(g, &catalog, vec![(FLAGSHIP.0.to_owned(), scenario)], cli.seed, false)
         }
+        Some(Command::Run(args)) => run_cmd(g, &args),
         Some(Command::Catalog(CatalogCommand::List { kind })) => catalog_list(g, kind.map(Kind::from)),
         Some(Command::Catalog(CatalogCommand::Show { id })) => catalog_show(g, &id),
         Some(Command::Init { path, force }) => init(&path, force),
@@ -55,6 +58,104 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Facility(args)) => facility(g, &args),
         Some(Command::Tco(args)) => tco(g, &args),
     }
+}
+
+fn run_cmd(g: &Global, a: &RunArgs) -> Result<()> {
+    let catalog = load_catalog(g)?;
+    let scenarios = a
+        .scenarios
+        .iter()
+        .map(|p| Ok((p.display().to_string(), Scenario::from_path(p, &catalog)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut names = std::collections::BTreeSet::new();
+    if let Some((_, s)) = scenarios.iter().find(|(_, s)| !names.insert(s.name.clone())) {
+        return Err(UsageError(format!(
+            "two scenarios are named `{}`; give each a distinct `name` so the comparison can tell them apart",
+            s.name
+        ))
+        .into());
+    }
+    run_scenarios(g, &catalog, scenarios, a.seed, a.quiet)
+}
+
+/// Runs each scenario's every stage, writes the report directory (all of it
+/// or none of it) and prints the answers and where the report is.
+fn run_scenarios(
+    g: &Global,
+    catalog: &Catalog,
+    scenarios: Vec<(String, Scenario)>,
+    seed: Option<u64>,
+    quiet: bool,
+) -> Result<()> {
+    use rackscale::pipeline::run::{self as pipeline, Stage};
+    let mut outs = Vec::with_capacity(scenarios.len());
+    let bar = (!quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let b = indicatif::ProgressBar::new(1000);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{msg:40} {bar:30} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    for (shown, mut scenario) in scenarios {
+        if let Some(seed) = seed {
+            scenario.seed = seed;
+        }
+        let trace = match scenario.simulation.as_ref().and_then(|c| c.trace.clone()) {
+            Some(path) => {
+                let text = read_text(Path::new(&path), "trace")?;
+                Some((path, text))
+            }
+            None => None,
+        };
+        let name = scenario.name.clone();
+        let mut progress = |stage: Stage, share: f64| {
+            if let Some(b) = &bar {
+                let what = match stage {
+                    Stage::Step => "training step",
+                    Stage::Simulation => "simulation",
+                    Stage::Facility => "facility year",
+                    Stage::Tco => "cost Monte Carlo",
+                };
+                b.set_message(format!("{name}: {what}"));
+                b.set_position((share * 1000.0) as u64);
+            }
+        };
+        let request = pipeline::Request { scenario: &scenario, shown: &shown, catalog };
+        outs.push(pipeline::run(&request, trace, &mut progress)?);
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let dir = match &g.out {
+        Some(d) => d.clone(),
+        None => {
+            let stems: Vec<String> = outs.iter().map(|o| report::file_stem(&o.report.scenario)).collect();
+            Path::new("reports").join(stems.join("-vs-"))
+        }
+    };
+    if dir.is_file() {
+        return Err(UsageError(format!("--out `{}` is a file; give a directory", dir.display())).into());
+    }
+    let files = report::run::files(&outs).context("while rendering the report")?;
+    rackscale::fsutil::write_dir(&dir, &files)
+        .with_context(|| format!("cannot write the report `{}`", dir.display()))?;
+    if g.format == FormatArg::Table {
+        let reports: Vec<&rackscale::pipeline::run::RunReport> = outs.iter().map(|o| &o.report).collect();
+        write_stdout(&report::run::answers_text(&reports, 100))?;
+    } else if let [one] = outs.as_slice() {
+        print_report(g, &one.report)?;
+    } else {
+        let c = report::run::Comparison { scenarios: outs.into_iter().map(|o| o.report).collect() };
+        print_report(g, &c)?;
+    }
+    let page = dir.join("report.html");
+    if g.format == FormatArg::Table {
+        write_stdout(&format!("\nreport: {} ({} files in {})\n", page.display(), files.len(), dir.display()))?;
+    } else {
+        eprintln!("wrote {} ({} files in {})", page.display(), files.len(), dir.display());
+    }
+    Ok(())
 }
 
 fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
@@ -124,7 +225,13 @@ fn tco(g: &Global, a: &TcoArgs) -> Result<()> {
         None => None,
     };
     let shown = a.scenario.display().to_string();
-    let report = rackscale::pipeline::tco::from_scenario(&s, &shown, &catalog, samples, sim)?;
+    let report = rackscale::pipeline::tco::from_scenario(
+        &s,
+        &shown,
+        &catalog,
+        samples,
+        &rackscale::pipeline::tco::Upstream { sim, pue: None },
+    )?;
     emit(g, &format!("tco-{}", s.name), &report)
 }
 
@@ -368,12 +475,6 @@ fn init(path: &Path, force: bool) -> Result<()> {
 fn check(g: &Global, path: &Path, seed: Option<u64>) -> Result<()> {
     let catalog = load_catalog(g)?;
     let scenario = Scenario::from_path(path, &catalog)?;
-    report_check(g, scenario, &catalog, seed)
-}
-
-fn check_text(g: &Global, path: &str, text: &str, seed: Option<u64>) -> Result<()> {
-    let catalog = load_catalog(g)?;
-    let scenario = Scenario::parse(path, text, &catalog)?;
     report_check(g, scenario, &catalog, seed)
 }
 

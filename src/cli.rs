@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 /// Simulate AI training clusters and what they cost.
 ///
-/// With no command, summarises the flagship scenario (a 64-rack GB300 NVL72
-/// cluster) at nameplate.
+/// With no command, runs the flagship scenario (`run scenarios/azure-gb300.toml`: a 139-rack
+/// GB300 NVL72 supercomputer sized to its "200 exaflops" headline) and writes its report.
 #[derive(Debug, Parser)]
 #[command(name = "rackscale", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
@@ -27,7 +27,8 @@ pub struct Global {
     /// Output format on stdout.
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
-    /// Also write the result as JSON and CSV files into this directory.
+    /// Also write the result as JSON and CSV files into this directory (`run`: the report
+    /// directory, default reports/SCENARIO/).
     #[arg(long, global = true, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Extra catalog file: adds entries, or replaces built-in ones with the same id.
@@ -66,6 +67,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run every stage of one or more scenarios and write a report directory (HTML with charts,
+    /// summary.md, results.json, CSV and SVG). Several scenarios make one comparison report.
+    Run(RunArgs),
     /// Validate a scenario file and summarise it at nameplate.
     Check {
         /// Scenario file.
@@ -111,6 +115,20 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "CSV")]
     pub trace: Option<PathBuf>,
     /// No progress bar on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `run` arguments.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files; two or more are compared side by side.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Seed of every random stream (overrides each scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// No progress on stderr.
     #[arg(long)]
     pub quiet: bool,
 }

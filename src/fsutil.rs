@@ -125,6 +125,55 @@ pub fn write_set(files: &[(PathBuf, Vec<u8>)]) -> io::Result<()> {
     result
 }
 
+/// Writes a whole directory of files (names relative to `dir`) as one: into
+/// a fresh sibling directory first, then swapped in for `dir`. A failure
+/// before the swap leaves an earlier `dir` as it was; the earlier one is
+/// removed only once the new one is in place.
+pub fn write_dir(dir: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
+    if dir.is_file() {
+        return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} is a file", dir.display())));
+    }
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".to_owned());
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging)?;
+    let written = files.iter().try_for_each(|(file, bytes)| {
+        let path = staging.join(file);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p)?;
+        }
+        let mut f = fs::File::create(&path)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let had_old = dir.exists();
+    if had_old {
+        let _ = fs::remove_dir_all(&old);
+        if let Err(e) = fs::rename(dir, &old) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    }
+    if let Err(e) = fs::rename(&staging, dir) {
+        if had_old {
+            let _ = fs::rename(&old, dir);
+        }
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if had_old {
+        let _ = fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` atomically, creating parent directories.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));

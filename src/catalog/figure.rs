@@ -105,6 +105,24 @@ pub fn fmt_num(x: f64) -> String {
     }
 }
 
+/// Three significant digits (`4.85`, `52.2`, `1327`).
+pub fn sig3(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() || x.abs() >= 1e15 {
+        return fmt_num(x);
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+    format!("{x:.digits$}")
+}
+
+/// Four significant digits (`4.848`, `69.12`, `1327`).
+pub fn sig(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() || x.abs() >= 1e15 {
+        return fmt_num(x);
+    }
+    let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+    format!("{x:.digits$}")
+}
+
 impl<'de> Deserialize<'de> for Figure {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(FigureVisitor)?.check().map_err(de::Error::custom)

@@ -21,7 +21,7 @@ pub use entries::{
     Site, SiteClimate, System, Tariff,
 };
 pub use fields::{Count, Source, SourceDate};
-pub use figure::{Figure, fmt_num};
+pub use figure::{Figure, fmt_num, sig, sig3};
 pub use load::BUILTIN_FILES;
 
 use crate::diag::Diagnostics;

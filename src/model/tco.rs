@@ -478,7 +478,8 @@ fn pv_every(amount: f64, every: f64, h: f64, r: f64) -> (f64, f64) {
     (total, pv)
 }
 
-fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
+/// One option's metrics at one point of the inputs (`x` in [`Inputs`] order).
+pub fn evaluate_one(c: &Common, o: &OptionSpec, x: &[f64]) -> Metrics {
     let r = x[c.wacc];
     let h = c.horizon_years;
     let u = x[c.utilization].clamp(0.0, 1.0);

@@ -225,11 +225,26 @@ pub fn run_inputs(
     scenario: Option<&Scenario>,
     catalog: &Catalog,
 ) -> anyhow::Result<(String, FacilityReport, Hourly)> {
+    run_loaded(a, scenario, catalog, None)
+}
+
+/// [`run_inputs`] with the hall's capacity \[kW\], load and load note
+/// `given` (a simulated IT series, from [`series_load`]) rather than read
+/// from the flags.
+pub fn run_loaded(
+    a: &Inputs,
+    scenario: Option<&Scenario>,
+    catalog: &Catalog,
+    given: Option<(f64, Load, Option<String>)>,
+) -> anyhow::Result<(String, FacilityReport, Hourly)> {
     let sf = scenario.map(|s| &s.facility);
     let site_id = a.site.clone().or_else(|| sf.and_then(|f| f.site.as_ref().map(ToString::to_string)));
     let site = site_id.as_deref().map(|id| catalog.sites.get(id)).transpose()?;
     let tariff = site.and_then(|s| catalog.tariffs.find(s.tariff.get_ref()));
-    let (capacity_kw, load, load_note) = load(a, scenario, catalog)?;
+    let (capacity_kw, load, load_note) = match given {
+        Some(x) => x,
+        None => load(a, scenario, catalog)?,
+    };
     let design = design(a, scenario, catalog, capacity_kw)?;
     let (weather, weather_source) = weather(a, sf, site)?;
     if let Some(p) = a.price.filter(|p| !(*p >= 0.0 && *p <= 5.0)) {
@@ -256,7 +271,6 @@ pub fn load(
     scenario: Option<&Scenario>,
     catalog: &Catalog,
 ) -> anyhow::Result<(f64, crate::pipeline::facility::Load, Option<String>)> {
-    use crate::model::facility::climate::HOURS;
     use crate::pipeline::facility::Load;
     if let Some(mw) = a.it_load_mw.filter(|mw| !(*mw > 0.0 && mw.is_finite() && *mw <= 10_000.0)) {
         return Err(UsageError(format!(
@@ -295,7 +309,7 @@ pub fn load(
     }
     let shown = path.display().to_string();
     let text = crate::fsutil::read_text(path, "IT series")?;
-    let mut series = crate::input::weather::parse_it_series(&shown, &text)?;
+    let series = crate::input::weather::parse_it_series(&shown, &text)?;
     let peak = series.iter().copied().fold(0.0, f64::max);
     if peak <= 0.0 {
         return Err(UsageError(format!("{shown}: the IT series never draws power; a PUE needs some IT load")).into());
@@ -313,14 +327,20 @@ pub fn load(
         ))
         .into());
     }
-    let mut note = None;
-    if series.len() < HOURS {
-        // A month of simulation stands for the year: repeat it over the weather.
-        let n = series.len();
-        note = Some(format!("the IT series' {n} hours are repeated to fill the year"));
-        series = (0..HOURS).map(|h| series[h % n]).collect();
+    let (load, note) = series_load(series);
+    Ok((capacity_kw, load, note))
+}
+
+/// An hourly IT series \[kW\] as a year's load: a series shorter than a
+/// year (a month of simulation) is repeated to fill it, and says so.
+pub fn series_load(series: Vec<f64>) -> (Load, Option<String>) {
+    use crate::model::facility::climate::HOURS;
+    let n = series.len();
+    if n == 0 || n >= HOURS {
+        return (Load::Series(series), None);
     }
-    Ok((capacity_kw, Load::Series(series), note))
+    let note = format!("the IT series' {n} hours are repeated to fill the year");
+    (Load::Series((0..HOURS).map(|h| series[h % n]).collect()), Some(note))
 }
 
 /// The hall's design: cooling, supply temperature, UPS, redundancy, water.

@@ -11,6 +11,7 @@
 pub mod check;
 pub mod collective;
 pub mod facility;
+pub mod run;
 pub mod simulate;
 pub mod tco;
 pub mod training;

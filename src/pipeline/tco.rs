@@ -126,6 +126,15 @@ pub struct BreakEven {
     pub months: Option<f64>,
 }
 
+/// Every option's cost at one utilization.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UtilizationPoint {
+    /// Allocated share of GPU-hours.
+    pub utilization: f64,
+    /// Per useful GPU-hour, one per option in order \[USD\].
+    pub usd_per_useful_gpu_hour: Vec<f64>,
+}
+
 /// One input as used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InputRow {
@@ -162,6 +171,9 @@ pub struct TcoReport {
     pub tornado: Vec<Swing>,
     /// Owning against each rental.
     pub break_even: Vec<BreakEven>,
+    /// Each option's cost per useful GPU-hour as utilization varies from 5%
+    /// to 100%, every other input at its median (the break-even chart).
+    pub by_utilization: Vec<UtilizationPoint>,
     /// Inputs with their spreads.
     pub inputs: Vec<InputRow>,
     /// Where utilization, goodput and PUE came from.
@@ -349,6 +361,15 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
             .collect(),
         None => Vec::new(),
     };
+    let by_utilization = (1..=20)
+        .map(|k| {
+            let u = f64::from(k) * 0.05;
+            let mut x = med.clone();
+            x[c.utilization] = u;
+            let usd = options.iter().map(|o| m::evaluate_one(&c, o, &x).usd_per_useful_gpu_hour).collect();
+            UtilizationPoint { utilization: u, usd_per_useful_gpu_hour: usd }
+        })
+        .collect();
     let rows = inputs
         .names
         .iter()
@@ -366,6 +387,7 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
         decision,
         tornado,
         break_even,
+        by_utilization,
         inputs: rows,
         notes,
     })
@@ -474,17 +496,28 @@ fn egress_of(d: &TcoDefaults, o: &crate::scenario::tco::TcoOption, t: &Tco, copy
 
 pub use crate::input::Simulated;
 
+/// What earlier stages measured, over the TCO's own defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Upstream {
+    /// Utilization, goodput and queueing from a simulation.
+    pub sim: Option<Simulated>,
+    /// Annual PUE from the facility model run on the simulated IT power, and how it was found.
+    pub pue: Option<(f64, String)>,
+}
+
 /// The `tco` command on a validated scenario: the cluster's inventory,
 /// power, PUE (facility model at the site, else the scenario's) and
 /// training throughput, then every option priced. `shown` names the file in
-/// messages; `sim` replaces the scenario's utilization and goodput.
+/// messages; `up` replaces the scenario's utilization, goodput and PUE with
+/// what earlier stages measured (`[tco]`'s own values still win).
 pub fn from_scenario(
     s: &Scenario,
     shown: &str,
     catalog: &Catalog,
     samples: Option<usize>,
-    sim: Option<Simulated>,
+    up: &Upstream,
 ) -> anyhow::Result<TcoReport> {
+    let sim = up.sim;
     use crate::model::tco::Dist;
     let Some(t) = s.tco.clone() else {
         return Err(UsageError(format!("{shown} has no [tco] table; add one with `[[tco.option]]` entries")).into());
@@ -522,6 +555,7 @@ pub fn from_scenario(
     let site = s.facility.site.as_ref().map(|id| catalog.sites.get(id.as_str())).transpose()?;
     let pue = match (site.filter(|x| x.climate.is_some()), s.facility.pue, t.pue) {
         (_, _, Some(p)) => (p, "PUE from the scenario's [tco]".to_owned()),
+        (_, _, None) if let Some((pue, from)) = &up.pue => (Dist::Fixed(*pue), from.clone()),
         (Some(site), _, None) => {
             let args = crate::pipeline::facility::Inputs::default();
             let cap = power.nameplate_w() / 1e3;

@@ -1,6 +1,8 @@
 //! Output: one [`Exporter`] per format over one [`Report`] trait that every
 //! result implements. Reports read only [`crate::results`].
 
+pub mod charts;
+pub mod run;
 mod validation;
 mod views;
 

@@ -1,7 +1,7 @@
 //! How each result reads as rows.
 
 use super::Report;
-use crate::catalog::fmt_num;
+use crate::catalog::{fmt_num, sig, sig3};
 use crate::results::{CatalogList, CollectiveSweep, EntryDetail, PlanReport, ScenarioSummary, StepReport};
 use serde_json::Value;
 
@@ -665,23 +665,6 @@ fn banded(x: f64, lo: f64, hi: f64) -> String {
 /// `41.6% (38.0-45.1%)`.
 fn banded_pct(x: f64, lo: f64, hi: f64) -> String {
     format!("{:.1}% ({:.1}-{:.1}%)", x * 100.0, lo * 100.0, hi * 100.0)
-}
-
-/// Three significant digits.
-fn sig3(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() || x.abs() >= 1e15 {
-        return fmt_num(x);
-    }
-    let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
-    format!("{x:.digits$}")
-}
-
-fn sig(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() || x.abs() >= 1e15 {
-        return fmt_num(x);
-    }
-    let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
-    format!("{x:.digits$}")
 }
 
 #[derive(Default)]

@@ -2,25 +2,37 @@ use crate::run;
 use serde_json::Value;
 
 #[test]
-fn no_arguments_summarises_the_flagship() {
-    let (code, out, err) = run(&[]);
+fn no_arguments_runs_the_flagship() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("flagship");
+    let (code, out, err) = run(&["--out", out_dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("flagship scenario"));
-    insta::assert_snapshot!(out);
+    assert!(err.contains("running the flagship scenario scenarios/azure-gb300.toml"), "{err}");
+    assert!(out.starts_with("headline compute"), "{out}");
+    assert!(out.contains("200.2 EF of sparse FP4 at nameplate: 10,008 GPUs in 139 racks"), "{out}");
+    assert!(out.contains(&format!("report: {}", out_dir.join("report.html").display())), "{out}");
+    assert!(out_dir.join("report.html").is_file());
 }
 
 #[test]
-fn flagship_fp4_headline_matches_microsoft() {
+fn microsofts_64_racks_are_its_92_exaflops_and_200_need_139() {
     // Microsoft's first GB300 NVL72 production cluster: 4,608 GPUs, "92.1 exaflops of FP4"
     // (Azure blog, 2025-10-09): the vendor's sparse headline, reproduced from per-GPU figures.
-    let (code, out, _) = run(&["--format", "json"]);
-    assert_eq!(code, 0);
-    let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["gpus"], 4608);
-    let fp4 = v["peaks"].as_array().unwrap().iter().find(|p| p["precision"] == "fp4").unwrap();
-    let sparse = fp4["sparse_eflops"].as_f64().unwrap();
+    let sparse_fp4 = |file: &str| {
+        let (code, out, err) = run(&["check", file, "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let fp4 = v["peaks"].as_array().unwrap().iter().find(|p| p["precision"] == "fp4").unwrap().clone();
+        (v["gpus"].as_u64().unwrap(), fp4["sparse_eflops"].as_f64().unwrap(), fp4["dense_eflops"].as_f64().unwrap())
+    };
+    let (gpus, sparse, dense) = sparse_fp4("../../scenarios/cio-own-vs-rent-gb300.toml");
+    assert_eq!(gpus, 4608);
     assert!((sparse - 92.1).abs() / 92.1 < 0.01, "{sparse}");
-    assert!((fp4["dense_eflops"].as_f64().unwrap() - 69.12).abs() < 1e-9);
+    assert!((dense - 69.12).abs() < 1e-9);
+    // "Over 200 exaflops" at the same reading: 139 racks.
+    let (gpus, sparse, _) = sparse_fp4("../../scenarios/azure-gb300.toml");
+    assert_eq!(gpus, 139 * 72);
+    assert!(sparse > 200.0 && sparse - 1.44 < 200.0, "{sparse}: the fewest racks over 200 EF");
 }
 
 #[test]
@@ -39,7 +51,7 @@ fn check_summarises_a_scenario_in_every_format() {
 
 #[test]
 fn flagship_training_job_reports_sustained_flops() {
-    let (code, out, _) = run(&["--format", "json"]);
+    let (code, out, _) = run(&["check", "../../scenarios/azure-gb300.toml", "--format", "json"]);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
     let t = &v["training"];

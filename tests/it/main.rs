@@ -9,6 +9,7 @@ mod errors;
 mod facility;
 mod hostile;
 mod init;
+mod run;
 mod simulate;
 mod tco;
 mod training;

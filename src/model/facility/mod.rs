@@ -63,6 +63,16 @@ pub enum Ups {
     Eco,
 }
 
+impl Ups {
+    /// Name as written on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::DoubleConversion => "double-conversion",
+            Self::Eco => "eco",
+        }
+    }
+}
+
 /// A device's losses as shares of its rating: `a·R + b·L + c·L²/R`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Losses {

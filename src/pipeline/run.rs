@@ -1,0 +1,695 @@
+//! `run`: every stage a scenario defines, in one process and in order, each
+//! fed the previous one's typed result (no files in between):
+//! nameplate -> training step (with its band) -> simulation -> facility hour
+//! by hour on the *simulated* IT power -> TCO with the simulated utilization
+//! and goodput and the facility's PUE. Then the answers in plain words, and
+//! every catalog value used with its source.
+
+use crate::catalog::{Catalog, sig, sig3};
+use crate::data;
+use crate::model::collective::Op;
+use crate::model::training::Breakdown;
+use crate::pipeline::facility::{self as fac, FacilityReport, Hourly};
+use crate::pipeline::tco::{TcoReport, Upstream};
+use crate::results::{CollectiveRow, ScenarioSummary, SimReport, TrainingSummary};
+use crate::scenario::Scenario;
+use crate::sim::{JobRecord, Series, SimResult};
+use serde::Serialize;
+
+/// What `run` is asked.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The validated scenario (its seed already final).
+    pub scenario: &'a Scenario,
+    /// How the scenario file is named in messages.
+    pub shown: &'a str,
+    /// The catalog it was validated against.
+    pub catalog: &'a Catalog,
+}
+
+/// A stage of the run, for progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Nameplate and training step.
+    Step,
+    /// The discrete-event simulation (with the share of days done).
+    Simulation,
+    /// The facility year.
+    Facility,
+    /// The cost comparison.
+    Tco,
+}
+
+/// The training step with what the report draws.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepStage {
+    /// The step, its band and days to train.
+    #[serde(flatten)]
+    pub summary: TrainingSummary,
+    /// Executed FLOP/s (with recompute) over the dense peak.
+    pub hfu: f64,
+    /// Where the step's time goes \[s\].
+    pub breakdown: Breakdown,
+    /// Bus bandwidth over message sizes of the collectives the plan runs.
+    pub collectives: Vec<CollectiveCurve>,
+}
+
+/// One collective swept over message sizes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CollectiveCurve {
+    /// What it is: `all-reduce, 72 GPUs in one NVL72 domain`.
+    pub label: String,
+    /// The operation.
+    pub op: Op,
+    /// Ranks.
+    pub gpus: u64,
+    /// One row per size.
+    pub rows: Vec<CollectiveRow>,
+}
+
+/// The simulation with its hourly series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimStage {
+    /// The summary `simulate` reports.
+    #[serde(flatten)]
+    pub report: SimReport,
+    /// The scenario's `[training]` run as simulated, if it ran.
+    pub training_run: Option<JobRecord>,
+    /// Allocated and down GPUs, failures and IT power, hour by hour.
+    pub hourly: Series,
+}
+
+/// The facility year on the simulated load.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FacilityStage {
+    /// The year `facility` reports.
+    #[serde(flatten)]
+    pub report: FacilityReport,
+    /// Where the IT load came from.
+    pub load_from: String,
+    /// The claimed PUE judged against the model, if one is claimed.
+    pub pue_claim: Option<Verdict>,
+}
+
+/// A claimed figure judged against the model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    /// The claim: `PUE 1.08`.
+    pub claim: String,
+    /// `holds`, `holds only if` or `does not hold`.
+    pub verdict: String,
+    /// Under which conditions, and why.
+    pub because: String,
+}
+
+/// One answer of the report's first screen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// Short key: `headline`, `sustained`, `days`, `cost`, `pue`, `own_vs_rent`, `failures`.
+    pub key: String,
+    /// The question, in a few words.
+    pub question: String,
+    /// The answer in plain words, with its range.
+    pub answer: String,
+    /// The figure.
+    pub value: Option<f64>,
+    /// Its low end (P10) where a range exists.
+    pub low: Option<f64>,
+    /// Its high end (P90).
+    pub high: Option<f64>,
+    /// Its unit.
+    pub unit: String,
+}
+
+/// A catalog value the run used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumption {
+    /// Catalog entry id.
+    pub entry: String,
+    /// Its kind: `gpu`, `system`, `fabric`, `site`, `electricity`, `offer`, `model`.
+    pub kind: String,
+    /// Field.
+    pub field: String,
+    /// Value used.
+    pub value: f64,
+    /// Low end, for an estimate.
+    pub low: Option<f64>,
+    /// High end, for an estimate.
+    pub high: Option<f64>,
+    /// Whether the value is an estimate.
+    pub estimate: bool,
+    /// The entry's source.
+    pub source: String,
+    /// Its date.
+    pub date: String,
+}
+
+/// Everything `run` found, one key per stage (`results.json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// rackscale's version.
+    pub version: String,
+    /// The first screen's answers.
+    pub answers: Vec<Answer>,
+    /// The cluster at nameplate.
+    pub nameplate: ScenarioSummary,
+    /// The training step, if the scenario has `[training]`.
+    pub step: Option<StepStage>,
+    /// The simulation, if it has `[simulation]`.
+    pub simulation: Option<SimStage>,
+    /// The facility year, if it has a site with a climate.
+    pub facility: Option<FacilityStage>,
+    /// The cost comparison, if it has `[tco]`.
+    pub tco: Option<TcoReport>,
+    /// Catalog values used, with their sources.
+    pub assumptions: Vec<Assumption>,
+    /// What the reader should know.
+    pub warnings: Vec<String>,
+}
+
+/// The run's report and the detail behind its tables.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// The report.
+    pub report: RunReport,
+    /// The simulation's every job and hour, if it ran.
+    pub sim: Option<SimResult>,
+    /// The facility's every hour, if it ran.
+    pub hourly: Option<Hourly>,
+}
+
+/// Runs every stage the scenario defines. `trace` is a job trace to replay
+/// (its path for messages, and its text); `progress` hears each stage and,
+/// for the simulation, the share of days done.
+pub fn run(
+    r: &Request<'_>,
+    trace: Option<(String, String)>,
+    progress: &mut dyn FnMut(Stage, f64),
+) -> anyhow::Result<RunOutput> {
+    let (s, catalog) = (r.scenario, r.catalog);
+    progress(Stage::Step, 0.0);
+    let nameplate = super::check::summarise(s, catalog)?;
+    let resolved = super::resolve(s, catalog)?;
+    let step = match &nameplate.training {
+        Some(t) => Some(step_stage(s, catalog, &resolved, t.clone())?),
+        None => None,
+    };
+    let mut warnings = nameplate.warnings.clone();
+    let (simulation, sim) = if s.simulation.is_some() {
+        progress(Stage::Simulation, 0.0);
+        let req = super::simulate::Request { scenario: s, shown: r.shown, catalog, days: None };
+        let (report, result) = super::simulate::run(&req, trace, &mut |x| progress(Stage::Simulation, x))?;
+        warnings.extend(report.warnings.iter().cloned());
+        let training_run = result.jobs.iter().find(|j| j.kind == "training").cloned();
+        let stage = SimStage { report, training_run, hourly: result.series.clone() };
+        (Some(stage), Some(result))
+    } else {
+        (None, None)
+    };
+    progress(Stage::Facility, 0.0);
+    let has_climate = s
+        .facility
+        .site
+        .as_ref()
+        .and_then(|id| catalog.sites.find(id.as_str()))
+        .is_some_and(|site| site.climate.is_some())
+        || s.facility.weather.is_some();
+    let (facility, hourly) = if has_climate {
+        let inputs = fac::Inputs::default();
+        let (given, load_from) = match &sim {
+            Some(x) => {
+                let capacity_kw = resolved.power.nameplate_w() / 1e3;
+                let kw = x.series.it_power_mw.iter().map(|mw| mw * 1e3).collect();
+                let (load, note) = fac::series_load(kw);
+                let from = format!(
+                    "the simulation's hourly IT power ({} hours{})",
+                    x.series.it_power_mw.len(),
+                    if note.is_some() { ", repeated to fill the year" } else { "" }
+                );
+                (Some((capacity_kw, load, note)), from)
+            }
+            None => (None, format!("a constant {:.0}% utilization", s.workload.utilization.get() * 100.0)),
+        };
+        let (_, report, hourly) = fac::run_loaded(&inputs, Some(s), catalog, given)?;
+        let pue_claim = s.facility.pue.map(|claimed| judge_pue(claimed, &report));
+        (Some(FacilityStage { report, load_from, pue_claim }), Some(hourly))
+    } else {
+        (None, None)
+    };
+    let tco = match &s.tco {
+        Some(_) => {
+            progress(Stage::Tco, 0.0);
+            let up = Upstream {
+                sim: simulation.as_ref().map(|x| crate::input::Simulated {
+                    utilization: x.report.summary.utilization,
+                    goodput: x.report.summary.goodput,
+                    queue_s: Some((x.report.summary.queue_delay_s.p50, x.report.summary.queue_delay_s.p90)),
+                }),
+                pue: facility.as_ref().map(|f| {
+                    let pue = f.report.totals.annual_pue;
+                    (pue, format!("PUE {pue:.3} from the facility model on {}", f.load_from))
+                }),
+            };
+            Some(super::tco::from_scenario(s, r.shown, catalog, None, &up)?)
+        }
+        None => None,
+    };
+    let assumptions = assumptions(s, catalog);
+    let answers = answers(&nameplate, step.as_ref(), simulation.as_ref(), facility.as_ref(), tco.as_ref());
+    let report = RunReport {
+        scenario: s.name.clone(),
+        description: s.description.clone(),
+        seed: s.seed,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        answers,
+        nameplate,
+        step,
+        simulation,
+        facility,
+        tco,
+        assumptions,
+        warnings,
+    };
+    Ok(RunOutput { report, sim, hourly })
+}
+
+/// The step's breakdown and the collectives its plan runs.
+fn step_stage(
+    s: &Scenario,
+    catalog: &Catalog,
+    r: &super::Resolved<'_>,
+    summary: TrainingSummary,
+) -> anyhow::Result<StepStage> {
+    let Some(t) = &s.training else { unreachable!("a training summary comes from [training]") };
+    let setup = super::training::Setup::on(catalog, &t.model, r.topology.clone())?;
+    let params = data::collective_params();
+    let step = setup.step(&t.plan, &params, &data::default_profile())?;
+    let params = params.for_fabrics(&r.topology.scaleup_fabric, &r.topology.fabric);
+    let sizes: Vec<u64> = (20..=33).map(|k| 1u64 << k).collect();
+    let domain = u64::from(r.topology.scale_up.gpus_per_domain);
+    let all = u64::from(s.cluster.gpus);
+    let mut groups = vec![(domain.min(all), format!("in one {}-GPU scale-up domain", domain.min(all)))];
+    // The data-parallel group: one rank per model replica, spread over the domains.
+    let dp = u64::from(t.plan.dp);
+    if all > domain && dp > 1 {
+        let n = (all / domain).min(dp) * domain;
+        groups.push((n, format!("over {n} GPUs in {} domains (the fabric)", n / domain)));
+    }
+    let mut collectives = Vec::new();
+    for (n, what) in groups.into_iter().filter(|(n, _)| *n >= 2) {
+        let Ok(levels) = r.topology.group(n) else { continue };
+        for op in [Op::AllReduce, Op::AllGather] {
+            let sweep = super::collective::sweep(op, &sizes, &levels, n, &params, None)?;
+            let label = format!("{op} {what}").replace('_', "-");
+            collectives.push(CollectiveCurve { label, op, gpus: n, rows: sweep.rows });
+        }
+    }
+    Ok(StepStage { summary, hfu: step.hfu, breakdown: step.breakdown, collectives })
+}
+
+/// A claimed PUE against the modelled year: within the claim's rounding
+/// (1.08 covers up to 1.085), in the year, only in some months, or never.
+fn judge_pue(claimed: f64, f: &FacilityReport) -> Verdict {
+    let decimals = format!("{claimed}").split('.').nth(1).map_or(0, str::len) as i32;
+    let ceiling = claimed + 0.5 * 10f64.powi(-decimals);
+    let annual = f.totals.annual_pue;
+    let months: Vec<(usize, f64)> =
+        f.totals.monthly_pue.iter().enumerate().filter_map(|(m, p)| p.map(|p| (m, p))).collect();
+    let good: Vec<&str> = months.iter().filter(|(_, p)| *p <= ceiling).map(|(m, _)| MONTHS[*m]).collect();
+    let site = f.site_name.clone().unwrap_or_else(|| "the site".to_owned());
+    let conditions = format!(
+        "{} cooling at {:.0} °C supply, {} UPS, {:.0}% mean load",
+        f.cooling.name(),
+        f.supply_temp_c,
+        f.ups.name(),
+        f.load_factor * 100.0
+    );
+    let (verdict, because) = if annual <= ceiling {
+        (
+            "holds",
+            format!(
+                "as the modelled annual PUE at {site} is {annual:.3} (the claim covers up to {ceiling}) with {conditions}"
+            ),
+        )
+    } else if !good.is_empty() {
+        (
+            "holds only if",
+            format!(
+                "it is read as a monthly figure, for {} (within the claim's rounding, up to {ceiling}); over the year the model gives {annual:.3} at {site} with {conditions}",
+                good.join(", ")
+            ),
+        )
+    } else {
+        let best = months.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
+        (
+            "does not hold",
+            format!(
+                "as the modelled annual PUE at {site} is {annual:.3} and no month goes below {best:.3} (the claim covers up to {ceiling}) with {conditions}"
+            ),
+        )
+    };
+    Verdict { claim: format!("PUE {claimed}"), verdict: verdict.to_owned(), because }
+}
+
+/// Month abbreviations, January first.
+pub const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+fn answers(
+    n: &ScenarioSummary,
+    step: Option<&StepStage>,
+    sim: Option<&SimStage>,
+    fac: Option<&FacilityStage>,
+    tco: Option<&TcoReport>,
+) -> Vec<Answer> {
+    let mut out = Vec::new();
+    let mut push = |key: &str, question: &str, answer: String, v: Option<(f64, f64, f64)>, unit: &str| {
+        out.push(Answer {
+            key: key.to_owned(),
+            question: question.to_owned(),
+            answer,
+            value: v.map(|x| x.0),
+            low: v.map(|x| x.1),
+            high: v.map(|x| x.2),
+            unit: unit.to_owned(),
+        });
+    };
+    // The vendor's headline: the largest peak, sparse where the catalog has it.
+    let headline =
+        n.peaks.iter().map(|p| (p.sparse_eflops.unwrap_or(p.dense_eflops), p)).max_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((eflops, p)) = headline {
+        let kind = if p.sparse_eflops.is_some() { "sparse" } else { "dense" };
+        push(
+            "headline",
+            "headline compute",
+            format!(
+                "{} EF of {kind} {} at nameplate: {} GPUs in {} racks of {}",
+                sig(eflops),
+                p.precision.to_uppercase(),
+                group(f64::from(n.gpus)),
+                n.racks,
+                n.system
+            ),
+            Some((eflops, eflops, eflops)),
+            "EFLOP/s",
+        );
+    }
+    let goodput = sim.map(|x| x.report.summary.goodput);
+    if let (Some(st), Some((head, _))) = (step, headline) {
+        let t = &st.summary;
+        let g = goodput.unwrap_or(1.0);
+        let (v, lo, hi) =
+            (t.sustained_model_eflops * g, t.sustained_model_eflops_p10 * g, t.sustained_model_eflops_p90 * g);
+        let mut after = if goodput.is_some() {
+            format!(", after the simulation's goodput of {:.1}%", g * 100.0)
+        } else {
+            String::new()
+        };
+        if let Some(u) = &t.band.unvalidated {
+            after.push_str(&format!(" ({u}: the range is borrowed, not measured)"));
+        }
+        push(
+            "sustained",
+            "sustained compute",
+            format!(
+                "{} EF of model FLOP/s ({}-{}) training {} at {}{after}: {:.1}% of the headline (MFU {:.1}%)",
+                sig3(v),
+                sig3(lo),
+                sig3(hi),
+                t.model,
+                t.plan.precision.name(),
+                v / head * 100.0,
+                t.mfu * 100.0
+            ),
+            Some((v, lo, hi)),
+            "EFLOP/s",
+        );
+    }
+    if let Some(st) = step {
+        let t = &st.summary;
+        let run = sim.and_then(|x| x.training_run.as_ref());
+        let simulated = run.and_then(|j| j.end_s.map(|e| (e - j.submit_s) / 86_400.0));
+        match (t.time_to_train_days, simulated) {
+            (Some(d), Some(sd)) => {
+                // The step's band scales the simulated time: failures do not narrow it.
+                let (lo, hi) = (
+                    sd * t.band.time_to_train_days_p10.unwrap_or(d) / d,
+                    sd * t.band.time_to_train_days_p90.unwrap_or(d) / d,
+                );
+                push(
+                    "days",
+                    "days to train",
+                    format!(
+                        "{} days ({}-{}) in the simulation, failures and restarts included; {} days at full speed",
+                        sig3(sd),
+                        sig3(lo),
+                        sig3(hi),
+                        sig3(d)
+                    ),
+                    Some((sd, lo, hi)),
+                    "days",
+                );
+            }
+            (Some(d), None) => {
+                let g = goodput.unwrap_or(1.0);
+                let (lo, hi) = (t.band.time_to_train_days_p10.unwrap_or(d), t.band.time_to_train_days_p90.unwrap_or(d));
+                let how = match (goodput, run) {
+                    (Some(_), Some(_)) => format!(
+                        "the run did not finish within the simulated days; at the simulated goodput of {:.1}%",
+                        g * 100.0
+                    ),
+                    _ => "at full speed (no simulation: failures not counted)".to_owned(),
+                };
+                push(
+                    "days",
+                    "days to train",
+                    format!("{} days ({}-{}) {how}", sig3(d / g), sig3(lo / g), sig3(hi / g)),
+                    Some((d / g, lo / g, hi / g)),
+                    "days",
+                );
+            }
+            _ => {}
+        }
+    }
+    if let Some(t) = tco {
+        let runs: Vec<_> = t.options.iter().filter_map(|o| o.usd_per_run.as_ref().map(|r| (o, r))).collect();
+        if let Some((o, c)) = runs.iter().min_by(|a, b| a.1.p50.total_cmp(&b.1.p50)) {
+            let others = runs
+                .iter()
+                .filter(|(x, _)| x.name != o.name)
+                .map(|(x, c)| format!("{} {}", x.name, usd(c.p50)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            push(
+                "cost",
+                "cost to train",
+                format!(
+                    "{} per run, cheapest as {}{}",
+                    usd_band(c.p50, c.p10, c.p90),
+                    o.name,
+                    if others.is_empty() { String::new() } else { format!("; {others}") }
+                ),
+                Some((c.p50, c.p10, c.p90)),
+                "USD",
+            );
+        }
+    }
+    if let Some(f) = fac {
+        let r = &f.report;
+        let months: Vec<f64> = r.totals.monthly_pue.iter().flatten().copied().collect();
+        let lo = months.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = months.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let claim = f
+            .pue_claim
+            .as_ref()
+            .map(|v| format!("; the claimed {} {} {}", v.claim, v.verdict, v.because))
+            .unwrap_or_default();
+        let (lo, hi) = if months.is_empty() { (r.totals.annual_pue, r.totals.annual_pue) } else { (lo, hi) };
+        push(
+            "pue",
+            "PUE",
+            format!(
+                "{:.3} over the year at {} (months {:.3}-{:.3}){claim}",
+                r.totals.annual_pue,
+                r.site_name.as_deref().unwrap_or("the site"),
+                lo,
+                hi
+            ),
+            Some((r.totals.annual_pue, lo, hi)),
+            "",
+        );
+    }
+    if let Some(t) = tco {
+        let cheapest = t.options.iter().min_by(|a, b| a.npv_usd.p50.total_cmp(&b.npv_usd.p50));
+        if let Some(c) = cheapest {
+            let be = t
+                .break_even
+                .iter()
+                .map(|b| {
+                    let u = match b.utilization {
+                        crate::model::tco::Crossover::At(u) => format!("above {:.0}% utilization", u * 100.0),
+                        crate::model::tco::Crossover::OwnAlwaysCheaper => "at any utilization".to_owned(),
+                        crate::model::tco::Crossover::RentAlwaysCheaper => "at no utilization".to_owned(),
+                    };
+                    let m = b.months.map(|m| format!(", pays back in {m:.0} months")).unwrap_or_default();
+                    format!("{} beats {} {u}{m}", b.own, b.against)
+                })
+                .collect::<Vec<_>>();
+            push(
+                "own_vs_rent",
+                "own vs rent",
+                format!(
+                    "cheapest over {} years: {} at {} present value, {}/GPU-h per useful hour{}",
+                    t.horizon_years,
+                    c.name,
+                    usd_band(c.npv_usd.p50, c.npv_usd.p10, c.npv_usd.p90),
+                    usd_small(c.usd_per_useful_gpu_hour.p50),
+                    if be.is_empty() { String::new() } else { format!("; {}", be.join("; ")) }
+                ),
+                Some((c.npv_usd.p50, c.npv_usd.p10, c.npv_usd.p90)),
+                "USD",
+            );
+        }
+    }
+    if let Some(x) = sim {
+        let m = &x.report.summary;
+        let mtti = m.mtti_hours.map(|h| format!(", one every {} h on the largest job", sig3(h))).unwrap_or_default();
+        push(
+            "failures",
+            "failures and idle capacity",
+            format!(
+                "{} node failures and {} job interruptions in {} days{mtti}; {:.1}% of GPU-hours allocated, {:.1}% of those useful",
+                group(m.node_failures as f64),
+                group(m.interruptions as f64),
+                sig3(m.days),
+                m.utilization * 100.0,
+                m.goodput * 100.0
+            ),
+            Some((m.goodput, m.goodput, m.goodput)),
+            "goodput",
+        );
+    }
+    out
+}
+
+/// `USD 1.23 B`, `USD 456 M`, `USD 12.3 k`.
+pub fn usd(x: f64) -> String {
+    let a = x.abs();
+    if a >= 1e9 {
+        format!("USD {} B", sig3(x / 1e9))
+    } else if a >= 1e6 {
+        format!("USD {} M", sig3(x / 1e6))
+    } else if a >= 1e3 {
+        format!("USD {} k", sig3(x / 1e3))
+    } else {
+        format!("USD {}", sig3(x))
+    }
+}
+
+/// `USD 24.4 M (21.9-27.2 M)`: a median and its P10-P90 in the median's unit.
+pub fn usd_band(p50: f64, p10: f64, p90: f64) -> String {
+    let (scale, unit) = match p50.abs() {
+        a if a >= 1e9 => (1e9, " B"),
+        a if a >= 1e6 => (1e6, " M"),
+        a if a >= 1e3 => (1e3, " k"),
+        _ => (1.0, ""),
+    };
+    format!("USD {}{unit} ({}-{}{unit})", sig3(p50 / scale), sig3(p10 / scale), sig3(p90 / scale))
+}
+
+/// `USD 4.21`.
+fn usd_small(x: f64) -> String {
+    format!("USD {x:.2}")
+}
+
+/// `10,008`.
+fn group(x: f64) -> String {
+    let s = format!("{x:.0}");
+    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+/// Every number of the catalog entries the scenario uses, with the entry's source.
+fn assumptions(s: &Scenario, catalog: &Catalog) -> Vec<Assumption> {
+    let mut ids: Vec<String> = vec![s.cluster.system.to_string()];
+    if let Ok(sys) = catalog.systems.get(s.cluster.system.as_str()) {
+        ids.push(sys.accelerator.get_ref().clone());
+    }
+    ids.push(s.cluster.fabric.to_string());
+    if let Some(site) = s.facility.site.as_ref().and_then(|id| catalog.sites.find(id.as_str())) {
+        ids.push(site.id.get_ref().clone());
+        ids.push(site.tariff.get_ref().clone());
+    }
+    if let Some(t) = &s.training {
+        ids.push(t.model.clone());
+    }
+    if let Some(t) = &s.tco {
+        ids.extend(t.options.iter().filter_map(|o| o.offer.clone()));
+    }
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for id in ids {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let Ok((kind, v)) = catalog.show(&id) else { continue };
+        let Some(map) = v.as_object() else { continue };
+        let text = |k: &str| map.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
+        let (source, date) = (text("source"), text("date"));
+        for (field, x) in map {
+            let (value, low, high) = match x {
+                serde_json::Value::Number(n) => (n.as_f64(), None, None),
+                serde_json::Value::Object(o) if o.contains_key("value") => (
+                    o.get("value").and_then(serde_json::Value::as_f64),
+                    o.get("low").and_then(serde_json::Value::as_f64),
+                    o.get("high").and_then(serde_json::Value::as_f64),
+                ),
+                _ => (None, None, None),
+            };
+            let Some(value) = value.filter(|v| v.is_finite()) else { continue };
+            if field.ends_with("_deg") {
+                continue;
+            }
+            out.push(Assumption {
+                entry: id.clone(),
+                kind: kind.name().to_owned(),
+                field: field.clone(),
+                value,
+                low,
+                high,
+                estimate: low.is_some() || high.is_some(),
+                source: source.clone(),
+                date: date.clone(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_and_thousands() {
+        assert_eq!(usd(1.234e9), "USD 1.23 B");
+        assert_eq!(usd(456e6), "USD 456 M");
+        assert_eq!(usd(12_345.0), "USD 12.3 k");
+        assert_eq!(usd_band(24.4e6, 21.9e6, 1.2e9), "USD 24.4 M (21.9-1200 M)");
+        assert_eq!(group(10_008.0), "10,008");
+        assert_eq!(group(-1_234_567.0), "-1,234,567");
+        assert_eq!(group(999.0), "999");
+    }
+}
