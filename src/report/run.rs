@@ -405,7 +405,8 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
         for (r, s) in &sims {
             let g = f64::from(s.report.gpus.max(1));
             let h = &s.hourly;
-            let days = h.allocated_gpus.len().div_ceil(24);
+            // Whole days only: a last partial day would read as a drop.
+            let days = (h.allocated_gpus.len() / 24).max(1);
             let daily = |v: &dyn Fn(usize) -> f64| -> Vec<(f64, f64)> {
                 (0..days)
                     .map(|d| {
