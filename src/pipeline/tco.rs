@@ -167,6 +167,8 @@ pub struct TcoReport {
     pub options: Vec<OptionReport>,
     /// What the tornado ranks inputs by.
     pub decision: String,
+    /// Its value with every input at its median (where the tornado's bars meet) \[USD\].
+    pub decision_at_medians: f64,
     /// Inputs by how far they swing the decision.
     pub tornado: Vec<Swing>,
     /// Owning against each rental.
@@ -325,7 +327,7 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
         .collect();
     // The decision: owning against the cheapest alternative, or the two cheapest alternatives.
     let owned: Vec<usize> = (0..options.len()).filter(|k| matches!(options[*k].kind, Kind::Own(_))).collect();
-    let (decision, mut tornado) = if !owned.is_empty() && owned.len() < options.len() {
+    let (decision, mut tornado, decision_at_medians) = if !owned.is_empty() && owned.len() < options.len() {
         let f = |x: &[f64]| {
             let ms = m::evaluate(&c, &options, x);
             let (mut own, mut other) = (f64::INFINITY, f64::INFINITY);
@@ -334,17 +336,24 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
             }
             own - other
         };
-        ("present value of the cheapest owned option less the cheapest other [USD]".to_owned(), m::tornado(&inputs, f))
+        let base = f(&inputs.medians());
+        (
+            "present value of the cheapest owned option less the cheapest other [USD]".to_owned(),
+            m::tornado(&inputs, f),
+            base,
+        )
     } else if options.len() == 1 {
         let f = |x: &[f64]| m::evaluate(&c, &options, x)[0].npv_usd;
-        ("present value of the only option [USD]".to_owned(), m::tornado(&inputs, f))
+        let base = f(&inputs.medians());
+        ("present value of the only option [USD]".to_owned(), m::tornado(&inputs, f), base)
     } else {
         let f = |x: &[f64]| {
             let mut v: Vec<f64> = m::evaluate(&c, &options, x).iter().map(|m| m.npv_usd).collect();
             v.sort_by(f64::total_cmp);
             v[1] - v[0]
         };
-        ("present value of the second cheapest option less the cheapest [USD]".to_owned(), m::tornado(&inputs, f))
+        let base = f(&inputs.medians());
+        ("present value of the second cheapest option less the cheapest [USD]".to_owned(), m::tornado(&inputs, f), base)
     };
     tornado.retain(|s| s.swing > 0.0);
     let med = inputs.medians();
@@ -385,6 +394,7 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
         seed: cx.seed,
         options: reports,
         decision,
+        decision_at_medians,
         tornado,
         break_even,
         by_utilization,

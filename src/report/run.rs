@@ -674,8 +674,7 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
             if !t.tornado.is_empty() {
                 let rows: Vec<(String, f64, f64)> =
                     t.tornado.iter().take(10).map(|s| (s.input.clone(), s.at_p10 / 1e6, s.at_p90 / 1e6)).collect();
-                // The decision at every input's median: where the two ends of a swing meet.
-                let base = base_of(&t.tornado) / 1e6;
+                let base = t.decision_at_medians / 1e6;
                 let caption = format!(
                     "{}: each input moved alone from its P10 to its P90, the others at their medians; decision: {}",
                     r.scenario, t.decision
@@ -763,14 +762,6 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
         }
     }
     Ok(out)
-}
-
-/// The tornado's base: the decision at the inputs' medians lies inside every
-/// swing; the median of the swings' midpoints estimates it when not stored.
-fn base_of(t: &[crate::model::tco::Swing]) -> f64 {
-    let mut mids: Vec<f64> = t.iter().map(|s| (s.at_p10 + s.at_p90) / 2.0).collect();
-    mids.sort_by(f64::total_cmp);
-    mids.get(mids.len() / 2).copied().unwrap_or(0.0)
 }
 
 fn esc(s: &str) -> String {
