@@ -54,17 +54,20 @@ pub struct ScenarioSummary {
     pub peaks: Vec<PeakRow>,
     /// Total HBM \[TB\].
     pub hbm_tb: f64,
-    /// IT power at nameplate \[MW\].
+    /// The racks' power at nameplate \[MW\].
     pub it_power_mw: f64,
-    /// Low end of the IT power range \[MW\].
+    /// Low end of the racks' power range \[MW\].
     pub it_power_mw_low: f64,
-    /// High end of the IT power range \[MW\].
+    /// High end of the racks' power range \[MW\].
     pub it_power_mw_high: f64,
+    /// IT power at nameplate with the scale-out switches and storage: what
+    /// `simulate` and `facility` size the hall for \[MW\].
+    pub it_power_mw_with_fabric: f64,
     /// Site id.
     pub site: Option<String>,
     /// Fixed PUE, if given.
     pub pue: Option<f64>,
-    /// Facility power at nameplate and that PUE \[MW\].
+    /// Facility power at nameplate (with fabric and storage) and that PUE \[MW\].
     pub facility_power_mw: Option<f64>,
     /// Electricity price \[USD/kWh\].
     pub electricity_usd_per_kwh: Option<f64>,

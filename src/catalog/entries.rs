@@ -88,7 +88,8 @@ pub struct Accelerator {
     /// Factor the vendor's structured-sparsity headline adds over dense
     /// (2 for 2:4 sparsity); absent when no sparse figure is published.
     pub sparse_speedup: Option<Figure>,
-    /// Sparse fp4 peak where it is not `fp4_tflops x sparse_speedup` \[TFLOP/s\].
+    /// Sparse fp4 peak where it is not `fp4_tflops x sparse_speedup`; equal to `fp4_tflops` where
+    /// the vendor lists no sparse fp4 \[TFLOP/s\].
     pub fp4_sparse_tflops: Option<Figure>,
     /// HBM capacity \[GB, 1e9 B\].
     pub hbm_gb: Figure,
@@ -130,7 +131,9 @@ impl Accelerator {
     /// Vendor's sparse headline peak at a precision, if one is published.
     pub fn peak_sparse(&self, p: Precision) -> Option<FlopsPerSec> {
         if let (Precision::Fp4, Some(f)) = (p, &self.fp4_sparse_tflops) {
-            return Some(FlopsPerSec::from_tflops(f.value));
+            // A sparse figure equal to the dense one says the precision has no sparsity.
+            let dense = self.fp4_tflops.as_ref().map(|d| d.value);
+            return (dense != Some(f.value)).then(|| FlopsPerSec::from_tflops(f.value));
         }
         let speedup = self.sparse_speedup.as_ref()?.value;
         if p == Precision::Fp64 {

@@ -24,7 +24,8 @@ pub fn summarise(s: &Scenario, catalog: &Catalog) -> anyhow::Result<ScenarioSumm
         .collect();
     let (lo, it, hi) = cluster::nameplate_power(system, gpu, c.nodes, c.gpu_power_cap);
     let inventory = r.inventory.clone();
-    let facility_mw = s.facility.pue.map(|pue| it.mw() * pue);
+    let with_fabric = r.power.nameplate_w() / 1e6;
+    let facility_mw = s.facility.pue.map(|pue| with_fabric * pue);
     let price = s.facility.electricity_usd_per_kwh;
     let bill = facility_mw.zip(price).map(|(mw, usd)| mw * 1e3 * 8760.0 * usd);
     Ok(ScenarioSummary {
@@ -42,6 +43,7 @@ pub fn summarise(s: &Scenario, catalog: &Catalog) -> anyhow::Result<ScenarioSumm
         it_power_mw: it.mw(),
         it_power_mw_low: lo.mw(),
         it_power_mw_high: hi.mw(),
+        it_power_mw_with_fabric: with_fabric,
         site: s.facility.site.as_ref().map(ToString::to_string),
         pue: s.facility.pue,
         facility_power_mw: facility_mw,

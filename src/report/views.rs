@@ -104,7 +104,8 @@ impl Report for ScenarioSummary {
         }
         r.push("hbm", sig(self.hbm_tb), "TB");
         let range = format!("{} ({}-{})", sig(self.it_power_mw), sig(self.it_power_mw_low), sig(self.it_power_mw_high));
-        r.push("it power at nameplate", range, "MW");
+        r.push("rack power at nameplate", range, "MW");
+        r.push("it power with fabric and storage", sig(self.it_power_mw_with_fabric), "MW");
         r.opt("site", self.site.as_ref(), "");
         r.opt("pue (fixed)", self.pue, "");
         r.opt("facility power at nameplate", self.facility_power_mw.map(sig), "MW");

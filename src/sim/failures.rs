@@ -213,6 +213,7 @@ impl State<'_> {
             return;
         }
         self.q.push(repaired_at, Event::NodeRepair(n));
+        self.repairs_due.push(repaired_at.secs());
         self.take_down(n);
     }
 
@@ -334,6 +335,12 @@ impl State<'_> {
     }
 
     pub(super) fn repair(&mut self, n: u32) {
+        // This repair's entry: the earliest due (repairs end in time order of their events).
+        if let Some(k) =
+            (0..self.repairs_due.len()).min_by(|&a, &b| self.repairs_due[a].total_cmp(&self.repairs_due[b]))
+        {
+            self.repairs_due.swap_remove(k);
+        }
         self.bring_up(n);
         if self.node_rate_per_s > 0.0 {
             let t = self.now + self.time_to_failure(n);

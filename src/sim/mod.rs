@@ -144,6 +144,10 @@ struct State<'a> {
     total_free: u32,
     running: Vec<u32>,
     spares: u32,
+    /// When each node now down for its own repair comes back \[s\] (EASY's
+    /// reservation counts them: without them a head job waiting on a repair
+    /// had no reservation, and any job could backfill ahead of it).
+    repairs_due: Vec<f64>,
     rng_fail: StreamRng,
     rng_jitter: StreamRng,
     node_rate_per_s: f64,
@@ -270,6 +274,7 @@ fn simulate(
         free_in_domain,
         running: Vec::new(),
         spares: cfg.hot_spare_nodes,
+        repairs_due: Vec::new(),
         rng_fail: streams.stream("failures"),
         rng_jitter: streams.stream("jitter"),
         node_rate_per_s,

@@ -137,6 +137,8 @@ impl State<'_> {
                 j.running.map(|r| (r.start + r.overhead + j.remaining_s / r.rate, j.nodes_needed, j.alloc_gpus < gpn))
             })
             .collect();
+        // Nodes down for repair come back free at their repair's end.
+        ends.extend(self.repairs_due.iter().map(|&t| (t, 1, false)));
         ends.sort_by(|a, b| a.0.total_cmp(&b.0));
         let (mut free, mut sure) = (self.free_nodes(), self.free_nodes());
         for (t, n, shared) in ends {

@@ -161,6 +161,21 @@ fn easy_backfills_without_delaying_the_head() {
 }
 
 #[test]
+fn a_whole_cluster_job_waiting_on_a_repair_is_not_starved_by_backfill() {
+    // 16 nodes, no spare, EASY, no preemption: the whole-cluster run loses a node, waits for its
+    // repair (12 h), and long 1-node jobs arriving all the while must not backfill ahead of it.
+    // Before repairs counted in the reservation, it had none while a node was down, and such
+    // jobs kept taking the repaired nodes: the run starved.
+    let cfg = config(60.0, 20.0, 0, "easy");
+    let mut specs = vec![JobSpec { priority: 1, kind: "training", ..job(0, 0.0, 128, 240.0, 0.0) }];
+    specs.extend((1..400).map(|i| job(i, i as f64 * 0.25, 8, 200.0, 0.0)));
+    let r = run(shape(16, 8, 4), &cfg, specs, 7);
+    let big = r.jobs.iter().find(|j| j.id == "j0").unwrap();
+    assert!(big.restarts > 0, "the run was interrupted");
+    assert_eq!(big.state, Final::Completed, "the whole-cluster run starved: {big:?}");
+}
+
+#[test]
 fn small_jobs_share_nodes() {
     let shape = shape(1, 8, 1);
     let mut cfg = config(1.0, 0.0, 0, "fifo");
