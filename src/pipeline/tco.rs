@@ -205,8 +205,11 @@ pub fn run(t: &Tco, cx: &Context) -> Result<TcoReport, String> {
             (u, g)
         }
         (u, g, Some((su, sg))) => {
-            notes
-                .push(format!("utilization {su:.3} and goodput {sg:.3} from the simulation (unless [tco] gives them)"));
+            notes.push(match (u.is_some(), g.is_some()) {
+                (true, _) => format!("utilization from the scenario's [tco]; goodput {sg:.3} from the simulation"),
+                (_, true) => format!("utilization {su:.3} from the simulation; goodput from the scenario's [tco]"),
+                _ => format!("utilization {su:.3} and goodput {sg:.3} from the simulation"),
+            });
             (u.unwrap_or(Dist::Fixed(su)), g.unwrap_or(Dist::Fixed(sg)))
         }
         (u, g, None) => (u.unwrap_or(tri(d.get("use", "utilization"))), g.unwrap_or(tri(d.get("use", "goodput")))),
