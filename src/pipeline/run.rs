@@ -260,7 +260,10 @@ pub fn run(
         }
         None => None,
     };
-    let assumptions = assumptions(s, catalog);
+    let mut assumptions = assumptions(s, catalog);
+    if let Some(t) = &tco {
+        assumptions.extend(tco_defaults_used(t));
+    }
     let answers = answers(&nameplate, step.as_ref(), simulation.as_ref(), facility.as_ref(), tco.as_ref());
     let report = RunReport {
         scenario: s.name.clone(),
@@ -674,6 +677,44 @@ fn assumptions(s: &Scenario, catalog: &Catalog) -> Vec<Assumption> {
                 date: date.clone(),
             });
         }
+    }
+    out
+}
+
+/// The TCO inputs whose median is `data/tco.toml`'s default (the scenario
+/// did not set them), with that file's source and range.
+fn tco_defaults_used(t: &TcoReport) -> Vec<Assumption> {
+    let d = data::tco_defaults();
+    let tables = [("own", &d.own), ("rent", &d.rent), ("lock_in", &d.lock_in), ("use", &d.usage)];
+    let mut out = Vec::new();
+    for row in &t.inputs {
+        let (table, name) = row.name.split_once('.').unwrap_or(("", row.name.as_str()));
+        let found = tables
+            .iter()
+            .filter(|(k, _)| table.is_empty() || *k == table)
+            .find_map(|(k, m)| m.get(name).map(|x| (*k, x)));
+        let Some((k, x)) = found else { continue };
+        // The default as the TCO draws it: triangular over its range, with the value as mode.
+        let dist = if x.range[1] > x.range[0] {
+            crate::model::tco::Dist::Triangular { lo: x.range[0], mode: x.value, hi: x.range[1] }
+        } else {
+            crate::model::tco::Dist::Fixed(x.value)
+        };
+        if (dist.median() - row.p50).abs() > 1e-9 * row.p50.abs().max(1.0) {
+            continue;
+        }
+        let estimate = x.status != "PUBLISHED" || x.range[1] > x.range[0];
+        out.push(Assumption {
+            entry: "data/tco.toml".to_owned(),
+            kind: format!("tco default [{k}]"),
+            field: row.name.clone(),
+            value: x.value,
+            low: estimate.then_some(x.range[0]),
+            high: estimate.then_some(x.range[1]),
+            estimate,
+            source: format!("{} {}", x.status, x.source),
+            date: x.date.clone(),
+        });
     }
     out
 }

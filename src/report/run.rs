@@ -971,7 +971,7 @@ pub fn html(outs: &[RunOutput], charts: &[Chart]) -> String {
         if rs.len() > 1 {
             let _ = writeln!(h, "<h3>{}</h3>", esc(&r.scenario));
         }
-        let mut last = String::new();
+        let mut last = (String::new(), String::new());
         h.push_str("<table>\n<tr><th>entry</th><th>field</th><th>value</th><th>source</th></tr>\n");
         for a in &r.assumptions {
             let value = if a.estimate {
@@ -984,12 +984,14 @@ pub fn html(outs: &[RunOutput], charts: &[Chart]) -> String {
             } else {
                 num(a.value)
             };
-            let (entry, source) = if a.entry == last {
-                (String::new(), String::new())
+            // Entry and source once per run of rows that share them.
+            let entry = if a.entry == last.0 { String::new() } else { format!("{} ({})", esc(&a.entry), esc(&a.kind)) };
+            let source = if a.entry == last.0 && a.source == last.1 {
+                String::new()
             } else {
-                (format!("{} ({})", esc(&a.entry), esc(&a.kind)), format!("{} ({})", esc(&a.source), esc(&a.date)))
+                format!("{} ({})", esc(&a.source), esc(&a.date))
             };
-            last = a.entry.clone();
+            last = (a.entry.clone(), a.source.clone());
             let _ = writeln!(
                 h,
                 "<tr><td>{entry}</td><td>{}</td><td class=\"n\">{value}</td><td>{source}</td></tr>",
