@@ -6,6 +6,7 @@
 //! so a chart copied out of the report still says what it shows.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// Width and height of every chart \[px\].
@@ -60,8 +61,10 @@ pub struct Lines {
     pub y_from_zero: bool,
     /// Names of the integer x positions (`Jan`, `Feb`, ...), if the axis is categorical.
     pub x_names: Vec<String>,
-    /// Legend in the upper left (curves that rise leave it empty).
-    pub legend_upper_left: bool,
+    /// Where the legend goes: the corner the curves leave empty.
+    pub legend: SeriesLabelPosition,
+    /// Per series: its palette index and whether it is dashed (empty: series `i` in colour `i`, solid).
+    pub styles: Vec<(usize, bool)>,
 }
 
 /// One bar: its value and an optional (low, high) whisker; `None` leaves a gap.
@@ -216,14 +219,10 @@ pub fn lines(c: &Lines) -> Result<String> {
                 .draw()
                 .map_err(err)?;
             for (i, (name, pts)) in c.series.iter().enumerate() {
-                let col = colour(i);
-                chart
-                    .draw_series(LineSeries::new(pts.iter().map(|p| (p.0.max(1.0).log2(), p.1)), col.stroke_width(2)))
-                    .map_err(err)?
-                    .label(name)
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(3)));
+                let pts: Vec<(f64, f64)> = pts.iter().map(|p| (p.0.max(1.0).log2(), p.1)).collect();
+                series(&mut chart, c, i, name, pts)?;
             }
-            legend(&mut chart, c.legend_upper_left)?;
+            legend(&mut chart, c.legend.clone())?;
         } else {
             let (x0, x1) = padded(x0, x1, false);
             let mut chart = b.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
@@ -252,13 +251,7 @@ pub fn lines(c: &Lines) -> Result<String> {
                 .draw()
                 .map_err(err)?;
             for (i, (name, pts)) in c.series.iter().enumerate() {
-                let col = colour(i);
-                let width = if pts.len() > 400 { 1 } else { 2 };
-                chart
-                    .draw_series(LineSeries::new(pts.iter().copied(), col.stroke_width(width)))
-                    .map_err(err)?
-                    .label(name)
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(3)));
+                series(&mut chart, c, i, name, pts.clone())?;
             }
             let n = c.series.len();
             for (k, (name, y)) in c.hlines.iter().enumerate() {
@@ -279,20 +272,45 @@ pub fn lines(c: &Lines) -> Result<String> {
                     .label(name)
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(3)));
             }
-            legend(&mut chart, c.legend_upper_left)?;
+            legend(&mut chart, c.legend.clone())?;
         }
         root.present().map_err(err)?;
     }
     Ok(buf)
 }
 
+/// Draws series `i` of `c` in its style, with its legend entry.
+fn series<'a>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    c: &Lines,
+    i: usize,
+    name: &str,
+    pts: Vec<(f64, f64)>,
+) -> Result<()> {
+    let (k, dashed) = c.styles.get(i).copied().unwrap_or((i, false));
+    let col = colour(k);
+    let width = if pts.len() > 400 { 1 } else { 2 };
+    let anno = if dashed {
+        chart.draw_series(DashedLineSeries::new(pts, 7, 4, col.stroke_width(width))).map_err(err)?
+    } else {
+        chart.draw_series(LineSeries::new(pts, col.stroke_width(width))).map_err(err)?
+    };
+    anno.label(name).legend(move |(x, y)| {
+        let (a, b) = if dashed { ((0, 7), (11, 18)) } else { ((0, 9), (9, 18)) };
+        EmptyElement::at((x, y))
+            + PathElement::new(vec![(a.0, 0), (a.1, 0)], col.stroke_width(3))
+            + PathElement::new(vec![(b.0, 0), (b.1, 0)], col.stroke_width(3))
+    });
+    Ok(())
+}
+
 fn legend<'a, X: plotters::coord::ranged1d::Ranged, Y: plotters::coord::ranged1d::Ranged>(
     chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
-    upper_left: bool,
+    at: SeriesLabelPosition,
 ) -> Result<()> {
     chart
         .configure_series_labels()
-        .position(if upper_left { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight })
+        .position(at)
         .label_font((FONT, 13))
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(180, 180, 180))
@@ -381,7 +399,7 @@ pub fn bars(c: &Bars) -> Result<String> {
             chart.draw_series(whiskers).map_err(err)?;
             chart.draw_series(labels).map_err(err)?;
         }
-        legend(&mut chart, false)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(err)?;
     }
     Ok(buf)
@@ -487,7 +505,8 @@ mod tests {
             vlines: vec![],
             y_from_zero: false,
             x_names: vec![],
-            legend_upper_left: false,
+            legend: SeriesLabelPosition::UpperRight,
+            styles: vec![],
         };
         let b = Bars {
             frame: frame(),

@@ -7,6 +7,7 @@ use super::Report;
 use super::charts::{self, Bars, Frame, Lines, Ranges};
 use crate::catalog::{sig, sig3};
 use crate::pipeline::run::{MONTHS, RunOutput, RunReport, usd};
+use plotters::chart::SeriesLabelPosition;
 use std::fmt::Write as _;
 
 impl Report for RunReport {
@@ -362,17 +363,22 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
             value_labels: true,
         };
         out.push(Chart { id: "step-breakdown".into(), section: "step", caption, svg: charts::bars(&c)? });
-        let series: Vec<(String, Vec<(f64, f64)>)> = steps
-            .iter()
-            .flat_map(|(r, s)| {
-                s.collectives.iter().map(move |c| {
-                    (
-                        name_of(r, several, &c.label),
-                        c.rows.iter().map(|x| (x.size_bytes as f64, x.busbw_gb_per_s)).collect(),
-                    )
-                })
-            })
-            .collect();
+        // One colour per scenario when several are compared (all-reduce only, dashed across the
+        // fabric); one colour per curve for a single scenario.
+        let mut series: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+        let mut styles = Vec::new();
+        for (k, (r, s)) in steps.iter().enumerate() {
+            for (j, c) in s.collectives.iter().enumerate() {
+                if several && c.op != crate::model::collective::Op::AllReduce {
+                    continue;
+                }
+                series.push((
+                    name_of(r, several, &c.label),
+                    c.rows.iter().map(|x| (x.size_bytes as f64, x.busbw_gb_per_s)).collect(),
+                ));
+                styles.push(if several { (k, c.label.contains("fabric")) } else { (j, false) });
+            }
+        }
         if !series.is_empty() {
             let caption = format!(
                 "{}; nccl-tests bus bandwidth from the collective model fitted per fabric (data/collectives.toml)",
@@ -391,7 +397,8 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
                 vlines: vec![],
                 y_from_zero: true,
                 x_names: vec![],
-                legend_upper_left: true,
+                legend: SeriesLabelPosition::UpperLeft,
+                styles,
             };
             out.push(Chart { id: "collective-busbw".into(), section: "step", caption, svg: charts::lines(&c)? });
         }
@@ -401,6 +408,7 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
         rs.iter().filter_map(|r| r.simulation.as_ref().map(|s| (*r, s))).collect();
     if !sims.is_empty() {
         let mut series = Vec::new();
+        let mut styles = Vec::new();
         let mut fails = Vec::new();
         for (r, s) in &sims {
             let g = f64::from(s.report.gpus.max(1));
@@ -418,6 +426,9 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
             };
             series.push((name_of(r, several, "allocated"), daily(&|i| f64::from(h.allocated_gpus[i]) / g * 100.0)));
             series.push((name_of(r, several, "down"), daily(&|i| f64::from(h.down_gpus[i]) / g * 100.0)));
+            // One colour per scenario: allocated solid, down dashed.
+            let k = styles.len() / 2;
+            styles.extend([(k, false), (k, true)]);
             fails.push((name_of(r, several, "node failures per day"), daily(&|i| f64::from(h.failures[i]) * 24.0)));
         }
         let caption = format!(
@@ -437,7 +448,8 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
             vlines: vec![],
             y_from_zero: true,
             x_names: vec![],
-            legend_upper_left: false,
+            legend: SeriesLabelPosition::MiddleLeft,
+            styles,
         };
         out.push(Chart {
             id: "sim-utilization".into(),
@@ -458,7 +470,8 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
             vlines: vec![],
             y_from_zero: true,
             x_names: vec![],
-            legend_upper_left: false,
+            legend: SeriesLabelPosition::UpperRight,
+            styles: vec![],
         };
         out.push(Chart { id: "sim-failures".into(), section: "simulation", caption, svg: charts::lines(&c)? });
         let mut cats: Vec<String> = Vec::new();
@@ -558,7 +571,8 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
             vlines: vec![],
             y_from_zero: false,
             x_names: vec![],
-            legend_upper_left: false,
+            legend: SeriesLabelPosition::UpperRight,
+            styles: vec![],
         };
         out.push(Chart {
             id: "facility-pue-hourly".into(),
@@ -592,7 +606,8 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
             vlines: vec![],
             y_from_zero: false,
             x_names: MONTHS.iter().map(|m| (*m).to_owned()).collect(),
-            legend_upper_left: false,
+            legend: SeriesLabelPosition::UpperRight,
+            styles: vec![],
         };
         out.push(Chart {
             id: "facility-pue-monthly".into(),
@@ -750,7 +765,8 @@ pub fn charts(outs: &[RunOutput]) -> Result<Vec<Chart>, String> {
                     vlines,
                     y_from_zero: true,
                     x_names: vec![],
-                    legend_upper_left: false,
+                    legend: SeriesLabelPosition::UpperRight,
+                    styles: vec![],
                 };
                 out.push(Chart {
                     id: format!("tco-break-even{suffix}"),
