@@ -1,8 +1,8 @@
 //! One function per subcommand: load, compute, report. Nothing else.
 
 use crate::cli::{
-    CalibrateArgs, CatalogCommand, Cli, CollectiveArgs, Command, FacilityArgs, FormatArg, Global, JobArgs, PlanArgs,
-    RunArgs, SimulateArgs, StepArgs, TcoArgs, ValidateWhat,
+    CalibrateArgs, CatalogCommand, ClaimArgs, Cli, CollectiveArgs, Command, FacilityArgs, FormatArg, Global, JobArgs,
+    PlanArgs, RunArgs, SimulateArgs, StepArgs, TcoArgs, ValidateWhat,
 };
 use anyhow::{Context, Result};
 use rackscale::calibrate::{self, Calibration};
@@ -45,6 +45,7 @@ pub fn run(cli: Cli) -> Result<()> {
             run_scenarios(g, &catalog, vec![(FLAGSHIP.0.to_owned(), scenario)], cli.seed, false)
         }
         Some(Command::Run(args)) => run_cmd(g, &args),
+        Some(Command::Claim(args)) => claim(g, &args),
         Some(Command::Catalog(CatalogCommand::List { kind })) => catalog_list(g, kind.map(Kind::from)),
         Some(Command::Catalog(CatalogCommand::Show { id })) => catalog_show(g, &id),
         Some(Command::Init { path, force }) => init(&path, force),
@@ -58,6 +59,21 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Facility(args)) => facility(g, &args),
         Some(Command::Tco(args)) => tco(g, &args),
     }
+}
+
+fn claim(g: &Global, a: &ClaimArgs) -> Result<()> {
+    let catalog = load_catalog(g)?;
+    let cx = a.context();
+    let report = rackscale::pipeline::claim::check(&a.text, &cx, &catalog)?;
+    if let Some(dir) = &g.out {
+        let files = report_files("claim", &report)?;
+        let files: Vec<(std::path::PathBuf, Vec<u8>)> = files.into_iter().map(|(n, b)| (dir.join(n), b)).collect();
+        write_set(&files).with_context(|| format!("cannot write into `{}`", dir.display()))?;
+    }
+    if g.format == FormatArg::Table {
+        return Ok(write_stdout(&report::claim::worked(&report))?);
+    }
+    print_report(g, &report)
 }
 
 fn run_cmd(g: &Global, a: &RunArgs) -> Result<()> {

@@ -70,6 +70,8 @@ pub enum Command {
     /// Run every stage of one or more scenarios and write a report directory (HTML with charts,
     /// summary.md, results.json, CSV and SVG). Several scenarios make one comparison report.
     Run(RunArgs),
+    /// Judge a vendor's claim against the catalog and the models, with the derivation shown.
+    Claim(ClaimArgs),
     /// Validate a scenario file and summarise it at nameplate.
     Check {
         /// Scenario file.
@@ -117,6 +119,83 @@ pub struct SimulateArgs {
     /// No progress bar on stderr.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// `claim` arguments: the sentence and the context it leaves unsaid.
+#[derive(Debug, Args)]
+pub struct ClaimArgs {
+    /// The claim, as the vendor wrote it: "over 200 exaflops of AI compute".
+    pub text: String,
+    /// System the claim is about (see `rackscale catalog list --kind system`).
+    #[arg(long)]
+    pub system: Option<String>,
+    /// GPUs in the cluster.
+    #[arg(long, conflicts_with = "racks")]
+    pub gpus: Option<u64>,
+    /// Racks in the cluster.
+    #[arg(long)]
+    pub racks: Option<u64>,
+    /// Site (facility claims; default: every site with a climate).
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Cooling design (facility claims; default liquid).
+    #[arg(long, value_enum)]
+    pub cooling: Option<CoolingArg>,
+    /// UPS mode (facility claims; default: both).
+    #[arg(long, value_enum)]
+    pub ups: Option<UpsArg>,
+    /// Precision the figure is at (compute claims; default: every precision, dense and sparse).
+    #[arg(long, value_enum)]
+    pub precision: Option<PeakPrecisionArg>,
+    /// Reference training job's model (default llama3-405b; speed claims llama3-70b).
+    #[arg(long)]
+    pub model: Option<String>,
+}
+
+/// A precision of the catalog's peaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeakPrecisionArg {
+    /// 4-bit floating point.
+    Fp4,
+    /// 8-bit floating point.
+    Fp8,
+    /// bfloat16 / fp16.
+    Bf16,
+    /// TensorFloat-32.
+    Tf32,
+    /// Double precision.
+    Fp64,
+}
+
+impl ClaimArgs {
+    /// The flags as the claim's context.
+    pub fn context(&self) -> rackscale::claim::Context {
+        use rackscale::catalog::Precision;
+        use rackscale::model::facility::{Cooling, Ups};
+        rackscale::claim::Context {
+            system: self.system.clone(),
+            gpus: self.gpus,
+            racks: self.racks,
+            site: self.site.clone(),
+            cooling: self.cooling.map(|c| match c {
+                CoolingArg::Liquid => Cooling::Liquid,
+                CoolingArg::Air => Cooling::Air,
+                CoolingArg::Hybrid => Cooling::Hybrid,
+            }),
+            ups: self.ups.map(|u| match u {
+                UpsArg::DoubleConversion => Ups::DoubleConversion,
+                UpsArg::Eco => Ups::Eco,
+            }),
+            precision: self.precision.map(|p| match p {
+                PeakPrecisionArg::Fp4 => Precision::Fp4,
+                PeakPrecisionArg::Fp8 => Precision::Fp8,
+                PeakPrecisionArg::Bf16 => Precision::Bf16,
+                PeakPrecisionArg::Tf32 => Precision::Tf32,
+                PeakPrecisionArg::Fp64 => Precision::Fp64,
+            }),
+            model: self.model.clone(),
+        }
+    }
 }
 
 /// `run` arguments.

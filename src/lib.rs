@@ -23,6 +23,7 @@
 
 pub mod calibrate;
 pub mod catalog;
+pub mod claim;
 pub mod data;
 pub mod diag;
 pub mod engine;

@@ -198,7 +198,7 @@ impl<E> Table<E> {
     }
 
     /// Every name that resolves, with the id it resolves to.
-    fn names(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn names(&self) -> impl Iterator<Item = (&str, &str)> {
         let ids = self.entries.keys().map(|k| (k.as_str(), k.as_str()));
         ids.chain(self.aliases.iter().map(|(a, id)| (a.as_str(), id.as_str())))
     }

@@ -9,6 +9,7 @@
 //! - [`tco`]: options priced over the horizon (`tco`).
 
 pub mod check;
+pub mod claim;
 pub mod collective;
 pub mod facility;
 pub mod run;

@@ -167,6 +167,8 @@ pub struct RunReport {
     pub facility: Option<FacilityStage>,
     /// The cost comparison, if it has `[tco]`.
     pub tco: Option<TcoReport>,
+    /// The scenario's `[[claim]]`s, judged in its context.
+    pub claims: Vec<crate::claim::ClaimReport>,
     /// Catalog values used, with their sources.
     pub assumptions: Vec<Assumption>,
     /// What the reader should know.
@@ -260,11 +262,31 @@ pub fn run(
         }
         None => None,
     };
+    let claims = s
+        .claims
+        .iter()
+        .map(|c| super::claim::check(&c.text, &claim_context(s, &c.context), catalog))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut assumptions = assumptions(s, catalog);
     if let Some(t) = &tco {
         assumptions.extend(tco_defaults_used(t));
     }
-    let answers = answers(&nameplate, step.as_ref(), simulation.as_ref(), facility.as_ref(), tco.as_ref());
+    let mut answers = answers(&nameplate, step.as_ref(), simulation.as_ref(), facility.as_ref(), tco.as_ref());
+    for (k, c) in claims.iter().enumerate() {
+        let cond = if c.conditions.is_empty() { String::new() } else { format!(": {}", c.conditions.join("; ")) };
+        answers.insert(
+            k,
+            Answer {
+                key: format!("claim_{}", k + 1),
+                question: format!("claim \"{}\"", c.claim),
+                answer: format!("{}{cond}", c.verdict),
+                value: None,
+                low: None,
+                high: None,
+                unit: String::new(),
+            },
+        );
+    }
     let report = RunReport {
         scenario: s.name.clone(),
         description: s.description.clone(),
@@ -276,10 +298,25 @@ pub fn run(
         simulation,
         facility,
         tco,
+        claims,
         assumptions,
         warnings,
     };
     Ok(RunOutput { report, sim, hourly })
+}
+
+/// A claim's context, with what it leaves unset taken from the scenario:
+/// its system, its GPUs (unless racks are given), its site and facility design.
+fn claim_context(s: &Scenario, c: &crate::claim::Context) -> crate::claim::Context {
+    let mut cx = c.clone();
+    cx.system = cx.system.or_else(|| Some(s.cluster.system.to_string()));
+    if cx.gpus.is_none() && cx.racks.is_none() {
+        cx.gpus = Some(u64::from(s.cluster.gpus));
+    }
+    cx.site = cx.site.or_else(|| s.facility.site.as_ref().map(ToString::to_string));
+    cx.cooling = cx.cooling.or(s.facility.cooling);
+    cx.ups = cx.ups.or(s.facility.ups);
+    cx
 }
 
 /// The step's breakdown and the collectives its plan runs.

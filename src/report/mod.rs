@@ -2,6 +2,7 @@
 //! result implements. Reports read only [`crate::results`].
 
 pub mod charts;
+pub mod claim;
 pub mod run;
 mod validation;
 mod views;

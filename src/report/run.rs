@@ -849,6 +849,45 @@ pub fn html(outs: &[RunOutput], charts: &[Chart]) -> String {
         }
     }
     h.push_str("</section>\n");
+    // Claims, worked.
+    if rs.iter().any(|r| !r.claims.is_empty()) {
+        h.push_str("<section id=\"claims\"><h2>The claims, checked</h2>\n<p>Each sentence as the vendor wrote it, read into a figure and judged against the catalog and the models in the scenario's context (its system, GPUs and site), with every step and its source.</p>\n");
+        for r in rs.iter().filter(|r| !r.claims.is_empty()) {
+            if rs.len() > 1 {
+                let _ = writeln!(h, "<h3>{}</h3>", esc(&r.scenario));
+            }
+            for c in &r.claims {
+                let _ = writeln!(
+                    h,
+                    "<h3>&ldquo;{}&rdquo;: <span class=\"verdict\">{}</span></h3>",
+                    esc(&c.claim),
+                    esc(&c.verdict)
+                );
+                if !c.conditions.is_empty() {
+                    h.push_str("<ul>");
+                    for k in &c.conditions {
+                        let _ = write!(h, "<li>{}</li>", esc(k));
+                    }
+                    h.push_str("</ul>\n");
+                }
+                let rows: Vec<Vec<String>> = c
+                    .derivation
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        vec![
+                            (i + 1).to_string(),
+                            d.step.clone(),
+                            format!("{} {}", d.value, d.unit).trim().to_owned(),
+                            d.source.clone(),
+                        ]
+                    })
+                    .collect();
+                table(&mut h, &["#", "step", "value", "source"], &rows);
+            }
+        }
+        h.push_str("</section>\n");
+    }
     // Nameplate.
     h.push_str("<section id=\"nameplate\"><h2>The cluster at nameplate</h2>\n");
     for r in &rs {

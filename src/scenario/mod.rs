@@ -58,8 +58,20 @@ pub struct Scenario {
     /// The cost comparison, if given.
     #[serde(skip)]
     pub tco: Option<tco::Tco>,
+    /// Vendor claims to judge, each with its context.
+    #[serde(skip)]
+    pub claims: Vec<ClaimSpec>,
     /// Things that are allowed but probably not meant.
     pub warnings: Vec<Warning>,
+}
+
+/// A `[[claim]]`: the sentence (already read once, so it is understood) and its context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimSpec {
+    /// The sentence.
+    pub text: String,
+    /// What it leaves unsaid.
+    pub context: crate::claim::Context,
 }
 
 /// The cluster's hardware, resolved against the catalog.

@@ -32,6 +32,7 @@ pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -
     });
     let simulation = w.simulation.and_then(|s| v.simulation(s, cluster.as_ref().map(|c| c.gpus)));
     let tco = w.tco.and_then(|t| v.tco(t, cluster.as_ref(), facility.as_ref()));
+    let claims: Vec<super::ClaimSpec> = w.claim.into_iter().filter_map(|c| v.claim(c)).collect();
     let (Some(cluster), Some(facility), Some(workload)) = (cluster, facility, workload) else {
         debug_assert!(!v.problems.is_empty(), "a section failed without saying why");
         return Err(v.problems);
@@ -49,6 +50,7 @@ pub(super) fn validate(w: ScenarioWire, default_name: &str, catalog: &Catalog) -
         training,
         simulation,
         tco,
+        claims,
         warnings: v.warnings,
     })
 }
@@ -60,6 +62,82 @@ pub(super) struct Validator<'a> {
 }
 
 impl Validator<'_> {
+    /// A `[[claim]]`: its text read now (a sentence not understood points at
+    /// its `text`), its references and counts checked.
+    fn claim(&mut self, c: super::wire::ClaimWire) -> Option<super::ClaimSpec> {
+        use crate::model::facility::{Cooling, Ups};
+        let before = self.problems.len();
+        if let Err(e) = crate::claim::parse::parse(c.text.get_ref(), self.catalog) {
+            let first = e.to_string().lines().next().unwrap_or("").to_owned();
+            self.problem(Diagnostic::at(c.text.span(), first).with_help(crate::claim::parse::Kind::HELP));
+        }
+        let system =
+            c.system.as_ref().and_then(|x| self.reference(&self.catalog.systems, x, "claim.system")).map(|_| ());
+        let _ = system;
+        let site = c.site.as_ref().and_then(|x| self.reference(&self.catalog.sites, x, "claim.site")).map(|_| ());
+        let _ = site;
+        let mut count = |x: &Option<toml::Spanned<i64>>, key: &str, max: i64| -> Option<u64> {
+            let x = x.as_ref()?;
+            if (1..=max).contains(x.get_ref()) {
+                Some(*x.get_ref() as u64)
+            } else {
+                self.problems.push(Diagnostic::at(x.span(), format!("`{key}` is {}; give 1 to {max}", x.get_ref())));
+                None
+            }
+        };
+        let gpus = count(&c.gpus, "claim.gpus", 10_000_000);
+        let racks = count(&c.racks, "claim.racks", 200_000);
+        let word = |x: &Option<toml::Spanned<String>>| x.as_ref().map(|s| (s.get_ref().to_lowercase(), s.span()));
+        let cooling = match word(&c.cooling) {
+            None => None,
+            Some((w, _)) if w == "liquid" => Some(Cooling::Liquid),
+            Some((w, _)) if w == "air" => Some(Cooling::Air),
+            Some((w, _)) if w == "hybrid" => Some(Cooling::Hybrid),
+            Some((w, span)) => {
+                self.problem(Diagnostic::at(span, format!("cooling `{w}`: give liquid, air or hybrid")));
+                None
+            }
+        };
+        let ups = match word(&c.ups) {
+            None => None,
+            Some((w, _)) if w == "eco" => Some(Ups::Eco),
+            Some((w, _)) if w == "double-conversion" => Some(Ups::DoubleConversion),
+            Some((w, span)) => {
+                self.problem(Diagnostic::at(span, format!("ups `{w}`: give eco or double-conversion")));
+                None
+            }
+        };
+        let precision = match word(&c.precision) {
+            None => None,
+            Some((w, span)) => match crate::catalog::Precision::ALL.iter().find(|p| p.name() == w) {
+                Some(p) => Some(*p),
+                None => {
+                    self.problem(Diagnostic::at(span, format!("precision `{w}`: give fp4, fp8, bf16, tf32 or fp64")));
+                    None
+                }
+            },
+        };
+        if let Some(m) = &c.model {
+            self.reference(&self.catalog.models, m, "claim.model");
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        Some(super::ClaimSpec {
+            text: c.text.into_inner(),
+            context: crate::claim::Context {
+                system: c.system.map(|s| s.into_inner()),
+                gpus,
+                racks,
+                site: c.site.map(|s| s.into_inner()),
+                cooling,
+                ups,
+                precision,
+                model: c.model.map(|s| s.into_inner()),
+            },
+        })
+    }
+
     fn cluster(&mut self, c: Spanned<ClusterWire>) -> Option<Cluster> {
         let span = c.span();
         let c = c.into_inner();

@@ -19,6 +19,24 @@ pub struct ScenarioWire {
     pub training: Option<Spanned<TrainingWire>>,
     pub simulation: Option<SimulationWire>,
     pub tco: Option<super::tco::TcoWire>,
+    #[serde(default)]
+    pub claim: Vec<ClaimWire>,
+}
+
+/// `[[claim]]`: a vendor's sentence to judge, with the context it leaves
+/// unsaid (the cluster's system, GPUs and site by default).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimWire {
+    pub text: Spanned<String>,
+    pub system: Option<Spanned<String>>,
+    pub gpus: Option<Spanned<i64>>,
+    pub racks: Option<Spanned<i64>>,
+    pub site: Option<Spanned<String>>,
+    pub cooling: Option<Spanned<String>>,
+    pub ups: Option<Spanned<String>>,
+    pub precision: Option<Spanned<String>>,
+    pub model: Option<Spanned<String>>,
 }
 
 /// `[training]`: a training job on the cluster.

@@ -4,6 +4,7 @@
 mod calibrate;
 mod catalog;
 mod check;
+mod claim;
 mod collective;
 mod errors;
 mod facility;

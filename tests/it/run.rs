@@ -30,9 +30,16 @@ fn key_figures(v: &Value) -> Value {
         .as_array()
         .unwrap()
         .iter()
+        .filter(|a| !a["key"].as_str().unwrap().starts_with("claim_"))
         .map(|a| {
             (a["key"].as_str().unwrap().to_owned(), json!([round(&a["value"]), round(&a["low"]), round(&a["high"])]))
         })
+        .collect();
+    let claims: Vec<Value> = v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| json!({"claim": c["claim"], "verdict": c["verdict"], "conditions": c["conditions"]}))
         .collect();
     let tco = &v["tco"];
     let options: Vec<Value> = tco["options"]
@@ -52,6 +59,7 @@ fn key_figures(v: &Value) -> Value {
         "annual_pue": round(&v["facility"]["annual_pue"]),
         "pue_claim": v["facility"]["pue_claim"]["verdict"],
         "tco_options": options,
+        "claims": claims,
     })
 }
 
