@@ -70,10 +70,11 @@ fn claim(g: &Global, a: &ClaimArgs) -> Result<()> {
         let files: Vec<(std::path::PathBuf, Vec<u8>)> = files.into_iter().map(|(n, b)| (dir.join(n), b)).collect();
         write_set(&files).with_context(|| format!("cannot write into `{}`", dir.display()))?;
     }
-    if g.format == FormatArg::Table {
-        return Ok(write_stdout(&report::claim::worked(&report))?);
+    match g.format {
+        FormatArg::Table => Ok(write_stdout(&report::claim::worked(&report))?),
+        FormatArg::Md => Ok(write_stdout(&report::claim::markdown(&report))?),
+        _ => print_report(g, &report),
     }
-    print_report(g, &report)
 }
 
 fn run_cmd(g: &Global, a: &RunArgs) -> Result<()> {
@@ -159,6 +160,8 @@ fn run_scenarios(
     if g.format == FormatArg::Table {
         let reports: Vec<&rackscale::pipeline::run::RunReport> = outs.iter().map(|o| &o.report).collect();
         write_stdout(&report::run::answers_text(&reports, 100))?;
+    } else if g.format == FormatArg::Md {
+        write_stdout(&report::run::markdown(&outs))?;
     } else if let [one] = outs.as_slice() {
         print_report(g, &one.report)?;
     } else {
@@ -332,7 +335,7 @@ fn validate(g: &Global, what: ValidateWhat) -> Result<()> {
     match (what, g.format) {
         (ValidateWhat::Collectives, _) => emit(g, "validation-collectives", &collectives()?),
         (ValidateWhat::Training, _) => emit(g, "validation-training", &training()?),
-        (ValidateWhat::All, FormatArg::Table) => {
+        (ValidateWhat::All, FormatArg::Table | FormatArg::Md) => {
             let (c, t) = (collectives()?, training()?);
             // One set of files; two tables on stdout.
             let files = report_files("validation-training", &t)?;

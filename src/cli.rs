@@ -50,6 +50,8 @@ pub enum FormatArg {
     Csv,
     /// Pretty JSON.
     Json,
+    /// A Markdown table (`claim`: the worked answer; `run`: summary.md).
+    Md,
 }
 
 /// Subcommands.
@@ -580,6 +582,7 @@ impl From<FormatArg> for rackscale::report::Format {
             FormatArg::Table => rackscale::report::Format::Table,
             FormatArg::Csv => rackscale::report::Format::Csv,
             FormatArg::Json => rackscale::report::Format::Json,
+            FormatArg::Md => rackscale::report::Format::Md,
         }
     }
 }

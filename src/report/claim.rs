@@ -43,7 +43,9 @@ pub fn worked(r: &ClaimReport) -> String {
         };
         read.push(format!("{q}{}", f.text.trim_end_matches('+')));
     }
-    read.push(format!("per {:?}", p.scope).to_lowercase());
+    if matches!(p.kind, crate::claim::parse::Kind::Compute | crate::claim::parse::Kind::Power) {
+        read.push(format!("per {:?}", p.scope).to_lowercase());
+    }
     if let Some(x) = p.precision {
         read.push(x.name().to_owned());
     }
@@ -67,6 +69,24 @@ pub fn worked(r: &ClaimReport) -> String {
     }
     if let Some(x) = r.sustained_ratio {
         let _ = writeln!(o, "sustained / claimed: {:.1}%", x * 100.0);
+    }
+    o
+}
+
+/// The worked answer in Markdown: the claim, the numbered steps with sources, the verdict.
+pub fn markdown(r: &ClaimReport) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "**Claim:** \u{201c}{}\u{201d}: **{}**\n", r.claim, r.verdict);
+    for c in &r.conditions {
+        let _ = writeln!(o, "- {c}");
+    }
+    if !r.conditions.is_empty() {
+        o.push('\n');
+    }
+    let _ = writeln!(o, "| # | step | value | source |\n|---|---|---|---|");
+    let cell = |c: &str| c.replace('|', "\\|");
+    for (i, s) in r.derivation.iter().enumerate() {
+        let _ = writeln!(o, "| {} | {} | {} {} | {} |", i + 1, cell(&s.step), cell(&s.value), s.unit, cell(&s.source));
     }
     o
 }

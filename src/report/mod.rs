@@ -20,6 +20,8 @@ pub enum Format {
     Csv,
     /// Pretty-printed JSON.
     Json,
+    /// A Markdown table (for a ticket or an e-mail).
+    Md,
 }
 
 impl Format {
@@ -29,6 +31,7 @@ impl Format {
             Self::Table => "txt",
             Self::Csv => "csv",
             Self::Json => "json",
+            Self::Md => "md",
         }
     }
 }
@@ -101,6 +104,7 @@ pub fn exporter(format: Format) -> Box<dyn Exporter> {
         Format::Table => Box::new(TableExporter { max_cell: 60 }),
         Format::Csv => Box::new(CsvExporter),
         Format::Json => Box::new(JsonExporter),
+        Format::Md => Box::new(MarkdownExporter),
     }
 }
 
@@ -211,6 +215,29 @@ impl Exporter for CsvExporter {
             w.write_record(&r)?;
         }
         w.flush()
+    }
+}
+
+/// A Markdown table, every cell in full (pipes escaped), then the footer lines.
+pub struct MarkdownExporter;
+
+impl Exporter for MarkdownExporter {
+    fn export(&self, report: &dyn Report, out: &mut dyn Write) -> io::Result<()> {
+        let cell = |c: &str| c.replace('|', "\\|").replace('\n', " ");
+        let cols = report.columns();
+        writeln!(out, "| {} |", cols.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "))?;
+        writeln!(out, "|{}|", cols.iter().map(|_| "---").collect::<Vec<_>>().join("|"))?;
+        for r in report.rows() {
+            writeln!(out, "| {} |", r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "))?;
+        }
+        let footer = report.footer();
+        if !footer.is_empty() {
+            writeln!(out)?;
+            for f in footer {
+                writeln!(out, "{f}")?;
+            }
+        }
+        Ok(())
     }
 }
 
