@@ -268,6 +268,26 @@ fn compute(j: &mut Judge<'_>) -> Outcome {
         } else {
             hits
         };
+        // A figure vendors truncated rather than rounded (92.16 EF stated as 92.1).
+        let ulp = 2.0 * (f.high - f.value);
+        let truncated: Vec<&(Precision, bool, f64)> = reads
+            .iter()
+            .filter(|r| {
+                p.qualifier == Qualifier::Exactly && r.2 * n as f64 >= f.value && (r.2 * n as f64) < f.value + ulp
+            })
+            .collect();
+        if hits.is_empty() && !truncated.is_empty() {
+            let r = truncated[0];
+            return (
+                HOLDS_ONLY_IF,
+                vec![format!(
+                    "only as {} truncated rather than rounded: the catalog gives {} {what}",
+                    reading_name(r.0, r.1),
+                    flops(r.2 * n as f64)
+                )],
+                ratio,
+            );
+        }
         return match hits.as_slice() {
             [] => (
                 DOES_NOT_HOLD,
