@@ -867,6 +867,23 @@ mod tests {
         }
 
         #[test]
+        fn any_sentence_is_read_or_refused_never_a_panic(
+            words in prop::collection::vec(prop::sample::select(vec![
+                "over", "up", "to", "about", "200", "1.08", "92.1", "4,608", "700w+", "$2/gpu-hour", "exaflops", "EF", "pf",
+                "kW", "MW", "gigawatt", "PUE", "WUE", "l/kwh", "x", "faster", "than", "H100", "GB300", "NVL72", "Gaudi",
+                "3", "MI355X", "per", "GPU", "rack", "campus", "fp4", "sparse", "dense", "days", "trillion", "parameter",
+                "15T", "tokens", "175B", "%", "lower", "TCO", "é", "ß", "🚀", "1e308", "9999999999999999999999", "", "-", ".",
+            ]), 0..12)
+        ) {
+            let text = words.join(" ");
+            let c = cat();
+            if let Ok(p) = parse(&text, &c) {
+                let r = crate::claim::judge(&text, p, &c, &crate::claim::Context::default());
+                prop_assert!(crate::report::Finite::non_finite(&r).is_none(), "{}: {:?}", text, r);
+            }
+        }
+
+        #[test]
         fn prefixes_convert_both_ways(v in 1u32..10_000) {
             let v = f64::from(v);
             let pf = parse(&format!("{v} petaflops"), &cat()).unwrap().figure.unwrap().value;
