@@ -211,6 +211,25 @@ fn simulate(g: &Global, a: &SimulateArgs) -> Result<()> {
     };
     let request =
         rackscale::pipeline::simulate::Request { scenario: &scenario, shown: &shown, catalog: &catalog, days: a.days };
+    if let Some(n) = a.replications {
+        if let Some(b) = &bar {
+            b.set_length(n as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("replications {bar:40} {pos}/{len}, {elapsed}, ETA {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+        }
+        let done = || {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        };
+        let report = rackscale::pipeline::simulate::replicate(&request, n, trace, &done)?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        return emit(g, &format!("{}-replications", scenario.name), &report);
+    }
     let (report, result) = rackscale::pipeline::simulate::run(&request, trace, &mut progress)?;
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -118,6 +118,10 @@ pub struct SimulateArgs {
     /// Job trace CSV to replay (overrides `simulation.trace.path`).
     #[arg(long, value_name = "CSV")]
     pub trace: Option<PathBuf>,
+    /// Run N replications in parallel, each with its own random streams and its own draw of the
+    /// uncertain inputs, and report every summary metric as P10/P50/P90.
+    #[arg(long, value_name = "N")]
+    pub replications: Option<usize>,
     /// No progress bar on stderr.
     #[arg(long)]
     pub quiet: bool,

@@ -215,3 +215,157 @@ fn training_job(
         tp_gpus: t.plan.tp,
     }))
 }
+
+/// One input that varied between replications, with its spread and source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UncertainInput {
+    /// Scenario key.
+    pub name: String,
+    /// 10th percentile of the draws.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Where its range comes from.
+    pub source: String,
+}
+
+/// A summary metric over the replications.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Spread {
+    /// Metric (a key of `simulate`'s summary).
+    pub metric: String,
+    /// Unit.
+    pub unit: String,
+    /// 10th percentile over the replications.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Replications where the metric exists (a run that never started has no MTTI).
+    pub n: usize,
+}
+
+/// `simulate --replications N`: every summary metric as P10/P50/P90.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Replicated {
+    /// Scenario name.
+    pub scenario: String,
+    /// Seed the replications' seeds derive from.
+    pub seed: u64,
+    /// Replications run.
+    pub replications: usize,
+    /// Inputs drawn per replication (besides every random stream).
+    pub uncertain: Vec<UncertainInput>,
+    /// Metrics.
+    pub summary: Vec<Spread>,
+    /// What the user should know.
+    pub warnings: Vec<String>,
+}
+
+/// Replication `k`'s seed: a SplitMix64 step of the scenario's seed and `k`,
+/// so each replication's random streams differ and any can be rerun alone.
+pub fn replication_seed(seed: u64, k: u64) -> u64 {
+    let mut z = seed.wrapping_add(k.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Runs `n` replications in parallel (deterministic whatever the thread
+/// count): each with its own seed and its own draw of the node failure
+/// rate (the scenario's range, or the published fleets' when it gives
+/// none). `done` hears each finished replication.
+pub fn replicate(
+    r: &Request<'_>,
+    n: usize,
+    trace_file: Option<(String, String)>,
+    done: &(dyn Fn() + Sync),
+) -> anyhow::Result<Replicated> {
+    use rand::RngExt as _;
+    use rayon::prelude::*;
+    if !(1..=100_000).contains(&n) {
+        return Err(UsageError(format!("--replications {n}: give 1 to 100,000")).into());
+    }
+    let Some(cfg) = &r.scenario.simulation else {
+        return Err(UsageError(format!("{} has no [simulation] table", r.shown)).into());
+    };
+    let d = &data::reliability_defaults().node_failures_per_1000_node_days;
+    let (rate, source) = match cfg.failure_rate {
+        Some(x) => (x, format!("{}: the scenario's", r.shown)),
+        // The published fleets' span, uniform: no fleet is more likely than another.
+        None => (crate::model::tco::Dist::Uniform { lo: d.range[0], hi: d.range[1] }, d.source.clone()),
+    };
+    let runs = (0..n as u64)
+        .into_par_iter()
+        .map(|k| {
+            let mut s = r.scenario.clone();
+            s.seed = replication_seed(r.scenario.seed, k);
+            let mut rng = crate::engine::rng::RngStreams::new(s.seed).stream("replication-inputs");
+            let drawn = rate.quantile(rng.random::<f64>());
+            if let Some(c) = s.simulation.as_mut() {
+                c.failures_per_1000_node_days = drawn;
+            }
+            let req = Request { scenario: &s, ..*r };
+            let out = run(&req, trace_file.clone(), &mut |_| {}).map(|(report, result)| {
+                let train = result
+                    .jobs
+                    .iter()
+                    .find(|j| j.kind == "training")
+                    .and_then(|j| j.end_s.map(|e| (e - j.submit_s) / 86_400.0));
+                (drawn, report, train)
+            });
+            done();
+            out
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let p3 = |metric: &str, unit: &str, v: Vec<f64>| {
+        let n = v.len();
+        let mut v = v;
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| if v.is_empty() { 0.0 } else { v[((q * n as f64).ceil() as usize).clamp(1, n) - 1] };
+        Spread { metric: metric.to_owned(), unit: unit.to_owned(), p10: at(0.1), p50: at(0.5), p90: at(0.9), n }
+    };
+    let col = |f: &dyn Fn(&SimReport) -> Option<f64>| runs.iter().filter_map(|x| f(&x.1)).collect::<Vec<f64>>();
+    let mut summary = vec![
+        p3("utilization", "", col(&|x| Some(x.summary.utilization))),
+        p3("goodput", "", col(&|x| Some(x.summary.goodput))),
+        p3("node_failures", "", col(&|x| Some(x.summary.node_failures as f64))),
+        p3("interruptions", "", col(&|x| Some(x.summary.interruptions as f64))),
+        p3("mtti_hours", "h", col(&|x| x.summary.mtti_hours)),
+        p3("ettr", "", col(&|x| x.summary.ettr)),
+        p3("queue_delay_p50_s", "s", col(&|x| Some(x.summary.queue_delay_s.p50))),
+        p3("queue_delay_p90_s", "s", col(&|x| Some(x.summary.queue_delay_s.p90))),
+        p3("jobs_completed", "", col(&|x| Some(x.summary.jobs_completed as f64))),
+        p3("it_power_mw_mean", "MW", col(&|x| Some(x.it_power_mw_mean))),
+    ];
+    let trains: Vec<f64> = runs.iter().filter_map(|x| x.2).collect();
+    let mut warnings: Vec<String> = runs.first().map(|x| x.1.warnings.clone()).unwrap_or_default();
+    if runs.iter().any(|x| x.2.is_none()) && r.scenario.training.as_ref().is_some_and(|t| t.tokens.is_some()) {
+        let unfinished = runs.iter().filter(|x| x.2.is_none()).count();
+        warnings.push(format!(
+            "the training run did not finish within the simulated days in {unfinished} of {n} replications; its days cover the others"
+        ));
+    }
+    if !trains.is_empty() {
+        summary.push(p3("training_run_days", "days", trains));
+    }
+    let draws = runs.iter().map(|x| x.0).collect();
+    let d = p3("", "", draws);
+    Ok(Replicated {
+        scenario: r.scenario.name.clone(),
+        seed: r.scenario.seed,
+        replications: n,
+        uncertain: vec![UncertainInput {
+            name: "simulation.reliability.node_failures_per_1000_node_days".to_owned(),
+            p10: d.p10,
+            p50: d.p50,
+            p90: d.p90,
+            source,
+        }],
+        summary,
+        warnings,
+    })
+}

@@ -682,6 +682,40 @@ impl Rows {
     }
 }
 
+impl Report for crate::pipeline::simulate::Replicated {
+    fn columns(&self) -> Vec<&'static str> {
+        vec!["metric", "p10", "p50", "p90", "unit", "replications"]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.summary
+            .iter()
+            .map(|m| vec![m.metric.clone(), sig(m.p10), sig(m.p50), sig(m.p90), m.unit.clone(), m.n.to_string()])
+            .collect()
+    }
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+    fn footer(&self) -> Vec<String> {
+        let mut f =
+            vec![format!("{} replications of {}, seeds derived from {}", self.replications, self.scenario, self.seed)];
+        for u in &self.uncertain {
+            f.push(format!(
+                "uncertain: {} drawn per replication, P10/P50/P90 {} / {} / {} ({})",
+                u.name,
+                sig(u.p10),
+                sig(u.p50),
+                sig(u.p90),
+                u.source
+            ));
+        }
+        f.extend(self.warnings.iter().map(|w| format!("warning: {w}")));
+        f
+    }
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,8 +83,12 @@ pub struct Frontier {
 pub struct Simulation {
     /// Simulated days.
     pub days: f64,
-    /// Node failures per 1,000 node-days.
+    /// Node failures per 1,000 node-days (a single run's; a range's median).
     pub failures_per_1000_node_days: f64,
+    /// The rate as given, a number or a range, for replications to draw
+    /// from; `None` when the scenario leaves it to the built-in default.
+    #[serde(skip)]
+    pub failure_rate: Option<crate::model::tco::Dist>,
     /// Weibull shape of time to failure (1 = exponential).
     pub weibull_shape: f64,
     /// Mean repair time \[h\]: given, or the causes' weighted mean.
@@ -178,18 +182,17 @@ impl Validator<'_> {
         let days = self.pos_or(&w.days, "simulation.days", 30.0);
         self.at_most(&w.days, "simulation.days", MAX_DAYS, "a decade is the longest run simulated");
         let r = &w.reliability;
-        let rate = self.nonneg_or(
+        // A number, or a range (`{ low, high }`, `{ low, mode, high }`, lognormal by P5/P95) that
+        // `simulate --replications` draws from; a single run takes its median.
+        let failure_rate = self.dist(
             &r.node_failures_per_1000_node_days,
             "simulation.reliability.node_failures_per_1000_node_days",
-            d.node_failures_per_1000_node_days.value,
+            0.0,
+            Some(MAX_RATE),
+            1.0,
         );
+        let rate = failure_rate.map_or(d.node_failures_per_1000_node_days.value, |x| x.median());
         let shape = self.pos_or(&r.weibull_shape, "simulation.reliability.weibull_shape", 1.0);
-        self.at_most(
-            &r.node_failures_per_1000_node_days,
-            "simulation.reliability.node_failures_per_1000_node_days",
-            MAX_RATE,
-            "1,000 is every node failing every day; published fleets are below 10",
-        );
         self.at_most(&r.weibull_shape, "simulation.reliability.weibull_shape", 20.0, "published fits are 0.5-2");
         let causes: Vec<FailureCause> = if r.repair_hours.is_some() {
             Vec::new()
@@ -327,6 +330,7 @@ impl Validator<'_> {
         (self.problems_len() == before).then(|| Simulation {
             days,
             failures_per_1000_node_days: rate,
+            failure_rate,
             weibull_shape: shape,
             repair_hours: repair,
             causes,

@@ -499,7 +499,7 @@ impl Validator<'_> {
     }
 
     /// A distribution in `[min, max]`, money converted at `rate` USD per unit.
-    fn dist(
+    pub(super) fn dist(
         &mut self,
         d: &Option<Spanned<DistWire>>,
         field: &str,

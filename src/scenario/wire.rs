@@ -124,7 +124,7 @@ pub struct NetworkWire {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReliabilityWire {
-    pub node_failures_per_1000_node_days: Option<Spanned<f64>>,
+    pub node_failures_per_1000_node_days: Option<Spanned<super::tco::DistWire>>,
     pub weibull_shape: Option<Spanned<f64>>,
     pub repair_hours: Option<Spanned<f64>>,
     pub restart_minutes: Option<Spanned<f64>>,

@@ -108,7 +108,10 @@ fn bad_simulation_input_is_exit_1_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     let e = fails(&["simulate", "bad/sim_negative_hazard.toml", "--out", d]);
-    assert!(e.contains("sim_negative_hazard.toml:9:") && e.contains("cannot be negative"), "{e}");
+    assert!(
+        e.contains("sim_negative_hazard.toml:9:") && e.contains("is -2") && e.contains("accepted: 0 to 1000"),
+        "{e}"
+    );
     let e = fails(&["simulate", "bad/sim_too_big.toml"]);
     assert!(e.contains("sim_too_big.toml:5:8") && e.contains("sim_too_big.toml:7:8"), "{e}");
     let e = fails(&["simulate", "good/tiny.toml"]);
@@ -132,4 +135,61 @@ fn fabric_contention_is_reported_and_costs_time() {
     assert!(off["summary"]["fabric_share_mean"].is_null());
     let done = |v: &serde_json::Value| v["summary"]["jobs_completed"].as_u64().unwrap();
     assert!(done(&on) < done(&off), "contention must cost completions: {} vs {}", done(&on), done(&off));
+}
+
+#[test]
+fn replications_report_p10_p50_p90_identically_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    // The flagship with its failure rate left to the built-in default: the published fleets' span.
+    let text = std::fs::read_to_string(fixtures().join("../../scenarios/azure-gb300.toml")).unwrap();
+    let text: String =
+        text.lines().filter(|l| !l.starts_with("node_failures_per_1000_node_days")).collect::<Vec<_>>().join("\n");
+    let file = dir.path().join("fleet.toml");
+    std::fs::write(&file, text).unwrap();
+    let args = ["simulate", file.to_str().unwrap(), "--replications", "12", "--days", "40", "--format", "json"];
+    let go = |threads: &str| {
+        let out = super::rackscale().env("RAYON_NUM_THREADS", threads).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let one = go("1");
+    assert_eq!(one, go("4"), "replications depend on the thread count");
+    let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(v["replications"], 12);
+    let u = &v["uncertain"][0];
+    assert_eq!(u["name"], "simulation.reliability.node_failures_per_1000_node_days");
+    assert!(u["source"].as_str().unwrap().contains("RSC-2"), "{u}");
+    let (p10, p90) = (u["p10"].as_f64().unwrap(), u["p90"].as_f64().unwrap());
+    assert!(p10 >= 2.34 && p90 <= 6.5 && p90 > p10 + 1.0, "the draws span the fleets: {u}");
+    for m in v["summary"].as_array().unwrap() {
+        let (a, b, c) = (m["p10"].as_f64().unwrap(), m["p50"].as_f64().unwrap(), m["p90"].as_f64().unwrap());
+        assert!(a <= b && b <= c, "{m}");
+    }
+    let failures = v["summary"].as_array().unwrap().iter().find(|m| m["metric"] == "node_failures").unwrap();
+    assert!(failures["p90"].as_f64().unwrap() > 1.5 * failures["p10"].as_f64().unwrap(), "{failures}");
+}
+
+#[test]
+fn a_failure_rate_may_be_a_distribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixtures().join("good/sim-small.toml")).unwrap();
+    let ranged = text.replace(
+        "node_failures_per_1000_node_days = 30",
+        "node_failures_per_1000_node_days = { low = 10, mode = 20, high = 50 }",
+    );
+    assert_ne!(ranged, text);
+    let file = dir.path().join("ranged.toml");
+    std::fs::write(&file, &ranged).unwrap();
+    let v = json(&["simulate", file.to_str().unwrap(), "--replications", "8", "--format", "json"]);
+    assert!(v["uncertain"][0]["source"].as_str().unwrap().contains("the scenario's"));
+    // A single run takes the range's median.
+    let _ = json(&["simulate", file.to_str().unwrap(), "--format", "json"]);
+    let bad = text
+        .replace("node_failures_per_1000_node_days = 30", "node_failures_per_1000_node_days = { low = 50, high = 10 }");
+    std::fs::write(&file, bad).unwrap();
+    let (code, _, err) = run(&["simulate", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("low 50 above high 10"), "{err}");
+    let (code, _, err) = run(&["simulate", "good/sim-small.toml", "--replications", "0"]);
+    assert_eq!(code, 1, "{err}");
 }
