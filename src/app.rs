@@ -2,7 +2,7 @@
 
 use crate::cli::{
     CalibrateArgs, CatalogCommand, ClaimArgs, Cli, CollectiveArgs, Command, FacilityArgs, FormatArg, Global, JobArgs,
-    PlanArgs, RunArgs, SimulateArgs, StepArgs, TcoArgs, ValidateWhat,
+    PlanArgs, RunArgs, SimulateArgs, StepArgs, SweepArgs, TcoArgs, ValidateWhat,
 };
 use anyhow::{Context, Result};
 use rackscale::calibrate::{self, Calibration};
@@ -46,6 +46,8 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Run(args)) => run_cmd(g, &args),
         Some(Command::Claim(args)) => claim(g, &args),
+        Some(Command::Sweep(args)) => sweep(g, &args),
+        Some(Command::Merge { dirs }) => merge(g, &dirs),
         Some(Command::Catalog(CatalogCommand::List { kind })) => catalog_list(g, kind.map(Kind::from)),
         Some(Command::Catalog(CatalogCommand::Show { id })) => catalog_show(g, &id),
         Some(Command::Init { path, force }) => init(&path, force),
@@ -59,6 +61,184 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Facility(args)) => facility(g, &args),
         Some(Command::Tco(args)) => tco(g, &args),
     }
+}
+
+fn sweep(g: &Global, a: &SweepArgs) -> Result<()> {
+    use rackscale::pipeline::sweep as sw;
+    use rayon::prelude::*;
+    let catalog = load_catalog(g)?;
+    let shown = a.scenario.display().to_string();
+    let text = read_text(&a.scenario, "scenario")?;
+    let scenario = Scenario::parse(&shown, &text, &catalog)?;
+    let axes = a.vary.iter().map(|v| sw::axis(v)).collect::<std::result::Result<Vec<_>, _>>()?;
+    sw::check_axes(&text, &shown, &axes)?;
+    let points = sw::count(&axes);
+    if points > 1_000_000 {
+        return Err(UsageError(format!("{points} points: give at most 1,000,000 (fewer values per --vary)")).into());
+    }
+    let replications = a.replications.unwrap_or(1);
+    if !(1..=10_000).contains(&replications) {
+        return Err(UsageError(format!("--replications {replications}: give 1 to 10,000")).into());
+    }
+    let (shard, shards) = match &a.shard {
+        None => (0, 1),
+        Some(s) => match s.split_once('/').map(|(i, n)| (i.trim().parse::<usize>(), n.trim().parse::<usize>())) {
+            Some((Ok(i), Ok(n))) if n >= 1 && i < n => (i, n),
+            _ => return Err(UsageError(format!("--shard `{s}`: give I/N with 0 <= I < N, as `--shard 2/8`")).into()),
+        },
+    };
+    let manifest = sw::Manifest {
+        scenario: scenario.name.clone(),
+        scenario_hash: sw::hash(&text),
+        seed: scenario.seed,
+        axes,
+        replications,
+        points,
+        metrics: sw::METRICS.iter().map(|m| (*m).to_owned()).collect(),
+    };
+    let dir = g
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("reports").join(format!("{}-sweep", report::file_stem(&scenario.name))));
+    let manifest_text = serde_json::to_string_pretty(&manifest)? + "\n";
+    let manifest_path = dir.join("manifest.json");
+    match std::fs::read_to_string(&manifest_path) {
+        Ok(old) if old != manifest_text => {
+            return Err(UsageError(format!(
+                "`{}` holds another sweep (its manifest differs: scenario, keys, values or replications); give another --out",
+                dir.display()
+            ))
+            .into());
+        }
+        Ok(_) => {}
+        Err(_) => write_atomic(&manifest_path, manifest_text.as_bytes())
+            .with_context(|| format!("cannot write `{}`", manifest_path.display()))?,
+    }
+    let point_file = |i: usize| dir.join("points").join(format!("{i:07}.json"));
+    let todo: Vec<usize> = (0..points).filter(|i| i % shards == shard && !point_file(*i).exists()).collect();
+    let mine = (0..points).filter(|i| i % shards == shard).count();
+    let bar = (!a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let b = indicatif::ProgressBar::new(todo.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("sweep {bar:40} {pos}/{len} points, {elapsed}, ETA {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    todo.par_iter().try_for_each(|&i| -> Result<()> {
+        let row = sw::point(&manifest, &text, &shown, &catalog, i);
+        let bytes = serde_json::to_string_pretty(&row)? + "\n";
+        // Each point on its own, atomically: a killed run loses only the points in flight.
+        write_atomic(&point_file(i), bytes.as_bytes()).with_context(|| format!("cannot write point {i}"))?;
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        Ok(())
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    eprintln!(
+        "sweep: {mine} of {points} points in this shard ({} run now, {} already done) in `{}`",
+        todo.len(),
+        mine - todo.len(),
+        dir.display()
+    );
+    if (0..points).all(|i| point_file(i).exists()) {
+        finish_sweep(&dir, &manifest)?;
+    } else {
+        eprintln!("sweep: other shards' points are missing; `rackscale merge DIR... --out DIR` joins the shards");
+    }
+    Ok(())
+}
+
+/// Writes `sweep.csv` and `sweep.json` from a directory holding every point.
+fn finish_sweep(dir: &Path, m: &rackscale::pipeline::sweep::Manifest) -> Result<()> {
+    use rackscale::pipeline::sweep as sw;
+    let rows = (0..m.points)
+        .map(|i| {
+            let p = dir.join("points").join(format!("{i:07}.json"));
+            let text = read_text(&p, "sweep point")?;
+            let row: sw::PointRow = serde_json::from_str(&text)
+                .map_err(|e| UsageError(format!("{}: not a sweep point: {e}", p.display())))?;
+            if row.index != i {
+                return Err(UsageError(format!("{}: holds point {}, not {i}", p.display(), row.index)).into());
+            }
+            Ok(row)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let files = vec![
+        (dir.join("sweep.csv"), sw::csv(m, &rows).into_bytes()),
+        (dir.join("sweep.json"), sw::json(m, &rows).into_bytes()),
+    ];
+    write_set(&files).with_context(|| format!("cannot write into `{}`", dir.display()))?;
+    let failed = rows.iter().filter(|r| r.error.is_some()).count();
+    eprintln!(
+        "wrote {} and sweep.json ({} points, {failed} could not run)",
+        dir.join("sweep.csv").display(),
+        rows.len()
+    );
+    write_stdout(&sw::csv(m, &rows))?;
+    Ok(())
+}
+
+fn merge(g: &Global, dirs: &[std::path::PathBuf]) -> Result<()> {
+    use rackscale::pipeline::sweep as sw;
+    let Some(out) = &g.out else {
+        return Err(UsageError("merge writes the joined sweep to --out DIR; give it".into()).into());
+    };
+    let mut manifest: Option<(String, sw::Manifest)> = None;
+    let mut found: std::collections::BTreeMap<usize, (std::path::PathBuf, Vec<u8>)> = std::collections::BTreeMap::new();
+    for d in dirs {
+        let mp = d.join("manifest.json");
+        let text = read_text(&mp, "sweep manifest")?;
+        let m: sw::Manifest = serde_json::from_str(&text)
+            .map_err(|e| UsageError(format!("{}: not a sweep manifest: {e}", mp.display())))?;
+        match &manifest {
+            Some((first, _)) if *first != text => {
+                return Err(UsageError(format!(
+                    "`{}` belongs to another sweep than `{}` (their manifests differ)",
+                    d.display(),
+                    dirs[0].display()
+                ))
+                .into());
+            }
+            Some(_) => {}
+            None => manifest = Some((text, m)),
+        }
+        let pd = d.join("points");
+        let entries = std::fs::read_dir(&pd).map(|r| r.filter_map(|e| e.ok()).collect::<Vec<_>>()).unwrap_or_default();
+        for e in entries {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(i) = name.strip_suffix(".json").and_then(|s| s.parse::<usize>().ok()) else { continue };
+            let bytes = std::fs::read(e.path()).with_context(|| format!("cannot read `{}`", e.path().display()))?;
+            if let Some((other, _)) = found.get(&i) {
+                return Err(
+                    UsageError(format!("point {i} is in both `{}` and `{}`", other.display(), d.display())).into()
+                );
+            }
+            found.insert(i, (d.clone(), bytes));
+        }
+    }
+    let Some((text, m)) = manifest else { return Err(UsageError("no directories to merge".into()).into()) };
+    let missing: Vec<usize> = (0..m.points).filter(|i| !found.contains_key(i)).collect();
+    if let Some(extra) = found.keys().find(|i| **i >= m.points) {
+        return Err(UsageError(format!("point {extra} is beyond the sweep's {} points", m.points)).into());
+    }
+    if !missing.is_empty() {
+        let head: Vec<String> = missing.iter().take(10).map(ToString::to_string).collect();
+        return Err(UsageError(format!(
+            "{} of {} points are missing (first: {}); run the missing shards, then merge again",
+            missing.len(),
+            m.points,
+            head.join(", ")
+        ))
+        .into());
+    }
+    let mut files = vec![(out.join("manifest.json"), text.into_bytes())];
+    files.extend(found.into_iter().map(|(i, (_, b))| (out.join("points").join(format!("{i:07}.json")), b)));
+    write_set(&files).with_context(|| format!("cannot write into `{}`", out.display()))?;
+    finish_sweep(out, &m)
 }
 
 fn claim(g: &Global, a: &ClaimArgs) -> Result<()> {

@@ -74,6 +74,15 @@ pub enum Command {
     Run(RunArgs),
     /// Judge a vendor's claim against the catalog and the models, with the derivation shown.
     Claim(ClaimArgs),
+    /// Run a scenario over the cartesian product of varied keys, one row per point, shardable
+    /// (`--shard I/N`) and resumable; writes DIR/sweep.csv and DIR/sweep.json.
+    Sweep(SweepArgs),
+    /// Merge the directories of a sharded sweep into the one the unsharded sweep writes (--out DIR).
+    Merge {
+        /// Shard directories.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+    },
     /// Validate a scenario file and summarise it at nameplate.
     Check {
         /// Scenario file.
@@ -202,6 +211,27 @@ impl ClaimArgs {
             model: self.model.clone(),
         }
     }
+}
+
+/// `sweep` arguments.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// A key and its values: `cluster.racks=64,139` or `tco.horizon_years=3:7:5` (LO:HI:STEPS).
+    /// Repeatable: the points are the product, the first key slowest.
+    #[arg(long = "vary", value_name = "KEY=VALUES", required = true)]
+    pub vary: Vec<String>,
+    /// Runs per point with derived seeds, reported as P10/P50/P90 (default 1: the answers'
+    /// own P10-P90 bands).
+    #[arg(long, value_name = "N")]
+    pub replications: Option<usize>,
+    /// Run only the points with index % N == I (I from 0): `--shard 2/8`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// No progress bar on stderr.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// `run` arguments.

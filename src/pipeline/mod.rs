@@ -14,6 +14,7 @@ pub mod collective;
 pub mod facility;
 pub mod run;
 pub mod simulate;
+pub mod sweep;
 pub mod tco;
 pub mod training;
 pub mod validate;

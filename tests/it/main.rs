@@ -12,6 +12,7 @@ mod hostile;
 mod init;
 mod run;
 mod simulate;
+mod sweep;
 mod tco;
 mod training;
 
