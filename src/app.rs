@@ -167,10 +167,12 @@ fn finish_sweep(dir: &Path, m: &rackscale::pipeline::sweep::Manifest) -> Result<
             Ok(row)
         })
         .collect::<Result<Vec<_>>>()?;
-    let files = vec![
+    let mut files = vec![
         (dir.join("sweep.csv"), sw::csv(m, &rows).into_bytes()),
         (dir.join("sweep.json"), sw::json(m, &rows).into_bytes()),
     ];
+    let charts = report::sweep::charts(m, &rows).map_err(|e| anyhow::anyhow!(e))?;
+    files.extend(charts.into_iter().map(|(name, svg)| (dir.join(name), svg.into_bytes())));
     write_set(&files).with_context(|| format!("cannot write into `{}`", dir.display()))?;
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     eprintln!(

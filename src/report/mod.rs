@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod claim;
 pub mod run;
+pub mod sweep;
 mod validation;
 mod views;
 

@@ -49,6 +49,8 @@ fn sharded_and_merged_is_byte_identical_to_unsharded() {
     let three: Vec<&str> = table.lines().filter(|l| l.starts_with("0,") || l.starts_with("1,")).collect();
     assert!(three.iter().all(|l| l.contains("move_in_year")), "{three:?}");
     let expected = files(&whole);
+    // One chart per metric and varied key, in the merged result too.
+    assert!(whole.join("sweep-pue-vs-facility-site.svg").is_file() && whole.join("sweep-cost-vs-tco-horizon-years.svg").is_file());
     for shards in [2usize, 4] {
         let mut dirs = Vec::new();
         for i in 0..shards {
