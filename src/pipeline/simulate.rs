@@ -305,8 +305,22 @@ pub fn replicate(
             s.seed = replication_seed(r.scenario.seed, k);
             let mut rng = crate::engine::rng::RngStreams::new(s.seed).stream("replication-inputs");
             let drawn = rate.quantile(rng.random::<f64>());
+            let streams = crate::engine::rng::RngStreams::new(s.seed);
+            let mut others = Vec::with_capacity(cfg.uncertain.len());
             if let Some(c) = s.simulation.as_mut() {
                 c.failures_per_1000_node_days = drawn;
+                // Each other uncertain input from a stream of its own.
+                for (key, dist) in &cfg.uncertain {
+                    let x = dist.quantile(streams.stream(key).random::<f64>());
+                    match key.as_str() {
+                        "simulation.reliability.repair_hours" => c.repair_hours = x,
+                        "simulation.reliability.restart_minutes" => c.restart_minutes = x,
+                        "simulation.checkpoint.storage_gb_per_s" => c.storage_gb_per_s = x,
+                        "simulation.stragglers.rank_jitter" => c.rank_jitter = x,
+                        _ => {}
+                    }
+                    others.push(x);
+                }
             }
             let req = Request { scenario: &s, ..*r };
             let out = run(&req, trace_file.clone(), &mut |_| {}).map(|(report, result)| {
@@ -315,7 +329,7 @@ pub fn replicate(
                     .iter()
                     .find(|j| j.kind == "training")
                     .and_then(|j| j.end_s.map(|e| (e - j.submit_s) / 86_400.0));
-                (drawn, report, train)
+                (drawn, report, train, others)
             });
             done();
             out
@@ -354,17 +368,28 @@ pub fn replicate(
     }
     let draws = runs.iter().map(|x| x.0).collect();
     let d = p3("", "", draws);
+    let mut uncertain = vec![UncertainInput {
+        name: "simulation.reliability.node_failures_per_1000_node_days".to_owned(),
+        p10: d.p10,
+        p50: d.p50,
+        p90: d.p90,
+        source,
+    }];
+    for (i, (key, _)) in cfg.uncertain.iter().enumerate() {
+        let d = p3("", "", runs.iter().map(|x| x.3[i]).collect());
+        uncertain.push(UncertainInput {
+            name: key.clone(),
+            p10: d.p10,
+            p50: d.p50,
+            p90: d.p90,
+            source: format!("{}: the scenario's", r.shown),
+        });
+    }
     Ok(Replicated {
         scenario: r.scenario.name.clone(),
         seed: r.scenario.seed,
         replications: n,
-        uncertain: vec![UncertainInput {
-            name: "simulation.reliability.node_failures_per_1000_node_days".to_owned(),
-            p10: d.p10,
-            p50: d.p50,
-            p90: d.p90,
-            source,
-        }],
+        uncertain,
         summary,
         warnings,
     })

@@ -89,6 +89,10 @@ pub struct Simulation {
     /// from; `None` when the scenario leaves it to the built-in default.
     #[serde(skip)]
     pub failure_rate: Option<crate::model::tco::Dist>,
+    /// Other inputs given as ranges (`simulation.reliability.restart_minutes`, ...), which
+    /// replications draw from; a single run takes each one's median.
+    #[serde(skip)]
+    pub uncertain: Vec<(String, crate::model::tco::Dist)>,
     /// Weibull shape of time to failure (1 = exponential).
     pub weibull_shape: f64,
     /// Mean repair time \[h\]: given, or the causes' weighted mean.
@@ -203,20 +207,29 @@ impl Validator<'_> {
                 .collect()
         };
         let mean_repair = causes.iter().map(|c| c.share * c.repair_hours).sum::<f64>();
-        let repair = self.pos_or(&r.repair_hours, "simulation.reliability.repair_hours", mean_repair);
-        let restart =
-            self.nonneg_or(&r.restart_minutes, "simulation.reliability.restart_minutes", d.restart_minutes.value);
-        self.at_most(
-            &r.repair_hours,
-            "simulation.reliability.repair_hours",
-            HOURS_PER_YEAR,
-            "a repair takes at most a year",
-        );
-        self.at_most(
+        // Numbers or ranges; a range is drawn per replication, a single run takes its median.
+        let mut uncertain = Vec::new();
+        let mut draw =
+            |v: &mut Self, w: &Option<Spanned<super::tco::DistWire>>, key: &str, min: f64, max: f64, default: f64| {
+                match v.dist(w, key, min, Some(max), 1.0) {
+                    Some(x) => {
+                        if !matches!(x, crate::model::tco::Dist::Fixed(_)) {
+                            uncertain.push((key.to_owned(), x));
+                        }
+                        x.median()
+                    }
+                    None => default,
+                }
+            };
+        let repair =
+            draw(self, &r.repair_hours, "simulation.reliability.repair_hours", 1e-3, HOURS_PER_YEAR, mean_repair);
+        let restart = draw(
+            self,
             &r.restart_minutes,
             "simulation.reliability.restart_minutes",
+            0.0,
             10_080.0,
-            "a restart takes at most a week",
+            d.restart_minutes.value,
         );
         let spares = self.whole(&r.hot_spare_nodes, "simulation.reliability.hot_spare_nodes", 0);
         let lemons = self.whole(&r.lemon_nodes, "simulation.reliability.lemon_nodes", 0);
@@ -274,8 +287,14 @@ impl Validator<'_> {
             .interval_minutes
             .as_ref()
             .map(|v| self.pos_or(&Some(v.clone()), "simulation.checkpoint.interval_minutes", 60.0));
-        let storage =
-            self.pos_or(&c.storage_gb_per_s, "simulation.checkpoint.storage_gb_per_s", d.storage_gb_per_s.value);
+        let storage = draw(
+            self,
+            &c.storage_gb_per_s,
+            "simulation.checkpoint.storage_gb_per_s",
+            1e-3,
+            1e6,
+            d.storage_gb_per_s.value,
+        );
         let bpp = self.pos_or(&c.bytes_per_param, "simulation.checkpoint.bytes_per_param", DEFAULT_BYTES_PER_PARAM);
         self.at_most(
             &c.bytes_per_param,
@@ -283,20 +302,13 @@ impl Validator<'_> {
             64.0,
             "fp32 weights, gradients and two fp32 Adam moments are 16 bytes; 64 is the most accepted",
         );
-        self.at_most(&c.storage_gb_per_s, "simulation.checkpoint.storage_gb_per_s", 1e6, "1 PB/s is the most accepted");
         self.at_most(
             &c.interval_minutes,
             "simulation.checkpoint.interval_minutes",
             525_600.0,
             "one checkpoint a year is the longest interval",
         );
-        self.at_most(
-            &w.stragglers.rank_jitter,
-            "simulation.stragglers.rank_jitter",
-            10.0,
-            "a relative jitter; 0.05 is 5%",
-        );
-        let jitter = self.nonneg_or(&w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0);
+        let jitter = draw(self, &w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0, 10.0, 0.0);
         let st = &w.stragglers;
         let slow_rate = self.nonneg_or(
             &st.slow_episodes_per_1000_node_days,
@@ -331,6 +343,7 @@ impl Validator<'_> {
             days,
             failures_per_1000_node_days: rate,
             failure_rate,
+            uncertain,
             weibull_shape: shape,
             repair_hours: repair,
             causes,

@@ -126,8 +126,8 @@ pub struct NetworkWire {
 pub struct ReliabilityWire {
     pub node_failures_per_1000_node_days: Option<Spanned<super::tco::DistWire>>,
     pub weibull_shape: Option<Spanned<f64>>,
-    pub repair_hours: Option<Spanned<f64>>,
-    pub restart_minutes: Option<Spanned<f64>>,
+    pub repair_hours: Option<Spanned<super::tco::DistWire>>,
+    pub restart_minutes: Option<Spanned<super::tco::DistWire>>,
     pub hot_spare_nodes: Option<Spanned<i64>>,
     pub lemon_nodes: Option<Spanned<i64>>,
     pub lemon_factor: Option<Spanned<f64>>,
@@ -144,14 +144,14 @@ pub struct ReliabilityWire {
 #[serde(deny_unknown_fields)]
 pub struct CheckpointWire {
     pub interval_minutes: Option<Spanned<f64>>,
-    pub storage_gb_per_s: Option<Spanned<f64>>,
+    pub storage_gb_per_s: Option<Spanned<super::tco::DistWire>>,
     pub bytes_per_param: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StragglerWire {
-    pub rank_jitter: Option<Spanned<f64>>,
+    pub rank_jitter: Option<Spanned<super::tco::DistWire>>,
     pub slow_episodes_per_1000_node_days: Option<Spanned<f64>>,
     pub slow_factor: Option<Spanned<f64>>,
     pub slow_detect_hours: Option<Spanned<f64>>,

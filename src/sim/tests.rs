@@ -10,6 +10,7 @@ fn config(days: f64, rate: f64, spares: u32, scheduler: &str) -> Simulation {
         days,
         failures_per_1000_node_days: rate,
         failure_rate: None,
+        uncertain: Vec::new(),
         weibull_shape: 1.0,
         repair_hours: 12.0,
         restart_minutes: 10.0,

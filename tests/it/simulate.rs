@@ -182,6 +182,23 @@ fn a_failure_rate_may_be_a_distribution() {
     std::fs::write(&file, &ranged).unwrap();
     let v = json(&["simulate", file.to_str().unwrap(), "--replications", "8", "--format", "json"]);
     assert!(v["uncertain"][0]["source"].as_str().unwrap().contains("the scenario's"));
+    // Other inputs may be ranges too, each drawn per replication.
+    let more = ranged
+        .replace("[simulation.reliability]", "[simulation.reliability]\nrestart_minutes = { low = 3, high = 30 }");
+    std::fs::write(&file, &more).unwrap();
+    let v = json(&["simulate", file.to_str().unwrap(), "--replications", "8", "--format", "json"]);
+    let names: Vec<&str> = v["uncertain"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["simulation.reliability.node_failures_per_1000_node_days", "simulation.reliability.restart_minutes"]
+    );
+    let r = &v["uncertain"][1];
+    assert!(
+        r["p10"].as_f64().unwrap() >= 3.0
+            && r["p90"].as_f64().unwrap() <= 30.0
+            && r["p90"].as_f64() > r["p10"].as_f64(),
+        "{r}"
+    );
     // A single run takes the range's median.
     let _ = json(&["simulate", file.to_str().unwrap(), "--format", "json"]);
     let bad = text

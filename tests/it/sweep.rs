@@ -50,7 +50,10 @@ fn sharded_and_merged_is_byte_identical_to_unsharded() {
     assert!(three.iter().all(|l| l.contains("move_in_year")), "{three:?}");
     let expected = files(&whole);
     // One chart per metric and varied key, in the merged result too.
-    assert!(whole.join("sweep-pue-vs-facility-site.svg").is_file() && whole.join("sweep-cost-vs-tco-horizon-years.svg").is_file());
+    assert!(
+        whole.join("sweep-pue-vs-facility-site.svg").is_file()
+            && whole.join("sweep-cost-vs-tco-horizon-years.svg").is_file()
+    );
     for shards in [2usize, 4] {
         let mut dirs = Vec::new();
         for i in 0..shards {
