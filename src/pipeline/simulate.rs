@@ -312,13 +312,8 @@ pub fn replicate(
                 // Each other uncertain input from a stream of its own.
                 for (key, dist) in &cfg.uncertain {
                     let x = dist.quantile(streams.stream(key).random::<f64>());
-                    match key.as_str() {
-                        "simulation.reliability.repair_hours" => c.repair_hours = x,
-                        "simulation.reliability.restart_minutes" => c.restart_minutes = x,
-                        "simulation.checkpoint.storage_gb_per_s" => c.storage_gb_per_s = x,
-                        "simulation.stragglers.rank_jitter" => c.rank_jitter = x,
-                        _ => {}
-                    }
+                    let known = c.set_input(key, x);
+                    debug_assert!(known, "no field for the uncertain input {key}");
                     others.push(x);
                 }
             }

@@ -78,6 +78,37 @@ pub struct Frontier {
     pub tp: u32,
 }
 
+impl Simulation {
+    /// Sets an input that a range made uncertain (its dotted key, as in
+    /// [`Simulation::uncertain`]) to a drawn value; false for a key that is
+    /// not such an input.
+    pub fn set_input(&mut self, key: &str, x: f64) -> bool {
+        let Some(name) = key.strip_prefix("simulation.") else { return false };
+        let field = match name {
+            "reliability.node_failures_per_1000_node_days" => &mut self.failures_per_1000_node_days,
+            "reliability.repair_hours" => &mut self.repair_hours,
+            "reliability.restart_minutes" => &mut self.restart_minutes,
+            "reliability.weibull_shape" => &mut self.weibull_shape,
+            "reliability.lemon_factor" => &mut self.lemon_factor,
+            "reliability.domain_failures_per_1000_domain_days" => &mut self.domain_failures_per_1000_domain_days,
+            "reliability.leaf_failures_per_1000_switch_days" => &mut self.leaf_failures_per_1000_switch_days,
+            "reliability.spine_failures_per_1000_switch_days" => &mut self.spine_failures_per_1000_switch_days,
+            "reliability.spine_repair_hours" => &mut self.spine_repair_hours,
+            "reliability.leaf_repair_hours" => &mut self.leaf_repair_hours,
+            "reliability.domain_repair_hours" => &mut self.domain_repair_hours,
+            "checkpoint.storage_gb_per_s" => &mut self.storage_gb_per_s,
+            "checkpoint.bytes_per_param" => &mut self.bytes_per_param,
+            "stragglers.rank_jitter" => &mut self.rank_jitter,
+            "stragglers.slow_episodes_per_1000_node_days" => &mut self.slow_episodes_per_1000_node_days,
+            "stragglers.slow_factor" => &mut self.slow_factor,
+            "stragglers.slow_detect_hours" => &mut self.slow_detect_hours,
+            _ => return false,
+        };
+        *field = x;
+        true
+    }
+}
+
 /// A validated `[simulation]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Simulation {
@@ -196,8 +227,6 @@ impl Validator<'_> {
             1.0,
         );
         let rate = failure_rate.map_or(d.node_failures_per_1000_node_days.value, |x| x.median());
-        let shape = self.pos_or(&r.weibull_shape, "simulation.reliability.weibull_shape", 1.0);
-        self.at_most(&r.weibull_shape, "simulation.reliability.weibull_shape", 20.0, "published fits are 0.5-2");
         let causes: Vec<FailureCause> = if r.repair_hours.is_some() {
             Vec::new()
         } else {
@@ -221,6 +250,7 @@ impl Validator<'_> {
                     None => default,
                 }
             };
+        let shape = draw(self, &r.weibull_shape, "simulation.reliability.weibull_shape", 1e-3, 20.0, 1.0);
         let repair =
             draw(self, &r.repair_hours, "simulation.reliability.repair_hours", 1e-3, HOURS_PER_YEAR, mean_repair);
         let restart = draw(
@@ -233,55 +263,56 @@ impl Validator<'_> {
         );
         let spares = self.whole(&r.hot_spare_nodes, "simulation.reliability.hot_spare_nodes", 0);
         let lemons = self.whole(&r.lemon_nodes, "simulation.reliability.lemon_nodes", 0);
-        let lemon_factor = self.pos_or(&r.lemon_factor, "simulation.reliability.lemon_factor", DEFAULT_LEMON_FACTOR);
-        self.at_most(
-            &r.lemon_factor,
-            "simulation.reliability.lemon_factor",
-            1000.0,
-            "a lemon fails at most 1,000 times as often",
-        );
+        let lemon_factor =
+            draw(self, &r.lemon_factor, "simulation.reliability.lemon_factor", 1e-3, 1000.0, DEFAULT_LEMON_FACTOR);
         let lemon_removal = self.whole(
             &r.lemon_removal_failures,
             "simulation.reliability.lemon_removal_failures",
             DEFAULT_LEMON_REMOVAL_FAILURES,
         );
-        let domain_rate = self.nonneg_or(
+        let r_ = "simulation.reliability.";
+        let domain_rate = draw(
+            self,
             &r.domain_failures_per_1000_domain_days,
-            "simulation.reliability.domain_failures_per_1000_domain_days",
+            &format!("{r_}domain_failures_per_1000_domain_days"),
+            0.0,
+            MAX_RATE,
             0.0,
         );
-        let leaf_rate = self.nonneg_or(
+        let leaf_rate = draw(
+            self,
             &r.leaf_failures_per_1000_switch_days,
-            "simulation.reliability.leaf_failures_per_1000_switch_days",
+            &format!("{r_}leaf_failures_per_1000_switch_days"),
+            0.0,
+            MAX_RATE,
             0.0,
         );
-        let spine_rate = self.nonneg_or(
+        let spine_rate = draw(
+            self,
             &r.spine_failures_per_1000_switch_days,
-            "simulation.reliability.spine_failures_per_1000_switch_days",
+            &format!("{r_}spine_failures_per_1000_switch_days"),
+            0.0,
+            MAX_RATE,
             0.0,
         );
-        for (v, field) in [
-            (&r.domain_failures_per_1000_domain_days, "simulation.reliability.domain_failures_per_1000_domain_days"),
-            (&r.leaf_failures_per_1000_switch_days, "simulation.reliability.leaf_failures_per_1000_switch_days"),
-            (&r.spine_failures_per_1000_switch_days, "simulation.reliability.spine_failures_per_1000_switch_days"),
-        ] {
-            self.at_most(v, field, MAX_RATE, "1,000 is every unit failing every day");
-        }
-        for (v, field) in [
-            (&r.spine_repair_hours, "simulation.reliability.spine_repair_hours"),
-            (&r.leaf_repair_hours, "simulation.reliability.leaf_repair_hours"),
-            (&r.domain_repair_hours, "simulation.reliability.domain_repair_hours"),
-        ] {
-            self.at_most(v, field, HOURS_PER_YEAR, "a repair takes at most a year");
-        }
-        let spine_repair = self.pos_or(
+        let spine_repair = draw(
+            self,
             &r.spine_repair_hours,
-            "simulation.reliability.spine_repair_hours",
+            &format!("{r_}spine_repair_hours"),
+            1e-3,
+            HOURS_PER_YEAR,
             DEFAULT_SWITCH_REPAIR_HOURS,
         );
-        let leaf_repair =
-            self.pos_or(&r.leaf_repair_hours, "simulation.reliability.leaf_repair_hours", DEFAULT_SWITCH_REPAIR_HOURS);
-        let domain_repair = self.pos_or(&r.domain_repair_hours, "simulation.reliability.domain_repair_hours", repair);
+        let leaf_repair = draw(
+            self,
+            &r.leaf_repair_hours,
+            &format!("{r_}leaf_repair_hours"),
+            1e-3,
+            HOURS_PER_YEAR,
+            DEFAULT_SWITCH_REPAIR_HOURS,
+        );
+        let domain_repair =
+            draw(self, &r.domain_repair_hours, &format!("{r_}domain_repair_hours"), 1e-3, HOURS_PER_YEAR, repair);
         let c = &w.checkpoint;
         let interval = c
             .interval_minutes
@@ -295,12 +326,13 @@ impl Validator<'_> {
             1e6,
             d.storage_gb_per_s.value,
         );
-        let bpp = self.pos_or(&c.bytes_per_param, "simulation.checkpoint.bytes_per_param", DEFAULT_BYTES_PER_PARAM);
-        self.at_most(
+        let bpp = draw(
+            self,
             &c.bytes_per_param,
             "simulation.checkpoint.bytes_per_param",
+            1e-3,
             64.0,
-            "fp32 weights, gradients and two fp32 Adam moments are 16 bytes; 64 is the most accepted",
+            DEFAULT_BYTES_PER_PARAM,
         );
         self.at_most(
             &c.interval_minutes,
@@ -310,31 +342,23 @@ impl Validator<'_> {
         );
         let jitter = draw(self, &w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0, 10.0, 0.0);
         let st = &w.stragglers;
-        let slow_rate = self.nonneg_or(
+        let s_ = "simulation.stragglers.";
+        let slow_rate = draw(
+            self,
             &st.slow_episodes_per_1000_node_days,
-            "simulation.stragglers.slow_episodes_per_1000_node_days",
+            &format!("{s_}slow_episodes_per_1000_node_days"),
+            0.0,
+            MAX_RATE,
             0.0,
         );
-        let slow_factor = self.pos_or(&st.slow_factor, "simulation.stragglers.slow_factor", d.slow_factor.value);
-        if let Some(f) = st.slow_factor.as_ref().filter(|_| slow_factor > 1.0) {
-            self.problem(
-                Diagnostic::at(f.span(), format!("`simulation.stragglers.slow_factor` is {slow_factor}, above 1"))
-                    .with_help("it is the speed of a job with a slow node, as a share of full speed (0.5 = half)"),
-            );
-        }
-        let slow_detect =
-            self.pos_or(&st.slow_detect_hours, "simulation.stragglers.slow_detect_hours", d.slow_detect_hours.value);
-        self.at_most(
-            &st.slow_episodes_per_1000_node_days,
-            "simulation.stragglers.slow_episodes_per_1000_node_days",
-            MAX_RATE,
-            "1,000 is every node slowing every day",
-        );
-        self.at_most(
+        let slow_factor = draw(self, &st.slow_factor, &format!("{s_}slow_factor"), 1e-3, 1.0, d.slow_factor.value);
+        let slow_detect = draw(
+            self,
             &st.slow_detect_hours,
-            "simulation.stragglers.slow_detect_hours",
+            &format!("{s_}slow_detect_hours"),
+            1e-3,
             HOURS_PER_YEAR,
-            "at most a year",
+            d.slow_detect_hours.value,
         );
         let mix = w.mix.map(|m| self.mix(m, cluster_gpus));
         let frontier = w.frontier.into_iter().map(|f| self.frontier(f, cluster_gpus)).collect();

@@ -125,19 +125,19 @@ pub struct NetworkWire {
 #[serde(deny_unknown_fields)]
 pub struct ReliabilityWire {
     pub node_failures_per_1000_node_days: Option<Spanned<super::tco::DistWire>>,
-    pub weibull_shape: Option<Spanned<f64>>,
+    pub weibull_shape: Option<Spanned<super::tco::DistWire>>,
     pub repair_hours: Option<Spanned<super::tco::DistWire>>,
     pub restart_minutes: Option<Spanned<super::tco::DistWire>>,
     pub hot_spare_nodes: Option<Spanned<i64>>,
     pub lemon_nodes: Option<Spanned<i64>>,
-    pub lemon_factor: Option<Spanned<f64>>,
+    pub lemon_factor: Option<Spanned<super::tco::DistWire>>,
     pub lemon_removal_failures: Option<Spanned<i64>>,
-    pub domain_failures_per_1000_domain_days: Option<Spanned<f64>>,
-    pub domain_repair_hours: Option<Spanned<f64>>,
-    pub leaf_failures_per_1000_switch_days: Option<Spanned<f64>>,
-    pub leaf_repair_hours: Option<Spanned<f64>>,
-    pub spine_failures_per_1000_switch_days: Option<Spanned<f64>>,
-    pub spine_repair_hours: Option<Spanned<f64>>,
+    pub domain_failures_per_1000_domain_days: Option<Spanned<super::tco::DistWire>>,
+    pub domain_repair_hours: Option<Spanned<super::tco::DistWire>>,
+    pub leaf_failures_per_1000_switch_days: Option<Spanned<super::tco::DistWire>>,
+    pub leaf_repair_hours: Option<Spanned<super::tco::DistWire>>,
+    pub spine_failures_per_1000_switch_days: Option<Spanned<super::tco::DistWire>>,
+    pub spine_repair_hours: Option<Spanned<super::tco::DistWire>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -145,16 +145,16 @@ pub struct ReliabilityWire {
 pub struct CheckpointWire {
     pub interval_minutes: Option<Spanned<f64>>,
     pub storage_gb_per_s: Option<Spanned<super::tco::DistWire>>,
-    pub bytes_per_param: Option<Spanned<f64>>,
+    pub bytes_per_param: Option<Spanned<super::tco::DistWire>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StragglerWire {
     pub rank_jitter: Option<Spanned<super::tco::DistWire>>,
-    pub slow_episodes_per_1000_node_days: Option<Spanned<f64>>,
-    pub slow_factor: Option<Spanned<f64>>,
-    pub slow_detect_hours: Option<Spanned<f64>>,
+    pub slow_episodes_per_1000_node_days: Option<Spanned<super::tco::DistWire>>,
+    pub slow_factor: Option<Spanned<super::tco::DistWire>>,
+    pub slow_detect_hours: Option<Spanned<super::tco::DistWire>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -210,3 +210,41 @@ fn a_failure_rate_may_be_a_distribution() {
     let (code, _, err) = run(&["simulate", "good/sim-small.toml", "--replications", "0"]);
     assert_eq!(code, 1, "{err}");
 }
+
+#[test]
+fn every_ranged_input_is_drawn_per_replication() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixtures().join("good/sim-small.toml")).unwrap();
+    let ranged = text
+        .replace(
+            "[simulation.reliability]\nnode_failures_per_1000_node_days = 30\nrepair_hours = 24",
+            "[simulation.reliability]\nnode_failures_per_1000_node_days = { low = 10, high = 40 }\n\
+             repair_hours = { low = 12, high = 48 }\nrestart_minutes = { low = 3, high = 30 }\n\
+             weibull_shape = { low = 0.7, high = 1.3 }\nlemon_nodes = 1\nlemon_factor = { low = 5, high = 20 }\n\
+             domain_failures_per_1000_domain_days = { low = 0, high = 2 }\ndomain_repair_hours = { low = 10, high = 40 }\n\
+             leaf_failures_per_1000_switch_days = { low = 0, high = 1 }\nleaf_repair_hours = { low = 2, high = 8 }\n\
+             spine_failures_per_1000_switch_days = { low = 0, high = 1 }\nspine_repair_hours = { low = 2, high = 8 }",
+        )
+        .replace(
+            "[simulation.stragglers]\nrank_jitter = 0.02",
+            "[simulation.stragglers]\nrank_jitter = { low = 0.01, high = 0.05 }\n\
+             slow_episodes_per_1000_node_days = { low = 1, high = 5 }\nslow_factor = { low = 0.3, high = 0.8 }\n\
+             slow_detect_hours = { low = 0.5, high = 4 }\n\n[simulation.checkpoint]\n\
+             storage_gb_per_s = { low = 50, mode = 200, high = 400 }\nbytes_per_param = { low = 12, high = 18 }",
+        );
+    let file = dir.path().join("all-ranged.toml");
+    std::fs::write(&file, &ranged).unwrap();
+    let v = json(&["simulate", file.to_str().unwrap(), "--replications", "6", "--format", "json"]);
+    let names: Vec<&str> = v["uncertain"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 17, "{names:?}");
+    for u in v["uncertain"].as_array().unwrap() {
+        assert!(u["p90"].as_f64().unwrap() > u["p10"].as_f64().unwrap(), "{u}: not drawn");
+    }
+    // Every ranged input names a field replications can set.
+    let catalog = rackscale::catalog::Catalog::builtin().unwrap();
+    let s = rackscale::scenario::Scenario::parse("all-ranged.toml", &ranged, &catalog).unwrap();
+    let mut cfg = s.simulation.unwrap();
+    for (key, _) in cfg.uncertain.clone() {
+        assert!(cfg.set_input(&key, 1.0), "{key}");
+    }
+}
