@@ -199,81 +199,62 @@ pub fn lines(c: &Lines) -> Result<String> {
         let (y0, y1) = padded(y0, y1, c.y_from_zero);
         let mut b = ChartBuilder::on(&main);
         b.caption(&c.frame.title, (FONT, 20)).margin(12).margin_right(24).x_label_area_size(46).y_label_area_size(72);
-        if c.log2_x_bytes {
-            // x is log2(bytes): ticks on whole powers of two.
-            let (l0, l1) = (x0.max(1.0).log2().floor(), x1.max(2.0).log2().ceil());
-            let mut chart = b.build_cartesian_2d(l0..l1, y0..y1).map_err(err)?;
-            let span = y1 - y0;
-            chart
-                .configure_mesh()
-                .x_desc(&c.frame.x_label)
-                .y_desc(&c.frame.y_label)
-                .x_labels(((l1 - l0) as usize / 2 + 1).max(2))
-                .x_label_formatter(&|v| {
-                    if (v - v.round()).abs() < 1e-9 { bytes_tick(v.round().exp2()) } else { String::new() }
-                })
-                .y_label_formatter(&|v| tick_in(*v, span))
-                .label_style((FONT, 13))
-                .axis_desc_style((FONT, 15))
-                .light_line_style(RGBColor(235, 235, 235))
-                .draw()
-                .map_err(err)?;
-            for (i, (name, pts)) in c.series.iter().enumerate() {
-                let pts: Vec<(f64, f64)> = pts.iter().map(|p| (p.0.max(1.0).log2(), p.1)).collect();
-                series(&mut chart, c, i, name, pts)?;
+        // A byte axis is drawn as log2(bytes), ticked on whole powers of two.
+        let log = c.log2_x_bytes;
+        let tx = move |x: f64| if log { x.max(1.0).log2() } else { x };
+        let (x0, x1) =
+            if log { (x0.max(1.0).log2().floor(), x1.max(2.0).log2().ceil()) } else { padded(x0, x1, false) };
+        let mut chart = b.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
+        let (xspan, yspan) = (x1 - x0, y1 - y0);
+        let names = c.x_names.clone();
+        let whole = |v: &f64| (v - v.round()).abs() < 1e-9;
+        let xfmt = move |v: &f64| {
+            if log {
+                if whole(v) { bytes_tick(v.round().exp2()) } else { String::new() }
+            } else if names.is_empty() {
+                tick_in(*v, xspan)
+            } else if whole(v) && v.round() >= 1.0 {
+                names.get(v.round() as usize - 1).cloned().unwrap_or_default()
+            } else {
+                String::new()
             }
-            legend(&mut chart, c.legend.clone())?;
-        } else {
-            let (x0, x1) = padded(x0, x1, false);
-            let mut chart = b.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
-            let (xspan, yspan) = (x1 - x0, y1 - y0);
-            let names = c.x_names.clone();
-            let xfmt = move |v: &f64| {
-                if names.is_empty() {
-                    tick_in(*v, xspan)
-                } else if (v - v.round()).abs() < 1e-9 && v.round() >= 1.0 {
-                    names.get(v.round() as usize - 1).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            };
-            let mut mesh = chart.configure_mesh();
-            if !c.x_names.is_empty() {
-                mesh.x_labels(c.x_names.len() * 2 + 2);
-            }
-            mesh.x_desc(&c.frame.x_label)
-                .y_desc(&c.frame.y_label)
-                .x_label_formatter(&xfmt)
-                .y_label_formatter(&|v| tick_in(*v, yspan))
-                .label_style((FONT, 13))
-                .axis_desc_style((FONT, 15))
-                .light_line_style(RGBColor(235, 235, 235))
-                .draw()
-                .map_err(err)?;
-            for (i, (name, pts)) in c.series.iter().enumerate() {
-                series(&mut chart, c, i, name, pts.clone())?;
-            }
-            let n = c.series.len();
-            for (k, (name, y)) in c.hlines.iter().enumerate() {
-                let col = colour(n + k);
-                let style = col.stroke_width(2);
-                chart
-                    .draw_series(DashedLineSeries::new(vec![(x0, *y), (x1, *y)], 8, 5, style))
-                    .map_err(err)?
-                    .label(name)
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(3)));
-            }
-            for (name, x, i) in &c.vlines {
-                let col = colour(*i);
-                let style = col.stroke_width(2);
-                chart
-                    .draw_series(DashedLineSeries::new(vec![(*x, y0), (*x, y1)], 8, 5, style))
-                    .map_err(err)?
-                    .label(name)
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(3)));
-            }
-            legend(&mut chart, c.legend.clone())?;
+        };
+        let mut mesh = chart.configure_mesh();
+        if log {
+            mesh.x_labels(((x1 - x0) as usize / 2 + 1).max(2));
+        } else if !c.x_names.is_empty() {
+            mesh.x_labels(c.x_names.len() * 2 + 2);
         }
+        mesh.x_desc(&c.frame.x_label)
+            .y_desc(&c.frame.y_label)
+            .x_label_formatter(&xfmt)
+            .y_label_formatter(&|v| tick_in(*v, yspan))
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 15))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(err)?;
+        for (i, (name, pts)) in c.series.iter().enumerate() {
+            series(&mut chart, c, i, name, pts.iter().map(|p| (tx(p.0), p.1)).collect())?;
+        }
+        let n = c.series.len();
+        for (k, (name, y)) in c.hlines.iter().enumerate() {
+            let col = colour(n + k);
+            chart
+                .draw_series(DashedLineSeries::new(vec![(x0, *y), (x1, *y)], 8, 5, col.stroke_width(2)))
+                .map_err(err)?
+                .label(name)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(3)));
+        }
+        for (name, x, i) in &c.vlines {
+            let col = colour(*i);
+            chart
+                .draw_series(DashedLineSeries::new(vec![(tx(*x), y0), (tx(*x), y1)], 8, 5, col.stroke_width(2)))
+                .map_err(err)?
+                .label(name)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], col.stroke_width(3)));
+        }
+        legend(&mut chart, c.legend.clone())?;
         root.present().map_err(err)?;
     }
     Ok(buf)
