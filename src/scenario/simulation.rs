@@ -84,7 +84,25 @@ impl Simulation {
     /// not such an input.
     pub fn set_input(&mut self, key: &str, x: f64) -> bool {
         let Some(name) = key.strip_prefix("simulation.") else { return false };
+        if let Some(f) = name.strip_prefix("mix.") {
+            let Some(m) = self.mix.as_mut() else { return false };
+            let field = match f {
+                "mean_interarrival_s" => &mut m.mean_interarrival_s,
+                "median_hours" => &mut m.median_hours,
+                "sigma" => &mut m.sigma,
+                "burst_mean" => &mut m.burst_mean,
+                "high_priority_share" => &mut m.high_priority_share,
+                _ => return false,
+            };
+            *field = x;
+            return true;
+        }
+        if name == "checkpoint.interval_minutes" {
+            self.checkpoint_minutes = Some(x);
+            return true;
+        }
         let field = match name {
+            "network.comm_share" => &mut self.comm_share,
             "reliability.node_failures_per_1000_node_days" => &mut self.failures_per_1000_node_days,
             "reliability.repair_hours" => &mut self.repair_hours,
             "reliability.restart_minutes" => &mut self.restart_minutes,
@@ -206,13 +224,8 @@ const HOURS_PER_YEAR: f64 = 8760.0;
 impl Validator<'_> {
     pub(super) fn simulation(&mut self, w: SimulationWire, cluster_gpus: Option<u32>) -> Option<Simulation> {
         let before = self.problems_len();
-        let comm_share = self.nonneg_or(&w.network.comm_share, "simulation.network.comm_share", DEFAULT_COMM_SHARE);
-        if let Some(c) = w.network.comm_share.as_ref().filter(|_| comm_share > 1.0) {
-            self.problem(
-                Diagnostic::at(c.span(), format!("`simulation.network.comm_share` is {comm_share}, above 1"))
-                    .with_help("it is the share of a step spent in scale-out traffic, between 0 and 1"),
-            );
-        }
+        let comm = self.dist(&w.network.comm_share, "simulation.network.comm_share", 0.0, Some(1.0), 1.0);
+        let comm_share = comm.map_or(DEFAULT_COMM_SHARE, |x| x.median());
         let d = crate::data::reliability_defaults();
         let days = self.pos_or(&w.days, "simulation.days", 30.0);
         self.at_most(&w.days, "simulation.days", MAX_DAYS, "a decade is the longest run simulated");
@@ -316,8 +329,8 @@ impl Validator<'_> {
         let c = &w.checkpoint;
         let interval = c
             .interval_minutes
-            .as_ref()
-            .map(|v| self.pos_or(&Some(v.clone()), "simulation.checkpoint.interval_minutes", 60.0));
+            .is_some()
+            .then(|| draw(self, &c.interval_minutes, "simulation.checkpoint.interval_minutes", 1e-3, 525_600.0, 60.0));
         let storage = draw(
             self,
             &c.storage_gb_per_s,
@@ -333,12 +346,6 @@ impl Validator<'_> {
             1e-3,
             64.0,
             DEFAULT_BYTES_PER_PARAM,
-        );
-        self.at_most(
-            &c.interval_minutes,
-            "simulation.checkpoint.interval_minutes",
-            525_600.0,
-            "one checkpoint a year is the longest interval",
         );
         let jitter = draw(self, &w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0, 10.0, 0.0);
         let st = &w.stragglers;
@@ -360,7 +367,10 @@ impl Validator<'_> {
             HOURS_PER_YEAR,
             d.slow_detect_hours.value,
         );
-        let mix = w.mix.map(|m| self.mix(m, cluster_gpus));
+        if let Some(x) = comm.filter(|x| !matches!(x, crate::model::tco::Dist::Fixed(_))) {
+            uncertain.push(("simulation.network.comm_share".to_owned(), x));
+        }
+        let mix = w.mix.map(|m| self.mix(m, cluster_gpus, &mut uncertain));
         let frontier = w.frontier.into_iter().map(|f| self.frontier(f, cluster_gpus)).collect();
         let scheduler = self.named(&w.scheduler, "simulation.scheduler", &Scheduler::NAMES, Scheduler::Easy);
         (self.problems_len() == before).then(|| Simulation {
@@ -399,7 +409,12 @@ impl Validator<'_> {
         })
     }
 
-    fn mix(&mut self, m: Spanned<super::wire::MixWire>, cluster_gpus: Option<u32>) -> Option<Mix> {
+    fn mix(
+        &mut self,
+        m: Spanned<super::wire::MixWire>,
+        cluster_gpus: Option<u32>,
+        uncertain: &mut Vec<(String, crate::model::tco::Dist)>,
+    ) -> Option<Mix> {
         let span = m.span();
         let m = m.into_inner();
         let jobs = self.count(&m.jobs, "simulation.mix.jobs");
@@ -409,35 +424,27 @@ impl Validator<'_> {
                     .with_help("a year of a 100,000-GPU cluster is about 100,000 jobs"),
             );
         }
-        let ia = self.pos_or(&Some(m.mean_interarrival_s.clone()), "simulation.mix.mean_interarrival_s", 1.0);
-        let median = self.pos_or(&Some(m.median_hours.clone()), "simulation.mix.median_hours", 1.0);
-        let sigma = self.nonneg_or(&m.sigma, "simulation.mix.sigma", 1.0);
-        self.at_most(&m.sigma, "simulation.mix.sigma", 10.0, "a lognormal sigma of 1-3 spans published job mixes");
-        self.at_most(&Some(m.median_hours.clone()), "simulation.mix.median_hours", HOURS_PER_YEAR, "at most a year");
-        self.at_most(&m.burst_mean, "simulation.mix.burst_mean", 1e6, "at most a million jobs per burst");
-        self.at_most(
-            &Some(m.mean_interarrival_s.clone()),
-            "simulation.mix.mean_interarrival_s",
-            3.2e8,
-            "at most one job a decade",
-        );
-        let burst = self.pos_or(&m.burst_mean, "simulation.mix.burst_mean", 1.0);
-        let share = self.nonneg_or(&m.high_priority_share, "simulation.mix.high_priority_share", 0.0);
-        if let Some(b) = m.high_priority_share.as_ref().filter(|_| share > 1.0) {
-            self.problem(
-                Diagnostic::at(b.span(), format!("`simulation.mix.high_priority_share` is {share}, above 1"))
-                    .with_help("give a share between 0 and 1"),
-            );
-        }
-        if let Some(b) = m.burst_mean.as_ref().filter(|_| burst < 1.0) {
-            self.problem(
-                Diagnostic::at(
-                    b.span(),
-                    format!("`simulation.mix.burst_mean` is {burst}, but a burst has at least one job"),
-                )
-                .with_help("use 1 for Poisson arrivals"),
-            );
-        }
+        // Numbers or ranges, as in [simulation.reliability].
+        let mut draw =
+            |v: &mut Self, w: &Option<Spanned<super::tco::DistWire>>, key: &str, min: f64, max: f64, default: f64| {
+                match v.dist(w, key, min, Some(max), 1.0) {
+                    Some(x) => {
+                        if !matches!(x, crate::model::tco::Dist::Fixed(_)) {
+                            uncertain.push((key.to_owned(), x));
+                        }
+                        x.median()
+                    }
+                    None => default,
+                }
+            };
+        let ia =
+            draw(self, &Some(m.mean_interarrival_s.clone()), "simulation.mix.mean_interarrival_s", 1e-3, 3.2e8, 1.0);
+        let median =
+            draw(self, &Some(m.median_hours.clone()), "simulation.mix.median_hours", 1e-3, HOURS_PER_YEAR, 1.0);
+        let sigma = draw(self, &m.sigma, "simulation.mix.sigma", 0.0, 10.0, 1.0);
+        let burst = draw(self, &m.burst_mean, "simulation.mix.burst_mean", 1.0, 1e6, 1.0);
+        let share = draw(self, &m.high_priority_share, "simulation.mix.high_priority_share", 0.0, 1.0, 0.0);
+
         let (g, w) = (m.gpus.get_ref(), m.weights.get_ref());
         if g.is_empty() || g.len() != w.len() {
             self.problem(Diagnostic::at(

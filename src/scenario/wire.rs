@@ -118,7 +118,7 @@ pub struct SimulationWire {
 #[serde(deny_unknown_fields)]
 pub struct NetworkWire {
     pub contention: Option<bool>,
-    pub comm_share: Option<Spanned<f64>>,
+    pub comm_share: Option<Spanned<super::tco::DistWire>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -143,7 +143,7 @@ pub struct ReliabilityWire {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckpointWire {
-    pub interval_minutes: Option<Spanned<f64>>,
+    pub interval_minutes: Option<Spanned<super::tco::DistWire>>,
     pub storage_gb_per_s: Option<Spanned<super::tco::DistWire>>,
     pub bytes_per_param: Option<Spanned<super::tco::DistWire>>,
 }
@@ -161,13 +161,13 @@ pub struct StragglerWire {
 #[serde(deny_unknown_fields)]
 pub struct MixWire {
     pub jobs: Spanned<i64>,
-    pub mean_interarrival_s: Spanned<f64>,
+    pub mean_interarrival_s: Spanned<super::tco::DistWire>,
     pub gpus: Spanned<Vec<i64>>,
     pub weights: Spanned<Vec<f64>>,
-    pub median_hours: Spanned<f64>,
-    pub sigma: Option<Spanned<f64>>,
-    pub burst_mean: Option<Spanned<f64>>,
-    pub high_priority_share: Option<Spanned<f64>>,
+    pub median_hours: Spanned<super::tco::DistWire>,
+    pub sigma: Option<Spanned<super::tco::DistWire>>,
+    pub burst_mean: Option<Spanned<super::tco::DistWire>>,
+    pub high_priority_share: Option<Spanned<super::tco::DistWire>>,
 }
 
 #[derive(Debug, Deserialize)]

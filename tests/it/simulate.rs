@@ -230,13 +230,20 @@ fn every_ranged_input_is_drawn_per_replication() {
             "[simulation.stragglers]\nrank_jitter = { low = 0.01, high = 0.05 }\n\
              slow_episodes_per_1000_node_days = { low = 1, high = 5 }\nslow_factor = { low = 0.3, high = 0.8 }\n\
              slow_detect_hours = { low = 0.5, high = 4 }\n\n[simulation.checkpoint]\n\
-             storage_gb_per_s = { low = 50, mode = 200, high = 400 }\nbytes_per_param = { low = 12, high = 18 }",
+             storage_gb_per_s = { low = 50, mode = 200, high = 400 }\nbytes_per_param = { low = 12, high = 18 }\n\
+             interval_minutes = { low = 20, high = 90 }\n\n[simulation.network]\ncomm_share = { low = 0.1, high = 0.3 }",
+        )
+        .replace("mean_interarrival_s = 3600", "mean_interarrival_s = { low = 2400, high = 4800 }")
+        .replace(
+            "median_hours = 4\nsigma = 1.0",
+            "median_hours = { low = 2, high = 8 }\nsigma = { low = 0.8, high = 1.5 }\nburst_mean = { low = 1, high = 3 }\n\
+             high_priority_share = { low = 0, high = 0.2 }",
         );
     let file = dir.path().join("all-ranged.toml");
     std::fs::write(&file, &ranged).unwrap();
     let v = json(&["simulate", file.to_str().unwrap(), "--replications", "6", "--format", "json"]);
     let names: Vec<&str> = v["uncertain"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
-    assert_eq!(names.len(), 17, "{names:?}");
+    assert_eq!(names.len(), 24, "{names:?}");
     for u in v["uncertain"].as_array().unwrap() {
         assert!(u["p90"].as_f64().unwrap() > u["p10"].as_f64().unwrap(), "{u}: not drawn");
     }
