@@ -224,8 +224,16 @@ const HOURS_PER_YEAR: f64 = 8760.0;
 impl Validator<'_> {
     pub(super) fn simulation(&mut self, w: SimulationWire, cluster_gpus: Option<u32>) -> Option<Simulation> {
         let before = self.problems_len();
-        let comm = self.dist(&w.network.comm_share, "simulation.network.comm_share", 0.0, Some(1.0), 1.0);
-        let comm_share = comm.map_or(DEFAULT_COMM_SHARE, |x| x.median());
+        // Inputs given as ranges: drawn per replication; a single run takes each one's median.
+        let mut uncertain = Vec::new();
+        let comm_share = self.ranged(
+            &mut uncertain,
+            &w.network.comm_share,
+            "simulation.network.comm_share",
+            0.0,
+            1.0,
+            DEFAULT_COMM_SHARE,
+        );
         let d = crate::data::reliability_defaults();
         let days = self.pos_or(&w.days, "simulation.days", 30.0);
         self.at_most(&w.days, "simulation.days", MAX_DAYS, "a decade is the longest run simulated");
@@ -249,25 +257,18 @@ impl Validator<'_> {
                 .collect()
         };
         let mean_repair = causes.iter().map(|c| c.share * c.repair_hours).sum::<f64>();
-        // Numbers or ranges; a range is drawn per replication, a single run takes its median.
-        let mut uncertain = Vec::new();
-        let mut draw =
-            |v: &mut Self, w: &Option<Spanned<super::tco::DistWire>>, key: &str, min: f64, max: f64, default: f64| {
-                match v.dist(w, key, min, Some(max), 1.0) {
-                    Some(x) => {
-                        if !matches!(x, crate::model::tco::Dist::Fixed(_)) {
-                            uncertain.push((key.to_owned(), x));
-                        }
-                        x.median()
-                    }
-                    None => default,
-                }
-            };
-        let shape = draw(self, &r.weibull_shape, "simulation.reliability.weibull_shape", 1e-3, 20.0, 1.0);
-        let repair =
-            draw(self, &r.repair_hours, "simulation.reliability.repair_hours", 1e-3, HOURS_PER_YEAR, mean_repair);
-        let restart = draw(
-            self,
+        let shape =
+            self.ranged(&mut uncertain, &r.weibull_shape, "simulation.reliability.weibull_shape", 1e-3, 20.0, 1.0);
+        let repair = self.ranged(
+            &mut uncertain,
+            &r.repair_hours,
+            "simulation.reliability.repair_hours",
+            1e-3,
+            HOURS_PER_YEAR,
+            mean_repair,
+        );
+        let restart = self.ranged(
+            &mut uncertain,
             &r.restart_minutes,
             "simulation.reliability.restart_minutes",
             0.0,
@@ -276,100 +277,117 @@ impl Validator<'_> {
         );
         let spares = self.whole(&r.hot_spare_nodes, "simulation.reliability.hot_spare_nodes", 0);
         let lemons = self.whole(&r.lemon_nodes, "simulation.reliability.lemon_nodes", 0);
-        let lemon_factor =
-            draw(self, &r.lemon_factor, "simulation.reliability.lemon_factor", 1e-3, 1000.0, DEFAULT_LEMON_FACTOR);
+        let lemon_factor = self.ranged(
+            &mut uncertain,
+            &r.lemon_factor,
+            "simulation.reliability.lemon_factor",
+            1e-3,
+            1000.0,
+            DEFAULT_LEMON_FACTOR,
+        );
         let lemon_removal = self.whole(
             &r.lemon_removal_failures,
             "simulation.reliability.lemon_removal_failures",
             DEFAULT_LEMON_REMOVAL_FAILURES,
         );
         let r_ = "simulation.reliability.";
-        let domain_rate = draw(
-            self,
+        let domain_rate = self.ranged(
+            &mut uncertain,
             &r.domain_failures_per_1000_domain_days,
             &format!("{r_}domain_failures_per_1000_domain_days"),
             0.0,
             MAX_RATE,
             0.0,
         );
-        let leaf_rate = draw(
-            self,
+        let leaf_rate = self.ranged(
+            &mut uncertain,
             &r.leaf_failures_per_1000_switch_days,
             &format!("{r_}leaf_failures_per_1000_switch_days"),
             0.0,
             MAX_RATE,
             0.0,
         );
-        let spine_rate = draw(
-            self,
+        let spine_rate = self.ranged(
+            &mut uncertain,
             &r.spine_failures_per_1000_switch_days,
             &format!("{r_}spine_failures_per_1000_switch_days"),
             0.0,
             MAX_RATE,
             0.0,
         );
-        let spine_repair = draw(
-            self,
+        let spine_repair = self.ranged(
+            &mut uncertain,
             &r.spine_repair_hours,
             &format!("{r_}spine_repair_hours"),
             1e-3,
             HOURS_PER_YEAR,
             DEFAULT_SWITCH_REPAIR_HOURS,
         );
-        let leaf_repair = draw(
-            self,
+        let leaf_repair = self.ranged(
+            &mut uncertain,
             &r.leaf_repair_hours,
             &format!("{r_}leaf_repair_hours"),
             1e-3,
             HOURS_PER_YEAR,
             DEFAULT_SWITCH_REPAIR_HOURS,
         );
-        let domain_repair =
-            draw(self, &r.domain_repair_hours, &format!("{r_}domain_repair_hours"), 1e-3, HOURS_PER_YEAR, repair);
+        let domain_repair = self.ranged(
+            &mut uncertain,
+            &r.domain_repair_hours,
+            &format!("{r_}domain_repair_hours"),
+            1e-3,
+            HOURS_PER_YEAR,
+            repair,
+        );
         let c = &w.checkpoint;
-        let interval = c
-            .interval_minutes
-            .is_some()
-            .then(|| draw(self, &c.interval_minutes, "simulation.checkpoint.interval_minutes", 1e-3, 525_600.0, 60.0));
-        let storage = draw(
-            self,
+        let interval = c.interval_minutes.is_some().then(|| {
+            self.ranged(
+                &mut uncertain,
+                &c.interval_minutes,
+                "simulation.checkpoint.interval_minutes",
+                1e-3,
+                525_600.0,
+                60.0,
+            )
+        });
+        let storage = self.ranged(
+            &mut uncertain,
             &c.storage_gb_per_s,
             "simulation.checkpoint.storage_gb_per_s",
             1e-3,
             1e6,
             d.storage_gb_per_s.value,
         );
-        let bpp = draw(
-            self,
+        let bpp = self.ranged(
+            &mut uncertain,
             &c.bytes_per_param,
             "simulation.checkpoint.bytes_per_param",
             1e-3,
             64.0,
             DEFAULT_BYTES_PER_PARAM,
         );
-        let jitter = draw(self, &w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0, 10.0, 0.0);
+        let jitter =
+            self.ranged(&mut uncertain, &w.stragglers.rank_jitter, "simulation.stragglers.rank_jitter", 0.0, 10.0, 0.0);
         let st = &w.stragglers;
         let s_ = "simulation.stragglers.";
-        let slow_rate = draw(
-            self,
+        let slow_rate = self.ranged(
+            &mut uncertain,
             &st.slow_episodes_per_1000_node_days,
             &format!("{s_}slow_episodes_per_1000_node_days"),
             0.0,
             MAX_RATE,
             0.0,
         );
-        let slow_factor = draw(self, &st.slow_factor, &format!("{s_}slow_factor"), 1e-3, 1.0, d.slow_factor.value);
-        let slow_detect = draw(
-            self,
+        let slow_factor =
+            self.ranged(&mut uncertain, &st.slow_factor, &format!("{s_}slow_factor"), 1e-3, 1.0, d.slow_factor.value);
+        let slow_detect = self.ranged(
+            &mut uncertain,
             &st.slow_detect_hours,
             &format!("{s_}slow_detect_hours"),
             1e-3,
             HOURS_PER_YEAR,
             d.slow_detect_hours.value,
         );
-        if let Some(x) = comm.filter(|x| !matches!(x, crate::model::tco::Dist::Fixed(_))) {
-            uncertain.push(("simulation.network.comm_share".to_owned(), x));
-        }
         let mix = w.mix.map(|m| self.mix(m, cluster_gpus, &mut uncertain));
         let frontier = w.frontier.into_iter().map(|f| self.frontier(f, cluster_gpus)).collect();
         let scheduler = self.named(&w.scheduler, "simulation.scheduler", &Scheduler::NAMES, Scheduler::Easy);
@@ -409,6 +427,29 @@ impl Validator<'_> {
         })
     }
 
+    /// A number or a range for `key` (from `min` to `max`; `default` when
+    /// absent): a range goes into `uncertain` for replications to draw,
+    /// and a single run takes its median.
+    fn ranged(
+        &mut self,
+        uncertain: &mut Vec<(String, crate::model::tco::Dist)>,
+        w: &Option<Spanned<super::tco::DistWire>>,
+        key: &str,
+        min: f64,
+        max: f64,
+        default: f64,
+    ) -> f64 {
+        match self.dist(w, key, min, Some(max), 1.0) {
+            Some(x) => {
+                if !matches!(x, crate::model::tco::Dist::Fixed(_)) {
+                    uncertain.push((key.to_owned(), x));
+                }
+                x.median()
+            }
+            None => default,
+        }
+    }
+
     fn mix(
         &mut self,
         m: Spanned<super::wire::MixWire>,
@@ -424,26 +465,25 @@ impl Validator<'_> {
                     .with_help("a year of a 100,000-GPU cluster is about 100,000 jobs"),
             );
         }
-        // Numbers or ranges, as in [simulation.reliability].
-        let mut draw =
-            |v: &mut Self, w: &Option<Spanned<super::tco::DistWire>>, key: &str, min: f64, max: f64, default: f64| {
-                match v.dist(w, key, min, Some(max), 1.0) {
-                    Some(x) => {
-                        if !matches!(x, crate::model::tco::Dist::Fixed(_)) {
-                            uncertain.push((key.to_owned(), x));
-                        }
-                        x.median()
-                    }
-                    None => default,
-                }
-            };
-        let ia =
-            draw(self, &Some(m.mean_interarrival_s.clone()), "simulation.mix.mean_interarrival_s", 1e-3, 3.2e8, 1.0);
-        let median =
-            draw(self, &Some(m.median_hours.clone()), "simulation.mix.median_hours", 1e-3, HOURS_PER_YEAR, 1.0);
-        let sigma = draw(self, &m.sigma, "simulation.mix.sigma", 0.0, 10.0, 1.0);
-        let burst = draw(self, &m.burst_mean, "simulation.mix.burst_mean", 1.0, 1e6, 1.0);
-        let share = draw(self, &m.high_priority_share, "simulation.mix.high_priority_share", 0.0, 1.0, 0.0);
+        let ia = self.ranged(
+            uncertain,
+            &Some(m.mean_interarrival_s.clone()),
+            "simulation.mix.mean_interarrival_s",
+            1e-3,
+            3.2e8,
+            1.0,
+        );
+        let median = self.ranged(
+            uncertain,
+            &Some(m.median_hours.clone()),
+            "simulation.mix.median_hours",
+            1e-3,
+            HOURS_PER_YEAR,
+            1.0,
+        );
+        let sigma = self.ranged(uncertain, &m.sigma, "simulation.mix.sigma", 0.0, 10.0, 1.0);
+        let burst = self.ranged(uncertain, &m.burst_mean, "simulation.mix.burst_mean", 1.0, 1e6, 1.0);
+        let share = self.ranged(uncertain, &m.high_priority_share, "simulation.mix.high_priority_share", 0.0, 1.0, 0.0);
 
         let (g, w) = (m.gpus.get_ref(), m.weights.get_ref());
         if g.is_empty() || g.len() != w.len() {
