@@ -356,8 +356,8 @@ fn step_stage(
 /// A claimed PUE against the modelled year: within the claim's rounding
 /// (1.08 covers up to 1.085), in the year, only in some months, or never.
 fn judge_pue(claimed: f64, f: &FacilityReport) -> Verdict {
-    let decimals = format!("{claimed}").split('.').nth(1).map_or(0, str::len) as i32;
-    let ceiling = claimed + 0.5 * 10f64.powi(-decimals);
+    let ceiling = claim_ceiling(claimed);
+    let up_to = crate::catalog::fmt_num(ceiling);
     let annual = f.totals.annual_pue;
     let months: Vec<(usize, f64)> =
         f.totals.monthly_pue.iter().enumerate().filter_map(|(m, p)| p.map(|p| (m, p))).collect();
@@ -374,14 +374,14 @@ fn judge_pue(claimed: f64, f: &FacilityReport) -> Verdict {
         (
             "holds",
             format!(
-                "as the modelled annual PUE at {site} is {annual:.3} (the claim covers up to {ceiling}) with {conditions}"
+                "as the modelled annual PUE at {site} is {annual:.3} (the claim covers up to {up_to}) with {conditions}"
             ),
         )
     } else if !good.is_empty() {
         (
             "holds only if",
             format!(
-                "it is read as a monthly figure, for {} (within the claim's rounding, up to {ceiling}); over the year the model gives {annual:.3} at {site} with {conditions}",
+                "it is read as a monthly figure, for {} (within the claim's rounding, up to {up_to}); over the year the model gives {annual:.3} at {site} with {conditions}",
                 good.join(", ")
             ),
         )
@@ -390,11 +390,19 @@ fn judge_pue(claimed: f64, f: &FacilityReport) -> Verdict {
         (
             "does not hold",
             format!(
-                "as the modelled annual PUE at {site} is {annual:.3} and no month goes below {best:.3} (the claim covers up to {ceiling}) with {conditions}"
+                "as the modelled annual PUE at {site} is {annual:.3} and no month goes below {best:.3} (the claim covers up to {up_to}) with {conditions}"
             ),
         )
     };
     Verdict { claim: format!("PUE {claimed}"), verdict: verdict.to_owned(), because }
+}
+
+/// The highest PUE a claimed figure covers within its rounding, read from
+/// the number (a TOML float keeps no trailing zeros), at least one decimal:
+/// 1.08 covers up to 1.085, `pue = 1` up to 1.05 (not 1.5).
+fn claim_ceiling(claimed: f64) -> f64 {
+    let decimals = (format!("{claimed}").split('.').nth(1).map_or(0, str::len) as i32).max(1);
+    claimed + 0.5 * 10f64.powi(-decimals)
 }
 
 /// Month abbreviations, January first.
@@ -759,6 +767,13 @@ fn tco_defaults_used(t: &TcoReport) -> Vec<Assumption> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_claimed_pue_covers_its_rounding() {
+        assert!((claim_ceiling(1.08) - 1.085).abs() < 1e-12);
+        assert!((claim_ceiling(1.1) - 1.15).abs() < 1e-12);
+        assert!((claim_ceiling(1.0) - 1.05).abs() < 1e-12);
+    }
 
     #[test]
     fn money_and_thousands() {
