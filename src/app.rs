@@ -491,6 +491,7 @@ fn catalog_levels(g: &Global, a: &CollectiveArgs) -> Result<(Vec<Level>, u64, To
         leaf_oversubscription: a.oversubscription,
         spine_oversubscription: a.spine_oversubscription,
         tiers: a.tiers,
+        routing: None,
     };
     let topo = Topology::build(&catalog, system, n, &opt)?;
     let levels = topo.group(n)?;

@@ -233,6 +233,52 @@ impl System {
     }
 }
 
+/// How switches pick among equal-cost paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Routing {
+    /// Each flow hashed onto one path (Ethernet's static ECMP; one RoCE queue pair is one flow).
+    Ecmp,
+    /// Destination-based static tables (InfiniBand's OpenSM fat-tree routing without AR).
+    DModK,
+    /// Per-packet adaptive routing: traffic spread over every equal-cost path.
+    Adaptive,
+}
+
+impl std::fmt::Display for Routing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Ecmp => "ecmp",
+            Self::DModK => "d-mod-k",
+            Self::Adaptive => "adaptive",
+        })
+    }
+}
+
+impl std::str::FromStr for Routing {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "ecmp" => Ok(Self::Ecmp),
+            "d-mod-k" => Ok(Self::DModK),
+            "adaptive" => Ok(Self::Adaptive),
+            _ => Err(format!("unknown routing `{s}`; expected adaptive, ecmp or d-mod-k")),
+        }
+    }
+}
+
+impl Fabric {
+    /// The fabric's routing, `ecmp` when the catalog gives none.
+    pub fn routing(&self) -> Routing {
+        self.routing.unwrap_or(Routing::Ecmp)
+    }
+
+    /// Share of capacity adaptive routing balances onto (1 when not given).
+    pub fn adaptive_efficiency(&self) -> f64 {
+        self.adaptive_efficiency.as_ref().map_or(1.0, |f| f.value)
+    }
+}
+
 /// Whether a fabric joins accelerators inside a domain or domains together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -272,6 +318,14 @@ pub struct Fabric {
     pub switch_price_usd: Option<Figure>,
     /// In-network reduction, if any: `nvls`, `sharp-v3`, `sharp-v4`.
     pub in_network_reduction: Option<String>,
+    /// How a scale-out fabric's switches spread flows over equal-cost paths
+    /// as deployed for AI training (default `ecmp`).
+    pub routing: Option<Routing>,
+    /// Share of its links' capacity adaptive routing balances traffic onto
+    /// (1 = perfect per-packet spraying).
+    pub adaptive_efficiency: Option<Figure>,
+    /// Citation of the routing and its efficiency.
+    pub routing_source: Option<String>,
     /// Citation.
     pub source: Source,
     /// Date of the source.

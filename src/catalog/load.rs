@@ -169,6 +169,11 @@ impl Loader {
         for (o, f) in self.fabrics.entries.values() {
             found
                 .extend(check_ranges(&f.id, "fabric", [("port_gbps", &f.port_gbps, 1e6)]).into_iter().map(|d| (*o, d)));
+            if let Some(e) = &f.adaptive_efficiency {
+                found.extend(
+                    check_ranges(&f.id, "fabric", [("adaptive_efficiency", e, 1.0)]).into_iter().map(|d| (*o, d)),
+                );
+            }
         }
         for (o, s) in self.sites.entries.values() {
             found.extend(check_ref(&self.tariffs, &s.tariff).map(|d| (*o, d)));
@@ -556,7 +561,8 @@ impl Entry for Fabric {
         format!("{} {}, {} Gb/s ports, {radix}", self.tier, self.technology, fmt_num(self.port_gbps.value))
     }
     fn has_estimate(&self) -> bool {
-        let optional = [&self.switch_latency_ns, &self.switch_power_w, &self.switch_price_usd];
+        let optional =
+            [&self.switch_latency_ns, &self.switch_power_w, &self.switch_price_usd, &self.adaptive_efficiency];
         self.port_gbps.is_estimate() || any_estimate(optional.into_iter().flatten())
     }
 }

@@ -18,7 +18,7 @@ mod tests;
 
 pub use entries::{
     Accelerator, AttentionKind, Cooling, Fabric, FabricTier, FfnType, Model, Offer, PowerRating, Precision, Pricing,
-    Site, SiteClimate, System, Tariff,
+    Routing, Site, SiteClimate, System, Tariff,
 };
 pub use fields::{Count, Source, SourceDate};
 pub use figure::{Figure, fmt_num, sig, sig3};

@@ -51,7 +51,11 @@ pub fn resolve<'a>(s: &Scenario, catalog: &'a Catalog) -> anyhow::Result<Resolve
     let system = catalog.systems.get(s.cluster.system.as_str())?;
     let gpu = catalog.gpus.get(system.accelerator.get_ref())?;
     let fabric = catalog.fabrics.get(s.cluster.fabric.as_str())?;
-    let options = FabricOptions { fabric: Some(s.cluster.fabric.to_string()), ..FabricOptions::default() };
+    let options = FabricOptions {
+        fabric: Some(s.cluster.fabric.to_string()),
+        routing: s.cluster.routing,
+        ..FabricOptions::default()
+    };
     let topology = Topology::build(catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &options)?;
     let inventory = topology.inventory();
     let f = &inventory.fabric;

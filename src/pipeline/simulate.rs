@@ -10,7 +10,7 @@ use crate::pipeline::training::Setup;
 use crate::results::{SimReport, TraceComparison};
 use crate::scenario::Scenario;
 use crate::sim::SimResult;
-use crate::topology::{Placement, Topology};
+use crate::topology::{FabricShare, Placement};
 
 /// Most simulated days accepted (a decade).
 const MAX_SIM_DAYS: f64 = crate::scenario::simulation::MAX_DAYS;
@@ -127,7 +127,8 @@ pub fn run(
         .into());
     }
     let mut result = if cfg.contention {
-        crate::sim::run_with_network(shape, &cfg, specs, scenario.seed, progress, &SharedFabric(r.topology.clone()))
+        let mut fabric = FabricShare::new(r.topology.clone());
+        crate::sim::run_with_network(shape, &cfg, specs, scenario.seed, progress, &mut fabric)
     } else {
         crate::sim::run_with_progress(shape, &cfg, specs, scenario.seed, progress)
     };
@@ -170,13 +171,19 @@ pub fn run(
 }
 
 /// The scenario's fat-tree as the simulation's shared network: each
-/// multi-domain job's rail rings, solved max-min fair over its links.
-struct SharedFabric(Topology);
-
-impl crate::sim::Network for SharedFabric {
-    fn shares(&self, jobs: &[Vec<u64>]) -> Vec<f64> {
-        let placements: Vec<Placement> = jobs.iter().map(|d| Placement { domains: d.clone() }).collect();
-        self.0.shared_bandwidth(&placements)
+/// multi-domain job's rings, kept max-min fair over its links as jobs come and go.
+impl crate::sim::Network for FabricShare {
+    fn start(&mut self, job: u32, placement: &Placement) {
+        FabricShare::start(self, job, placement);
+    }
+    fn stop(&mut self, job: u32) {
+        FabricShare::stop(self, job);
+    }
+    fn solve(&mut self) -> Vec<(u32, f64)> {
+        FabricShare::solve(self)
+    }
+    fn bottleneck(&self, job: u32) -> Option<String> {
+        FabricShare::bottleneck(self, job)
     }
 }
 

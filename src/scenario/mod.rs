@@ -87,6 +87,8 @@ pub struct Cluster {
     pub racks: u32,
     /// Scale-out fabric (default: the system's usual one).
     pub fabric: FabricId,
+    /// Routing on the scale-out fabric (default: the fabric's, from the catalog).
+    pub routing: Option<crate::catalog::Routing>,
     /// Per-accelerator power cap, if set.
     pub gpu_power_cap: Option<Watts>,
 }

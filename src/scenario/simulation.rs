@@ -422,7 +422,7 @@ impl Validator<'_> {
             trace: w.trace.map(|t| t.path.into_inner()),
             scheduler: scheduler.unwrap_or(Scheduler::Easy),
             preemption: w.preemption.unwrap_or(false),
-            contention: w.network.contention.unwrap_or(false),
+            contention: w.network.contention.unwrap_or(true),
             comm_share,
         })
     }

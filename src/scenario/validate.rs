@@ -176,12 +176,26 @@ impl Validator<'_> {
             self.warnings.push(Warning::PartialDomain { gpus, domain: system.gpus_per_domain.get() });
         }
         let fabric = fabric.unwrap_or_else(|| FabricId(system.scaleout_fabric.get_ref().clone()));
+        let routing =
+            c.routing.as_ref().map(|r| r.get_ref().parse::<crate::catalog::Routing>().map_err(|e| (e, r.span())));
+        let routing = match routing {
+            None => None,
+            Some(Ok(r)) => Some(r),
+            Some(Err((e, span))) => {
+                self.problem(
+                    Diagnostic::at(span, format!("`cluster.routing`: {e}"))
+                        .with_help("leave it out to use the fabric's routing from the catalog"),
+                );
+                return None;
+            }
+        };
         Some(Cluster {
             system: SystemId(system.id().to_owned()),
             gpus,
             nodes,
             racks,
             fabric,
+            routing,
             gpu_power_cap: cap.map(Watts),
         })
     }

@@ -69,6 +69,7 @@ pub struct ClusterWire {
     pub nodes: Option<Spanned<i64>>,
     pub gpus: Option<Spanned<i64>>,
     pub fabric: Option<Spanned<String>>,
+    pub routing: Option<Spanned<String>>,
     pub gpu_power_cap_w: Option<Spanned<f64>>,
 }
 

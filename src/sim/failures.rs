@@ -308,21 +308,18 @@ impl State<'_> {
         let now = self.now;
         let job = &mut self.jobs[j as usize];
         let Some(run) = job.running.take() else { return };
-        let elapsed = (now - run.start - run.overhead).max(0.0);
-        let cycle = job.tau_s + job.delta_s;
-        let raw_rate = run.rate * cycle / job.tau_s;
-        let kept = ((elapsed / cycle).floor() * job.tau_s * raw_rate).min(job.remaining_s);
-        let done = (elapsed * run.rate).min(job.remaining_s);
+        let (done, kept, _) = run.progress(now, job.remaining_s, job.tau_s + job.delta_s);
         let alloc_gpus = f64::from(job.alloc_gpus);
         job.record.gpu_hours += (now - run.start) * alloc_gpus / 3600.0;
-        job.record.lost_gpu_hours += (done - kept).max(0.0) * f64::from(job.spec.gpus) / 3600.0;
+        job.record.lost_gpu_hours += (run.pending + done - kept).max(0.0) * f64::from(job.spec.gpus) / 3600.0;
         self.useful_gpu_s += kept * f64::from(job.spec.gpus);
-        job.remaining_s -= kept;
+        // Pending work was taken off `remaining_s` when it was done; what no checkpoint kept goes back.
+        job.remaining_s += run.pending - kept;
         if in_place {
             let restart = self.cfg.restart_minutes * 60.0;
             let rate = self.rate_on_nodes(j);
             let job = &mut self.jobs[j as usize];
-            job.running = Some(Run { start: now, overhead: restart, rate });
+            job.running = Some(Run::new(now, restart, rate));
             job.epoch += 1;
             let end = now + restart + job.remaining_s / rate;
             let epoch = job.epoch;

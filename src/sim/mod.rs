@@ -85,13 +85,51 @@ struct Job {
     base_eff: f64,
     /// Rate factor from fabric contention (1 = none).
     net: f64,
+    /// Its rings are on the shared fabric (it spans scale-up domains).
+    on_fabric: bool,
+    /// Share of line rate its rings get now, and since when.
+    share: f64,
+    share_since: f64,
+    /// Time on the fabric and share x time, for the time-weighted mean.
+    fabric_s: f64,
+    share_area: f64,
 }
 
+/// A running stretch of a job at one rate.
 #[derive(Debug, Clone, Copy)]
 struct Run {
     start: f64,
+    /// Restart time left at `start` (no progress during it).
     overhead: f64,
     rate: f64,
+    /// Time into the current checkpoint cycle when progress resumes.
+    phase: f64,
+    /// Work done since the last checkpoint before `start` (kept only if the
+    /// next checkpoint is written).
+    pending: f64,
+}
+
+impl Run {
+    fn new(start: f64, overhead: f64, rate: f64) -> Self {
+        Self { start, overhead, rate, phase: 0.0, pending: 0.0 }
+    }
+
+    /// Progress by `now` of a job with `remaining` work and checkpoint
+    /// cycle `cycle`: (work done in this stretch, work checkpointed in all,
+    /// time into the cycle at `now`). A checkpoint keeps everything done
+    /// before it, `pending` included.
+    fn progress(&self, now: f64, remaining: f64, cycle: f64) -> (f64, f64, f64) {
+        let elapsed = (now - self.start - self.overhead).max(0.0);
+        let done = (elapsed * self.rate).min(remaining);
+        let at = self.phase + elapsed;
+        let cycles = (at / cycle).floor();
+        let kept = if cycles >= 1.0 {
+            self.pending + (self.rate * (cycles * cycle - self.phase)).clamp(0.0, done)
+        } else {
+            0.0
+        };
+        (done, kept, at - cycles * cycle)
+    }
 }
 
 struct State<'a> {
@@ -132,11 +170,11 @@ struct State<'a> {
     preemptions: u64,
     /// Set while several nodes go down at once: no placement until all are down.
     hold: bool,
-    network: Option<&'a dyn Network>,
+    network: Option<&'a mut dyn Network>,
     /// A multi-domain job started or stopped since the last fabric solve.
     net_dirty: bool,
-    net_share_sum: f64,
-    net_share_n: u64,
+    /// GPU-seconds lost to fabric contention.
+    net_lost_gpu_s: f64,
     rng_domain: StreamRng,
     free_in_domain: Vec<u32>,
     /// Domains by free-node count: `by_free[f]` holds domains with `f` free nodes.
@@ -183,23 +221,30 @@ pub fn run_with_progress(
     simulate(shape, cfg, specs, seed, progress, false, None)
 }
 
-/// Shared scale-out bandwidth of jobs spread over several scale-up domains.
+/// The scale-out fabric the running jobs share.
 pub trait Network {
-    /// For each job, given by the scale-up domains it occupies, the share of
-    /// line rate its traffic gets when all run at once (1 = uncontended).
-    fn shares(&self, jobs: &[Vec<u64>]) -> Vec<f64>;
+    /// Job `job` starts on `placement` (the scale-up domains it spans and
+    /// the GPUs it holds in each).
+    fn start(&mut self, job: u32, placement: &crate::topology::Placement);
+    /// Job `job` stops.
+    fn stop(&mut self, job: u32);
+    /// After starts and stops: `(job, share of line rate)` for each job whose
+    /// share may have changed (1 = uncontended).
+    fn solve(&mut self) -> Vec<(u32, f64)>;
+    /// The link holding job `job` back, in words.
+    fn bottleneck(&self, job: u32) -> Option<String>;
 }
 
-/// Runs the simulation with fabric contention: after placements change,
-/// multi-domain jobs' shares of the fabric are recomputed (at the next hourly
-/// sample) and their rates updated.
+/// Runs the simulation with fabric contention: whenever a job that spans
+/// scale-up domains starts or stops, the jobs whose fabric share it can
+/// change are re-solved at that event and their rates updated.
 pub fn run_with_network(
     shape: ClusterShape,
     cfg: &Simulation,
     specs: Vec<JobSpec>,
     seed: u64,
     progress: &mut dyn FnMut(f64),
-    network: &dyn Network,
+    network: &mut dyn Network,
 ) -> SimResult {
     simulate(shape, cfg, specs, seed, progress, false, Some(network))
 }
@@ -211,14 +256,14 @@ pub fn run_checked(shape: ClusterShape, cfg: &Simulation, specs: Vec<JobSpec>, s
     simulate(shape, cfg, specs, seed, &mut |_| {}, true, None)
 }
 
-fn simulate(
+fn simulate<'a>(
     shape: ClusterShape,
-    cfg: &Simulation,
+    cfg: &'a Simulation,
     specs: Vec<JobSpec>,
     seed: u64,
     progress: &mut dyn FnMut(f64),
     check: bool,
-    network: Option<&dyn Network>,
+    network: Option<&'a mut dyn Network>,
 ) -> SimResult {
     let streams = RngStreams::new(seed);
     let domains = shape.nodes.div_ceil(shape.nodes_per_domain.max(1));
@@ -260,8 +305,7 @@ fn simulate(
         hold: false,
         network,
         net_dirty: false,
-        net_share_sum: 0.0,
-        net_share_n: 0,
+        net_lost_gpu_s: 0.0,
         rng_domain: streams.stream("domain-failures"),
         by_free: {
             let mut b = vec![std::collections::BTreeSet::new(); shape.nodes_per_domain as usize + 1];
@@ -312,6 +356,10 @@ fn simulate(
             preemptions: 0,
             lost_gpu_hours: 0.0,
             queue_delay_s: None,
+            fabric_share: None,
+            fabric_share_min: None,
+            bottleneck: None,
+            contention_gpu_hours: 0.0,
         };
         let (tau_s, delta_s) = checkpointing(cfg, &spec, nodes_needed, node_rate_per_s);
         st.q.push(SimTime::from_secs(spec.submit_s), Event::Arrival(i as u32));
@@ -330,6 +378,11 @@ fn simulate(
             slow: 1.0,
             base_eff: 1.0,
             net: 1.0,
+            on_fabric: false,
+            share: 1.0,
+            share_since: 0.0,
+            fabric_s: 0.0,
+            share_area: 0.0,
         });
     }
     if node_rate_per_s > 0.0 {
@@ -386,6 +439,9 @@ fn simulate(
                     progress(t / end_s);
                 }
             }
+        }
+        if st.net_dirty {
+            st.solve_network();
         }
         if check {
             st.assert_consistent();

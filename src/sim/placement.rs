@@ -143,9 +143,6 @@ impl State<'_> {
     pub(super) fn launch(&mut self, j: u32, nodes: Vec<u32>) -> bool {
         self.running.push(j);
         self.jobs[j as usize].net = 1.0;
-        if self.network.is_some() && self.jobs[j as usize].nodes_needed > self.shape.nodes_per_domain {
-            self.net_dirty = true;
-        }
         let rate = self.straggler_rate(self.jobs[j as usize].spec.gpus);
         let now = self.now;
         let restart = self.cfg.restart_minutes * 60.0;
@@ -159,9 +156,10 @@ impl State<'_> {
         job.slow = rate;
         job.base_eff = rate * job.tau_s / (job.tau_s + job.delta_s);
         job.placed = nodes;
+        self.join_fabric(j);
         let eff = self.rate_on_nodes(j);
         let job = &mut self.jobs[j as usize];
-        job.running = Some(Run { start: now, overhead, rate: eff });
+        job.running = Some(Run::new(now, overhead, eff));
         job.epoch += 1;
         let end = now + overhead + job.remaining_s / eff;
         let epoch = job.epoch;
@@ -170,9 +168,7 @@ impl State<'_> {
     }
 
     pub(super) fn release(&mut self, j: u32) {
-        if self.network.is_some() && self.jobs[j as usize].nodes_needed > self.shape.nodes_per_domain {
-            self.net_dirty = true;
-        }
+        self.leave_fabric(j);
         let nodes = std::mem::take(&mut self.jobs[j as usize].placed);
         let gpn = self.shape.gpus_per_node;
         let g = self.jobs[j as usize].alloc_gpus.min(gpn);
@@ -193,7 +189,7 @@ impl State<'_> {
         let run = job.running.take().expect("checked above");
         let g = f64::from(job.spec.gpus);
         job.record.gpu_hours += (now - run.start) * f64::from(job.alloc_gpus) / 3600.0;
-        self.useful_gpu_s += job.remaining_s * g;
+        self.useful_gpu_s += (job.remaining_s + run.pending) * g;
         job.remaining_s = 0.0;
         job.record.end_s = Some(now);
         job.record.state = Final::Completed;
@@ -216,9 +212,9 @@ impl State<'_> {
         if slowed { rate * self.cfg.slow_factor } else { rate }
     }
 
-    /// Re-times a running job whose rate changed (a node turned slow). The
-    /// progress so far is banked as if checkpointed: optimistic by at most
-    /// one checkpoint interval per change.
+    /// Re-times a running job whose rate changed (a node turned slow, the
+    /// fabric's share moved). Its checkpoint cycle runs on: what it did since
+    /// the last checkpoint stays pending, lost if a failure comes first.
     pub(super) fn retime(&mut self, j: u32) {
         let rate = self.rate_on_nodes(j);
         let now = self.now;
@@ -228,13 +224,15 @@ impl State<'_> {
             return;
         }
         let active = run.start + run.overhead;
-        let progress = ((now - active).max(0.0) * run.rate).min(job.remaining_s);
-        job.remaining_s -= progress;
+        let (done, kept, phase) = run.progress(now, job.remaining_s, job.tau_s + job.delta_s);
+        job.remaining_s -= done;
         job.record.gpu_hours += (now - run.start) * f64::from(job.alloc_gpus) / 3600.0;
-        self.useful_gpu_s += progress * f64::from(job.spec.gpus);
-        job.running = Some(Run { start: now, overhead: (active - now).max(0.0), rate });
+        self.useful_gpu_s += kept * f64::from(job.spec.gpus);
+        let pending = run.pending + done - kept;
+        let overhead = (active - now).max(0.0);
+        job.running = Some(Run { start: now, overhead, rate, phase, pending });
         job.epoch += 1;
-        let end = now + (active - now).max(0.0) + job.remaining_s / rate;
+        let end = now + overhead + job.remaining_s / rate;
         let epoch = job.epoch;
         self.q.push(SimTime::from_secs(end), Event::End { job: j, epoch });
     }
@@ -254,32 +252,105 @@ impl State<'_> {
         1.0 / (1.0 + self.cfg.rank_jitter * (sum / f64::from(draws)).max(0.0))
     }
 
-    /// The scale-up domains a job occupies.
-    pub(super) fn domains_of(&self, j: u32) -> Vec<u64> {
+    /// Where a job sits, by scale-up domain: the domains in order and the
+    /// GPUs (rails) it holds in each (empty where it holds the whole domain).
+    fn layout(&self, j: u32) -> crate::topology::Placement {
         let per = self.shape.nodes_per_domain;
-        let mut d: Vec<u64> = self.jobs[j as usize].placed.iter().map(|&n| u64::from(n / per)).collect();
-        d.dedup();
-        d
+        let gpn = self.shape.gpus_per_node;
+        let mut nodes = self.jobs[j as usize].placed.clone();
+        nodes.sort_unstable();
+        let mut p = crate::topology::Placement { domains: Vec::new(), rails: Vec::new() };
+        for n in nodes {
+            let d = u64::from(n / per);
+            if p.domains.last() != Some(&d) {
+                p.domains.push(d);
+                p.rails.push(Vec::new());
+            }
+            let local = n % per;
+            p.rails.last_mut().expect("pushed above").extend(local * gpn..(local + 1) * gpn);
+        }
+        for r in &mut p.rails {
+            if r.len() as u32 == per * gpn {
+                r.clear();
+            }
+        }
+        p
     }
 
-    /// Shares the fabric among running multi-domain jobs and re-times those
-    /// whose share changed: a job spending `comm_share` of its step in
+    /// Puts a just-placed job's rings on the shared fabric if it spans domains.
+    fn join_fabric(&mut self, j: u32) {
+        if self.network.is_none() || self.jobs[j as usize].alloc_gpus < self.shape.gpus_per_node {
+            return;
+        }
+        let placement = self.layout(j);
+        if placement.domains.len() < 2 {
+            return;
+        }
+        if let Some(net) = self.network.as_deref_mut() {
+            net.start(j, &placement);
+        }
+        let now = self.now;
+        let job = &mut self.jobs[j as usize];
+        job.on_fabric = true;
+        job.share = 1.0;
+        job.share_since = now;
+        self.net_dirty = true;
+    }
+
+    /// Takes a stopping job's rings off the fabric.
+    fn leave_fabric(&mut self, j: u32) {
+        if !self.jobs[j as usize].on_fabric {
+            return;
+        }
+        self.account_share(j);
+        self.jobs[j as usize].on_fabric = false;
+        if let Some(net) = self.network.as_deref_mut() {
+            net.stop(j);
+        }
+        self.net_dirty = true;
+    }
+
+    /// Adds a fabric job's share and contention loss since the last change.
+    pub(super) fn account_share(&mut self, j: u32) {
+        let now = self.now;
+        let job = &mut self.jobs[j as usize];
+        let dt = (now - job.share_since).max(0.0);
+        job.share_since = now;
+        job.fabric_s += dt;
+        job.share_area += job.share * dt;
+        let lost = (1.0 - job.net).max(0.0) * dt * f64::from(job.alloc_gpus);
+        job.record.contention_gpu_hours += lost / 3600.0;
+        self.net_lost_gpu_s += lost;
+    }
+
+    /// Re-solves the fabric after jobs joined or left it, and re-times the
+    /// jobs whose share changed: a job spending `comm_share` of its step in
     /// scale-out traffic at full bandwidth runs at `1 / (1 - c + c / share)`.
     pub(super) fn solve_network(&mut self) {
         self.net_dirty = false;
-        let Some(net) = self.network else { return };
-        let mut ids: Vec<u32> = self.running.iter().copied().filter(|&j| self.domains_of(j).len() > 1).collect();
-        ids.sort_unstable();
-        let placements: Vec<Vec<u64>> = ids.iter().map(|&j| self.domains_of(j)).collect();
-        let shares = if placements.is_empty() { Vec::new() } else { net.shares(&placements) };
+        let Some(net) = self.network.as_deref_mut() else { return };
+        let shares = net.solve();
         let c = self.cfg.comm_share;
-        for (&j, &share) in ids.iter().zip(&shares) {
+        for (j, share) in shares {
+            if !self.jobs[j as usize].on_fabric {
+                continue;
+            }
             let share = share.clamp(1e-6, 1.0);
-            self.net_share_sum += share;
-            self.net_share_n += 1;
+            self.account_share(j);
+            let worst = self.jobs[j as usize].record.fabric_share_min.unwrap_or(1.0);
+            if share < worst - 1e-12 {
+                let named = self.network.as_deref().and_then(|n| n.bottleneck(j));
+                let record = &mut self.jobs[j as usize].record;
+                record.fabric_share_min = Some(share);
+                record.bottleneck = named;
+            } else if self.jobs[j as usize].record.fabric_share_min.is_none() {
+                self.jobs[j as usize].record.fabric_share_min = Some(share);
+            }
             let factor = 1.0 / (1.0 - c + c / share);
-            if (self.jobs[j as usize].net - factor).abs() > 1e-9 {
-                self.jobs[j as usize].net = factor;
+            let job = &mut self.jobs[j as usize];
+            job.share = share;
+            if (job.net - factor).abs() > 1e-12 {
+                job.net = factor;
                 self.retime(j);
             }
         }

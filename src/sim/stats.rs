@@ -109,11 +109,19 @@ pub fn percentiles(mut v: Vec<f64>) -> Percentiles {
         return Percentiles { p50: 0.0, p90: 0.0, p99: 0.0 };
     }
     v.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        let rank = (q * v.len() as f64).ceil() as usize;
-        v[rank.clamp(1, v.len()) - 1]
-    };
-    Percentiles { p50: at(0.50), p90: at(0.90), p99: at(0.99) }
+    Percentiles { p50: nearest_rank(&v, 0.50), p90: nearest_rank(&v, 0.90), p99: nearest_rank(&v, 0.99) }
+}
+
+/// Nearest-rank quantile `q` of `v` (0 for an empty set).
+pub fn quantile(v: &[f64], q: f64) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() { 0.0 } else { nearest_rank(&v, q) }
+}
+
+fn nearest_rank(sorted: &[f64], q: f64) -> f64 {
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
 #[cfg(test)]

@@ -28,13 +28,20 @@ impl State<'_> {
         for job in &mut self.jobs {
             job.record.id = std::mem::take(&mut job.spec.id);
         }
+        self.now = end;
         for j in 0..self.jobs.len() {
+            if self.jobs[j].on_fabric {
+                self.account_share(j as u32);
+            }
             let job = &mut self.jobs[j];
+            if job.fabric_s > 0.0 {
+                job.record.fabric_share = Some(job.share_area / job.fabric_s);
+            }
             if let Some(run) = job.running.take() {
                 let elapsed = (end - run.start - run.overhead).max(0.0);
                 let progress = (elapsed * run.rate).min(job.remaining_s);
                 job.record.gpu_hours += (end - run.start) * f64::from(job.alloc_gpus) / 3600.0;
-                self.useful_gpu_s += progress * f64::from(job.spec.gpus);
+                self.useful_gpu_s += (progress + run.pending) * f64::from(job.spec.gpus);
                 // Progress made by the horizon counts for ETTR, checkpointed or not.
                 job.remaining_s -= progress;
                 job.record.state = Final::Running;
@@ -64,6 +71,13 @@ impl State<'_> {
         // Jobs due after the horizon were never submitted: they are not reported.
         let not_yet = self.not_yet;
         let delays: Vec<f64> = self.jobs.iter().filter_map(|j| j.record.queue_delay_s).collect();
+        let (fabric_s, share_area) = self.jobs.iter().fold((0.0, 0.0), |(t, a), j| (t + j.fabric_s, a + j.share_area));
+        let mut on_fabric: Vec<&JobRecord> =
+            self.jobs.iter().map(|j| &j.record).filter(|r| r.fabric_share.is_some()).collect();
+        on_fabric.sort_by(|a, b| {
+            a.fabric_share.unwrap_or(1.0).total_cmp(&b.fabric_share.unwrap_or(1.0)).then(a.id.cmp(&b.id))
+        });
+        let shares: Vec<f64> = on_fabric.iter().filter_map(|r| r.fabric_share).collect();
         let summary = Summary {
             days: self.cfg.days,
             jobs_submitted: self.jobs.len(),
@@ -88,7 +102,23 @@ impl State<'_> {
                 .collect(),
             lemons_removed: self.lemons_removed,
             preemptions: self.preemptions,
-            fabric_share_mean: (self.net_share_n > 0).then(|| self.net_share_sum / self.net_share_n as f64),
+            fabric_share_mean: (fabric_s > 0.0).then(|| share_area / fabric_s),
+            fabric_share_p10: (!shares.is_empty()).then(|| stats::quantile(&shares, 0.1)),
+            fabric_jobs: on_fabric.len() as u64,
+            contention_gpu_hours: self.net_lost_gpu_s / 3600.0,
+            slowest_fabric_jobs: on_fabric
+                .iter()
+                .take(5)
+                .filter(|r| r.fabric_share.is_some_and(|s| s < 1.0))
+                .map(|r| FabricJob {
+                    id: r.id.clone(),
+                    gpus: r.gpus,
+                    share: r.fabric_share.unwrap_or(1.0),
+                    share_min: r.fabric_share_min.unwrap_or(1.0),
+                    bottleneck: r.bottleneck.clone(),
+                    gpu_hours_lost: r.contention_gpu_hours,
+                })
+                .collect(),
             slow_episodes: self.slow_episodes,
             queue_delay_s: stats::percentiles(delays),
             gpu_hours_allocated: alloc,

@@ -310,11 +310,24 @@ fn failure_causes_follow_their_shares_and_repair_times() {
 }
 
 /// A fabric that gives every multi-domain job half its line rate.
-struct HalfFabric;
+#[derive(Default)]
+struct HalfFabric {
+    started: Vec<(u32, usize)>,
+    stopped: Vec<u32>,
+}
 
 impl Network for HalfFabric {
-    fn shares(&self, jobs: &[Vec<u64>]) -> Vec<f64> {
-        jobs.iter().map(|d| if d.len() > 1 { 0.5 } else { 1.0 }).collect()
+    fn start(&mut self, job: u32, placement: &crate::topology::Placement) {
+        self.started.push((job, placement.domains.len()));
+    }
+    fn stop(&mut self, job: u32) {
+        self.stopped.push(job);
+    }
+    fn solve(&mut self) -> Vec<(u32, f64)> {
+        self.started.iter().filter(|(j, _)| !self.stopped.contains(j)).map(|&(j, _)| (j, 0.5)).collect()
+    }
+    fn bottleneck(&self, _: u32) -> Option<String> {
+        Some("leaf 0 uplink 0".into())
     }
 }
 
@@ -326,11 +339,41 @@ fn fabric_contention_slows_multi_domain_jobs_only() {
     cfg.comm_share = 0.2;
     // j0 spans two domains (32 GPUs), j1 fits one (16 GPUs); both need 10 h at full speed.
     let specs = vec![job(0, 0.0, 32, 10.0, 0.0), job(1, 0.0, 16, 10.0, 0.0)];
-    let r = run_with_network(shape, &cfg, specs, 1, &mut |_| {}, &HalfFabric);
-    // 1 / (0.8 + 0.2 / 0.5) = 1 / 1.2: 12 h instead of 10.
+    let mut fabric = HalfFabric::default();
+    let r = run_with_network(shape, &cfg, specs, 1, &mut |_| {}, &mut fabric);
+    // 1 / (0.8 + 0.2 / 0.5) = 1 / 1.2: 12 h instead of 10, re-timed at the start, not at the next hour.
     assert!((r.jobs[0].end_s.unwrap() - 12.0 * 3600.0).abs() < 1e-3, "{:?}", r.jobs[0].end_s);
     assert_eq!(r.jobs[1].end_s, Some(10.0 * 3600.0));
-    assert_eq!(r.summary.fabric_share_mean, Some(0.5));
+    assert_eq!(fabric.started, vec![(0, 2)]);
+    assert_eq!(fabric.stopped, vec![0]);
+    let s = &r.summary;
+    assert_eq!((s.fabric_share_mean, s.fabric_share_p10, s.fabric_jobs), (Some(0.5), Some(0.5), 1));
+    // 12 h x 32 GPUs at 1 / 1.2 of full speed: 2 h x 32 = 64 GPU-hours lost.
+    assert!((s.contention_gpu_hours - 64.0).abs() < 1e-6, "{}", s.contention_gpu_hours);
+    assert_eq!(s.slowest_fabric_jobs.len(), 1);
+    assert_eq!(s.slowest_fabric_jobs[0].bottleneck.as_deref(), Some("leaf 0 uplink 0"));
+    assert_eq!(r.jobs[1].fabric_share, None);
+}
+
+/// Re-timing a job (a slow node, a fabric share that moved) keeps its
+/// checkpoint cycle: work since the last checkpoint is lost at a failure
+/// whether or not the job was re-timed in between.
+#[test]
+fn retiming_keeps_the_checkpoint_cycle() {
+    // Hourly checkpoints (free). A run, progress, then a re-time at 1.5 h (half speed) and an interrupt at 2.25 h:
+    // the checkpoint at 2 h keeps 1 h + 0.5 h x 0.5 of work; the 0.25 h x 0.5 after it is lost.
+    let mut run = Run::new(0.0, 0.0, 1.0);
+    let cycle = 3600.0;
+    let (done, kept, phase) = run.progress(1.5 * 3600.0, 1e9, cycle);
+    assert_eq!((done, kept, phase), (5400.0, 3600.0, 1800.0));
+    run = Run { start: 5400.0, overhead: 0.0, rate: 0.5, phase, pending: done - kept };
+    let (done, kept, phase) = run.progress(2.25 * 3600.0, 1e9, cycle);
+    assert_eq!(done, 0.75 * 3600.0 * 0.5);
+    assert_eq!(kept, 1800.0 + 0.5 * 3600.0 * 0.5, "pending half hour and the half hour at half speed before 2 h");
+    assert_eq!(phase, 900.0);
+    // Before the first checkpoint nothing is kept, pending work included.
+    let run = Run { start: 0.0, overhead: 600.0, rate: 1.0, phase: 1000.0, pending: 500.0 };
+    assert_eq!(run.progress(2000.0, 1e9, cycle), (1400.0, 0.0, 2400.0));
 }
 
 #[test]

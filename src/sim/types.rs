@@ -83,6 +83,33 @@ pub struct JobRecord {
     pub lost_gpu_hours: f64,
     /// Time waiting before the first start \[s\].
     pub queue_delay_s: Option<f64>,
+    /// Time-weighted mean share of line rate its rings got on the shared
+    /// fabric (`None`: it never spanned scale-up domains, or no contention model).
+    pub fabric_share: Option<f64>,
+    /// Lowest share it had.
+    pub fabric_share_min: Option<f64>,
+    /// The link that held it back at its lowest share.
+    pub bottleneck: Option<String>,
+    /// GPU time lost to fabric contention: allocated GPU-hours times the
+    /// slowdown `1 - rate` \[GPU-hours\].
+    pub contention_gpu_hours: f64,
+}
+
+/// A job slowed by the fabric, for the summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FabricJob {
+    /// Name.
+    pub id: String,
+    /// GPUs.
+    pub gpus: u32,
+    /// Time-weighted mean share of line rate.
+    pub share: f64,
+    /// Lowest share.
+    pub share_min: f64,
+    /// The link that held it back at its lowest share.
+    pub bottleneck: Option<String>,
+    /// GPU-hours lost to contention.
+    pub gpu_hours_lost: f64,
 }
 
 /// Percentiles.
@@ -134,9 +161,18 @@ pub struct Summary {
     pub lemons_removed: u32,
     /// Jobs preempted by high-priority ones.
     pub preemptions: u64,
-    /// Mean share of line rate multi-domain jobs got on the shared fabric
-    /// (hourly samples; `None` without the contention model).
+    /// Mean share of line rate multi-domain jobs got on the shared fabric,
+    /// weighted by their time on it (`None` without the contention model or
+    /// without such jobs).
     pub fabric_share_mean: Option<f64>,
+    /// 10th percentile over multi-domain jobs of each one's mean share.
+    pub fabric_share_p10: Option<f64>,
+    /// Jobs that ran across scale-up domains on the shared fabric.
+    pub fabric_jobs: u64,
+    /// GPU-hours lost to fabric contention.
+    pub contention_gpu_hours: f64,
+    /// The jobs with the lowest mean share (up to five), slowest first.
+    pub slowest_fabric_jobs: Vec<FabricJob>,
     /// Slow-node episodes (each ends when the node is detected and drained).
     pub slow_episodes: u64,
     /// Queueing delay of started jobs \[s\].

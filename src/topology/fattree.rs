@@ -15,6 +15,7 @@
 //! `R * o / (1 + o)` ports down and the rest up. Counts are per plane; a
 //! multi-plane fabric repeats the tree.
 
+use crate::catalog::Routing;
 use crate::units::{BytesPerSec, Seconds};
 use serde::Serialize;
 
@@ -39,6 +40,10 @@ pub struct FatTreeSpec {
     pub switch_latency: Seconds,
     /// Endpoints of one rail group that share a leaf (NICs per scale-up domain).
     pub rails: u32,
+    /// How switches spread flows over equal-cost paths.
+    pub routing: Routing,
+    /// Share of a bundle of equal-cost links adaptive routing fills (1 = perfect spraying).
+    pub adaptive_efficiency: f64,
 }
 
 /// Errors of building a fat-tree. Fatal: bad input.
@@ -220,12 +225,38 @@ impl FatTree {
         }
     }
 
-    /// Links of one plane, numbered as [`FatTree::path`] numbers them.
+    /// Links of one plane, numbered as [`FatTree::route`] numbers them: each
+    /// NIC's uplink and downlink, then (static routing) every leaf-spine and
+    /// spine-core port each way, or (adaptive routing) each leaf's uplinks and
+    /// downlinks as one bundle, and each pod's core uplinks and downlinks.
     pub fn link_count(&self) -> usize {
         let (e, l, s) = (self.spec.endpoints, self.leaves, self.spines);
-        let up = if self.tiers >= 2 { l * u64::from(self.leaf_up) } else { 0 };
-        let core = if self.tiers == 3 { s * u64::from(self.spine_up) } else { 0 };
+        let (up, core) = match self.spec.routing {
+            Routing::Adaptive => (if self.tiers >= 2 { l } else { 0 }, if self.tiers == 3 { self.pods } else { 0 }),
+            Routing::Ecmp | Routing::DModK => (
+                if self.tiers >= 2 { l * u64::from(self.leaf_up) } else { 0 },
+                if self.tiers == 3 { s * u64::from(self.spine_up) } else { 0 },
+            ),
+        };
         (2 * (e + up + core)) as usize
+    }
+
+    /// Capacity of each link of [`FatTree::link_count`] \[B/s\]: a port's rate,
+    /// or a bundle's ports at the share adaptive routing balances onto.
+    pub fn link_capacities(&self) -> Vec<f64> {
+        let port = self.spec.port_bw.get();
+        let mut caps = vec![port; self.link_count()];
+        if self.spec.routing == Routing::Adaptive {
+            let e = 2 * self.spec.endpoints as usize;
+            let eta = self.spec.adaptive_efficiency;
+            let leaf = port * f64::from(self.leaf_up) * eta;
+            let pod = port * f64::from(self.leaf_up) * f64::from(self.spine_up) * eta;
+            let leaves = 2 * self.leaves as usize;
+            for (i, c) in caps[e..].iter_mut().enumerate() {
+                *c = if i < leaves { leaf } else { pod };
+            }
+        }
+        caps
     }
 
     /// Leaf of an endpoint: rail `g % rails` of domain group `g / rails / leaf_down`.
@@ -255,32 +286,108 @@ impl FatTree {
         }
     }
 
-    /// Links (one plane) from endpoint `a` to endpoint `b`, spreading over
-    /// equal-cost paths by a fixed hash of the pair, as ECMP does.
+    /// Links (one plane) from endpoint `a` to endpoint `b` under the tree's routing.
     pub fn path(&self, a: u64, b: u64) -> Vec<u32> {
+        self.route(a, b, 0)
+    }
+
+    /// Links (one plane) of flow `salt` from endpoint `a` to endpoint `b`.
+    /// Static ECMP hashes the pair and the salt (a queue pair's index) onto
+    /// one of the equal-cost uplinks at each tier; d-mod-k picks them from
+    /// the destination alone, as InfiniBand's static tables do; adaptive
+    /// routing crosses each tier's bundle of uplinks as one link.
+    pub fn route(&self, a: u64, b: u64, salt: u64) -> Vec<u32> {
+        let mut links = Vec::with_capacity(6);
+        self.route_into(a, b, salt, &mut links);
+        links
+    }
+
+    /// [`FatTree::route`], appending the links to `links`.
+    pub fn route_into(&self, a: u64, b: u64, salt: u64, links: &mut Vec<u32>) {
         let e = self.spec.endpoints;
         let (la, lb) = (self.leaf_of(a), self.leaf_of(b));
-        let mut links = vec![a as u32];
+        links.push(a as u32);
         if la != lb {
-            let h = mix(a, b);
-            let up = u64::from(self.leaf_up);
-            let u = h % up;
-            let leaf_up = |l: u64| (2 * e + l * up + u) as u32;
-            let leaf_down = |l: u64| (2 * e + self.leaves * up + l * up + u) as u32;
-            links.push(leaf_up(la));
             let (pa, pb) = (la / u64::from(self.spine_down), lb / u64::from(self.spine_down));
-            if self.tiers == 3 && pa != pb {
+            let cross_pod = self.tiers == 3 && pa != pb;
+            if self.spec.routing == Routing::Adaptive {
+                let l = self.leaves;
+                links.push((2 * e + la) as u32);
+                if cross_pod {
+                    links.push((2 * e + 2 * l + pa) as u32);
+                    links.push((2 * e + 2 * l + self.pods + pb) as u32);
+                }
+                links.push((2 * e + l + lb) as u32);
+            } else {
+                let up = u64::from(self.leaf_up);
                 let sup = u64::from(self.spine_up);
-                let v = (h / up) % sup;
-                let base = 2 * e + 2 * self.leaves * up;
-                let spine = |p: u64| p * up + u;
-                links.push((base + spine(pa) * sup + v) as u32);
-                links.push((base + self.spines * sup + spine(pb) * sup + v) as u32);
+                let (u, v) = match self.spec.routing {
+                    Routing::DModK => {
+                        let key = b / self.rails();
+                        (key % up, (key / up) % sup)
+                    }
+                    _ => {
+                        let h = mix(a, b ^ salt.rotate_left(40));
+                        (h % up, (h / up) % sup)
+                    }
+                };
+                let leaf_up = |l: u64| (2 * e + l * up + u) as u32;
+                let leaf_down = |l: u64| (2 * e + self.leaves * up + l * up + u) as u32;
+                links.push(leaf_up(la));
+                if cross_pod {
+                    let base = 2 * e + 2 * self.leaves * up;
+                    let spine = |p: u64| p * up + u;
+                    links.push((base + spine(pa) * sup + v) as u32);
+                    links.push((base + self.spines * sup + spine(pb) * sup + v) as u32);
+                }
+                links.push(leaf_down(lb));
             }
-            links.push(leaf_down(lb));
         }
         links.push((e + b) as u32);
-        links
+    }
+
+    /// What link `l` of [`FatTree::route`] is, in words.
+    pub fn describe_link(&self, l: u32) -> String {
+        let l = u64::from(l);
+        let e = self.spec.endpoints;
+        let rails = self.rails();
+        let leaf = |x: u64| {
+            if self.rails_per_leaf > 1 {
+                format!("leaf {x}")
+            } else {
+                format!(
+                    "leaf {x} (rail {}, domains {}-{})",
+                    x % rails,
+                    x / rails * u64::from(self.leaf_down),
+                    (x / rails + 1) * u64::from(self.leaf_down) - 1
+                )
+            }
+        };
+        if l < 2 * e {
+            let (dir, g) = if l < e { ("uplink", l) } else { ("downlink", l - e) };
+            return format!("NIC {dir} of domain {} rail {}", g / rails, g % rails);
+        }
+        let r = l - 2 * e;
+        if self.spec.routing == Routing::Adaptive {
+            let n = self.leaves;
+            return match r {
+                r if r < n => format!("{} uplinks", leaf(r)),
+                r if r < 2 * n => format!("{} downlinks", leaf(r - n)),
+                r if r < 2 * n + self.pods => format!("pod {} core uplinks", r - 2 * n),
+                r => format!("pod {} core downlinks", r - 2 * n - self.pods),
+            };
+        }
+        let up = u64::from(self.leaf_up);
+        let leaf_ports = self.leaves * up;
+        if r < 2 * leaf_ports {
+            let (dir, x) = if r < leaf_ports { ("uplink", r) } else { ("downlink", r - leaf_ports) };
+            return format!("{} {dir} {}", leaf(x / up), x % up);
+        }
+        let x = r - 2 * leaf_ports;
+        let sup = u64::from(self.spine_up);
+        let spine_ports = self.spines * sup;
+        let (dir, x) = if x < spine_ports { ("uplink", x) } else { ("downlink", x - spine_ports) };
+        format!("spine {} core {dir} {}", x / sup, x % sup)
     }
 
     /// Scale-up domains whose same-rail NICs share one leaf.
@@ -371,6 +478,8 @@ mod tests {
             tiers: None,
             switch_latency: Seconds(130e-9),
             rails: 8,
+            routing: Routing::Ecmp,
+            adaptive_efficiency: 1.0,
         }
     }
 

@@ -14,10 +14,12 @@
 
 pub mod astra;
 pub mod fattree;
+mod shared;
 
-use crate::catalog::{Accelerator, Catalog, CatalogError, Entry, Fabric, FabricTier, System};
+pub use shared::{Edge, FabricShare, Placement};
+
+use crate::catalog::{Accelerator, Catalog, CatalogError, Entry, Fabric, FabricTier, Routing, System};
 use crate::model::collective::{Level, LevelKind, LinkClass};
-use crate::model::contention::{Flow, max_min_fair};
 use crate::units::{BytesPerSec, Seconds};
 use fattree::{FatTree, FatTreeError, FatTreeSpec, Reach};
 use serde::Serialize;
@@ -43,11 +45,20 @@ pub struct FabricOptions {
     pub spine_oversubscription: f64,
     /// Force the number of tiers.
     pub tiers: Option<u8>,
+    /// Routing (default: the fabric's, from the catalog).
+    pub routing: Option<Routing>,
 }
 
 impl Default for FabricOptions {
     fn default() -> Self {
-        Self { fabric: None, planes: None, leaf_oversubscription: 1.0, spine_oversubscription: 1.0, tiers: None }
+        Self {
+            fabric: None,
+            planes: None,
+            leaf_oversubscription: 1.0,
+            spine_oversubscription: 1.0,
+            tiers: None,
+            routing: None,
+        }
     }
 }
 
@@ -274,52 +285,6 @@ impl Topology {
     }
 }
 
-/// A job's GPUs on the cluster: whole scale-up domains, listed by index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Placement {
-    /// Domain indices the job occupies, in ring order.
-    pub domains: Vec<u64>,
-}
-
-impl Topology {
-    /// The network flows of one job's rail-aligned ring: on every rail, each
-    /// of its domains sends to the next (plane 0; planes are identical).
-    pub fn ring_flows(&self, job: &Placement) -> Vec<Flow> {
-        let per = u64::from(self.scale_up.gpus_per_domain);
-        let d = &job.domains;
-        if d.len() < 2 {
-            return Vec::new();
-        }
-        let mut flows = Vec::with_capacity(d.len() * per as usize);
-        for rail in 0..per {
-            for (i, &from) in d.iter().enumerate() {
-                let to = d[(i + 1) % d.len()];
-                flows.push(Flow { links: self.tree.path(from * per + rail, to * per + rail), demand: None });
-            }
-        }
-        flows
-    }
-
-    /// The share of its NICs' line rate each job's ring gets when all jobs
-    /// run at once and share leaf, spine and core links max-min fairly
-    /// (1 = uncontended). Scale a job's network level bandwidth by it.
-    pub fn shared_bandwidth(&self, jobs: &[Placement]) -> Vec<f64> {
-        let capacity = vec![self.tree.spec.port_bw.get(); self.tree.link_count()];
-        let per_job: Vec<Vec<Flow>> = jobs.iter().map(|j| self.ring_flows(j)).collect();
-        let flows: Vec<Flow> = per_job.iter().flatten().cloned().collect();
-        let rates = max_min_fair(&capacity, &flows);
-        let mut at = 0;
-        per_job
-            .iter()
-            .map(|f| {
-                let slowest = rates[at..at + f.len()].iter().copied().fold(f64::INFINITY, f64::min);
-                at += f.len();
-                if f.is_empty() { 1.0 } else { (slowest / self.tree.spec.port_bw.get()).min(1.0) }
-            })
-            .collect()
-    }
-}
-
 impl System {
     /// Scale-out NIC bandwidth per GPU, one direction.
     pub fn nic_gbps_per_gpu(&self) -> BytesPerSec {
@@ -409,6 +374,8 @@ fn tree_spec(
         tiers: opt.tiers,
         switch_latency: latency,
         rails: sys.gpus_per_domain.get(),
+        routing: opt.routing.unwrap_or_else(|| fabric.routing()),
+        adaptive_efficiency: fabric.adaptive_efficiency(),
     })
 }
 
@@ -465,23 +432,6 @@ mod tests {
         );
         assert!(t.group(1).is_err());
         assert!(t.group(2048).unwrap_err().to_string().contains("the cluster has only 1024"));
-    }
-
-    #[test]
-    fn jobs_sharing_oversubscribed_spines_slow_each_other() {
-        let c = Catalog::builtin().unwrap();
-        let opt = FabricOptions { leaf_oversubscription: 3.0, ..FabricOptions::default() };
-        let t = Topology::build(&c, "hgx-h100", 8 * 256, &opt).unwrap();
-        // Leaves hold one rail of 48 domains: a job on domains 0..48 stays under its leaves.
-        let near = Placement { domains: (0..48).collect() };
-        assert_eq!(t.shared_bandwidth(&[near]), vec![1.0]);
-        // Two jobs alternating across two leaf groups push every ring hop through the spines.
-        let a = Placement { domains: (0..96).step_by(2).collect() };
-        let b = Placement { domains: (48..144).step_by(2).collect() };
-        let alone = t.shared_bandwidth(std::slice::from_ref(&a))[0];
-        let shared = t.shared_bandwidth(&[a, b]);
-        assert!(alone <= 1.0 && shared[0] < alone, "{alone} vs {shared:?}");
-        assert!((shared[0] - shared[1]).abs() < 1e-9, "symmetric jobs get equal shares: {shared:?}");
     }
 
     #[test]

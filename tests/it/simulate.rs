@@ -123,18 +123,32 @@ fn bad_simulation_input_is_exit_1_and_writes_nothing() {
 
 #[test]
 fn fabric_contention_is_reported_and_costs_time() {
-    let on = json(&["simulate", "good/sim-contention.toml", "--format", "json"]);
-    let share = on["summary"]["fabric_share_mean"].as_f64().expect("fabric share with contention on");
-    // Static ring paths on a 1:1 fat-tree still collide on spine links.
-    assert!(share > 0.0 && share < 1.0, "{share}");
     let dir = tempfile::tempdir().unwrap();
-    let off_path = dir.path().join("off.toml");
     let text = std::fs::read_to_string(super::fixtures().join("good/sim-contention.toml")).unwrap();
-    std::fs::write(&off_path, text.replace("contention = true", "contention = false")).unwrap();
-    let off = json(&["simulate", off_path.to_str().unwrap(), "--format", "json"]);
+    let variant = |name: &str, from: &str, to: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text.replace(from, to)).unwrap();
+        json(&["simulate", p.to_str().unwrap(), "--format", "json"])
+    };
+    // Static ECMP: ring flows of jobs spread over leaf groups collide on leaf uplinks.
+    let ecmp = variant("ecmp.toml", "fabric = \"ib-xdr\"", "fabric = \"ib-xdr\"\nrouting = \"ecmp\"");
+    let s = &ecmp["summary"];
+    let share = s["fabric_share_mean"].as_f64().expect("fabric share with contention on");
+    let p10 = s["fabric_share_p10"].as_f64().unwrap();
+    assert!(share > 0.0 && share < 1.0 && p10 > 0.0 && p10 < 1.0, "{share} {p10}");
+    assert!(s["contention_gpu_hours"].as_f64().unwrap() > 0.0);
+    assert!(s["fabric_jobs"].as_u64().unwrap() > 0);
+    let slowest = s["slowest_fabric_jobs"].as_array().unwrap();
+    assert!(!slowest.is_empty() && slowest[0]["bottleneck"].as_str().unwrap().contains("leaf"), "{slowest:?}");
+    // The catalog's routing for XDR (adaptive) on its non-blocking tree: rings run at line rate.
+    let adaptive = json(&["simulate", "good/sim-contention.toml", "--format", "json"]);
+    assert_eq!(adaptive["summary"]["fabric_share_mean"].as_f64(), Some(1.0));
+    assert_eq!(adaptive["summary"]["contention_gpu_hours"].as_f64(), Some(0.0));
+    let off = variant("off.toml", "contention = true", "contention = false");
     assert!(off["summary"]["fabric_share_mean"].is_null());
     let done = |v: &serde_json::Value| v["summary"]["jobs_completed"].as_u64().unwrap();
-    assert!(done(&on) < done(&off), "contention must cost completions: {} vs {}", done(&on), done(&off));
+    assert!(done(&ecmp) < done(&off), "contention must cost completions: {} vs {}", done(&ecmp), done(&off));
+    assert_eq!(done(&adaptive), done(&off));
 }
 
 #[test]

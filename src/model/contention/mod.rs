@@ -10,6 +10,13 @@
 //! `L` links. [`max_min_fair_reference`] is the obvious version that rescans
 //! every link each round; the two are tested against each other on random
 //! topologies and flow sets.
+//!
+//! [`FairShare`] keeps an allocation up to date as groups of flows (a job's)
+//! come and go, re-solving only the flows whose rates can change.
+
+mod incremental;
+
+pub use incremental::{FairShare, GroupId, Paths};
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -30,47 +37,94 @@ pub struct Flow {
 /// bug otherwise: it panics).
 pub fn max_min_fair(capacity: &[f64], flows: &[Flow]) -> Vec<f64> {
     let flows = normalised(capacity, flows);
-    let flows = &flows[..];
-    // Demands become private links, so one mechanism handles both.
-    let demand_base = capacity.len();
-    let mut cap: Vec<f64> = capacity.to_vec();
-    let mut on_link: Vec<Vec<u32>> = vec![Vec::new(); capacity.len()];
-    for (f, flow) in flows.iter().enumerate() {
-        for &l in &flow.links {
-            on_link[l as usize].push(f as u32);
+    let mut rows = Rows::default();
+    for f in &flows {
+        rows.push(&f.links, f.demand.unwrap_or(f64::INFINITY));
+    }
+    fill(capacity, &rows).0
+}
+
+/// Flows as compressed rows: flow `f` crosses `links[offsets[f]..offsets[f + 1]]`
+/// (no duplicates, finite links only) and is capped at `demand[f]`
+/// (infinite: no cap of its own).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rows {
+    pub offsets: Vec<u32>,
+    pub links: Vec<u32>,
+    pub demand: Vec<f64>,
+}
+
+impl Rows {
+    pub fn push(&mut self, links: &[u32], demand: f64) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
         }
-        if let Some(d) = flow.demand {
-            cap.push(d);
-            on_link.push(vec![f as u32]);
+        self.links.extend_from_slice(links);
+        self.offsets.push(self.links.len() as u32);
+        self.demand.push(demand);
+    }
+
+    pub fn clear(&mut self) {
+        self.offsets.clear();
+        self.links.clear();
+        self.demand.clear();
+    }
+
+    fn row(&self, f: usize) -> &[u32] {
+        &self.links[self.offsets[f] as usize..self.offsets[f + 1] as usize]
+    }
+}
+
+/// Progressive filling with a heap of link fair shares: the rates and, for
+/// each flow, the link that froze it (`None`: its own demand, or no link).
+pub(crate) fn fill(capacity: &[f64], rows: &Rows) -> (Vec<f64>, Vec<Option<u32>>) {
+    let nl = capacity.len();
+    let nf = rows.demand.len();
+    // Demands become private links `nl + f`, so one mechanism handles both.
+    let total = nl + nf;
+    let mut start = vec![0u32; total + 1];
+    for f in 0..nf {
+        for &l in rows.row(f) {
+            start[l as usize + 1] += 1;
+        }
+        if rows.demand[f].is_finite() {
+            start[nl + f + 1] += 1;
         }
     }
-    let mut demand_link = vec![u32::MAX; flows.len()];
-    let mut next = demand_base as u32;
-    for (f, flow) in flows.iter().enumerate() {
-        if flow.demand.is_some() {
-            demand_link[f] = next;
-            next += 1;
+    for i in 0..total {
+        start[i + 1] += start[i];
+    }
+    let mut members = vec![0u32; start[total] as usize];
+    let mut at: Vec<u32> = start[..total].to_vec();
+    for f in 0..nf {
+        let own = rows.row(f).iter().copied().chain(rows.demand[f].is_finite().then_some((nl + f) as u32));
+        for l in own {
+            members[at[l as usize] as usize] = f as u32;
+            at[l as usize] += 1;
         }
     }
-    let mut active: Vec<u32> = on_link.iter().map(|v| v.len() as u32).collect();
-    let mut version = vec![0u32; cap.len()];
-    let mut heap: BinaryHeap<Share> = (0..cap.len())
+    let mut cap: Vec<f64> = capacity.iter().copied().chain(rows.demand.iter().copied()).collect();
+    let mut active: Vec<u32> = (0..total).map(|l| start[l + 1] - start[l]).collect();
+    let mut version = vec![0u32; total];
+    let mut heap: BinaryHeap<Share> = (0..total)
         .filter(|&l| active[l] > 0)
         .map(|l| Share { share: cap[l] / f64::from(active[l]), link: l as u32, version: 0 })
         .collect();
-    let mut rate = vec![f64::NAN; flows.len()];
+    let mut rate = vec![f64::NAN; nf];
+    let mut by = vec![None; nf];
     while let Some(Share { share, link, version: v }) = heap.pop() {
         let l = link as usize;
         if v != version[l] || active[l] == 0 {
             continue;
         }
-        for &f in &on_link[l] {
+        for &f in &members[start[l] as usize..start[l + 1] as usize] {
             let f = f as usize;
             if !rate[f].is_nan() {
                 continue;
             }
             rate[f] = share.max(0.0);
-            let own = flows[f].links.iter().copied().chain((demand_link[f] != u32::MAX).then_some(demand_link[f]));
+            by[f] = (l < nl).then_some(link);
+            let own = rows.row(f).iter().copied().chain(rows.demand[f].is_finite().then_some((nl + f) as u32));
             for other in own {
                 let o = other as usize;
                 cap[o] -= rate[f];
@@ -82,11 +136,11 @@ pub fn max_min_fair(capacity: &[f64], flows: &[Flow]) -> Vec<f64> {
             }
         }
     }
-    rate.iter().map(|&r| if r.is_nan() { f64::INFINITY } else { r }).collect()
+    (rate.iter().map(|&r| if r.is_nan() { f64::INFINITY } else { r }).collect(), by)
 }
 
 /// Flows with duplicate and infinite-capacity links removed.
-fn normalised(capacity: &[f64], flows: &[Flow]) -> Vec<Flow> {
+pub(crate) fn normalised(capacity: &[f64], flows: &[Flow]) -> Vec<Flow> {
     flows
         .iter()
         .map(|f| {
