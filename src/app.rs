@@ -537,19 +537,30 @@ fn validate(g: &Global, what: ValidateWhat) -> Result<()> {
     match (what, g.format) {
         (ValidateWhat::Collectives, _) => emit(g, "validation-collectives", &collectives()?),
         (ValidateWhat::Training, _) => emit(g, "validation-training", &training()?),
+        (ValidateWhat::Contention, _) => emit(g, "validation-contention", &validate::contention(&catalog)?),
         (ValidateWhat::All, FormatArg::Table | FormatArg::Md) => {
-            let (c, t) = (collectives()?, training()?);
-            // One set of files; two tables on stdout.
-            let files = report_files("validation-training", &t)?;
+            let (c, t, n) = (collectives()?, training()?, validate::contention(&catalog)?);
+            // One set of files; three tables on stdout.
+            let mut files = report_files("validation-training", &t)?;
+            files.extend(report_files("validation-contention", &n)?);
             emit_with(g, "validation-collectives", &c, files)?;
             println!();
-            print_report(g, &t)
+            print_report(g, &t)?;
+            println!();
+            print_report(g, &n)
         }
-        (ValidateWhat::All, FormatArg::Json) => {
-            emit(g, "validation", &ValidationAll { collectives: collectives()?, training: training()? })
-        }
+        (ValidateWhat::All, FormatArg::Json) => emit(
+            g,
+            "validation",
+            &ValidationAll {
+                collectives: collectives()?,
+                training: training()?,
+                contention: validate::contention(&catalog)?,
+            },
+        ),
         (ValidateWhat::All, FormatArg::Csv) => {
-            Err(UsageError("CSV holds one table: add --what collectives or --what training".into()).into())
+            Err(UsageError("CSV holds one table: add --what collectives, --what training or --what contention".into())
+                .into())
         }
     }
 }

@@ -352,12 +352,14 @@ pub struct CalibrateArgs {
 /// Validation tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ValidateWhat {
-    /// Both tables.
+    /// Every table.
     All,
     /// nccl-tests collectives.
     Collectives,
     /// Published training runs.
     Training,
+    /// Published flow-collision and adaptive-routing measurements on fat-trees.
+    Contention,
 }
 
 /// What `step` and `plan` share: the job and where it runs.

@@ -432,6 +432,8 @@ pub struct ValidationAll {
     pub collectives: ValidationReport,
     /// Training runs.
     pub training: TrainingValidationReport,
+    /// Flow collisions and adaptive routing.
+    pub contention: crate::pipeline::validate::ContentionValidation,
 }
 
 /// A scenario's training job, evaluated.
@@ -488,9 +490,26 @@ pub struct SimReport {
     pub it_power_mw_nameplate: f64,
     /// Mean IT power over the hourly samples \[MW\].
     pub it_power_mw_mean: f64,
+    /// The scale-out fabric and how the run shared it.
+    pub network: NetworkModel,
     /// What the user should know about the run (a job that needs every node
     /// with no hot spare).
     pub warnings: Vec<String>,
+}
+
+/// The scale-out fabric a simulation ran on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkModel {
+    /// Fabric id.
+    pub fabric: String,
+    /// Routing: `adaptive`, `ecmp` or `d-mod-k`.
+    pub routing: String,
+    /// Where the routing came from: `catalog` or `scenario`.
+    pub routing_from: &'static str,
+    /// Jobs shared the fabric max-min fairly (`contention = false` turns it off).
+    pub contention: bool,
+    /// Fat-tree tiers and leaf oversubscription, in words.
+    pub tree: String,
 }
 
 /// A replayed trace against what really happened on its cluster.

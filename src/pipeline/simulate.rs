@@ -165,6 +165,20 @@ pub fn run(
         trace,
         it_power_mw_nameplate: it_model.nameplate_w() / 1e6,
         it_power_mw_mean: mean_it_power_mw,
+        network: {
+            let tree = &r.topology.tree;
+            crate::results::NetworkModel {
+                fabric: r.topology.fabric.clone(),
+                routing: tree.spec.routing.to_string(),
+                routing_from: if scenario.cluster.routing.is_some() { "scenario" } else { "catalog" },
+                contention: cfg.contention,
+                tree: format!(
+                    "{}-tier fat-tree, {}:1 at the leaves",
+                    tree.tiers,
+                    crate::catalog::fmt_num(tree.spec.leaf_oversubscription)
+                ),
+            }
+        },
         warnings,
     };
     Ok((report, result))

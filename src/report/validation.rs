@@ -2,6 +2,7 @@
 //! generation and class, both as one JSON document.
 
 use super::Report;
+use crate::catalog::sig3;
 use crate::results::{TrainingValidationReport, ValidationReport};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -137,6 +138,63 @@ impl Report for TrainingValidationReport {
                 s.max_abs_error * 100.0
             )
         }));
+        lines
+    }
+}
+
+impl Report for crate::pipeline::validate::ContentionValidation {
+    fn columns(&self) -> Vec<&'static str> {
+        vec!["id", "role", "routing", "setup", "measured", "model", "error", "what", "source"]
+    }
+    fn long_columns(&self) -> &'static [&'static str] {
+        &["setup", "what", "source"]
+    }
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| {
+                let measured = match r.measured_range {
+                    Some((lo, hi)) => format!("{}-{}", sig3(lo), sig3(hi)),
+                    None => sig3(r.measured),
+                };
+                vec![
+                    r.id.clone(),
+                    r.role.clone(),
+                    r.routing.clone(),
+                    r.setup.clone(),
+                    measured,
+                    sig3(r.model),
+                    format!("{:+.0}%", 100.0 * r.error),
+                    r.what.clone(),
+                    r.source.clone(),
+                ]
+            })
+            .collect()
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+    fn footer(&self) -> Vec<String> {
+        let mut lines = vec![
+            "share of line rate: mean connection rate / line rate over random patterns (max-min fair flows); \
+             error = (model - measured) / measured, 0 inside a published range"
+                .to_owned(),
+        ];
+        for f in &self.fitted {
+            lines.push(format!(
+                "fit: {} adaptive_efficiency {} reproduces row {} (catalog: {})",
+                f.fabric,
+                sig3(f.fitted),
+                f.row,
+                sig3(f.catalog)
+            ));
+        }
+        for (routing, e, n) in &self.check_error {
+            lines.push(format!("check rows, {routing}: mean |error| {:.0}% over {n} rows", 100.0 * e));
+        }
+        for s in &self.skipped {
+            lines.push(format!("not compared: {} ({}): {}", s.id, s.what, s.reason));
+        }
         lines
     }
 }

@@ -434,7 +434,44 @@ impl Report for crate::results::SimReport {
             format!("{} / {}", sig(self.it_power_mw_mean), sig(self.it_power_mw_nameplate)),
             "MW",
         );
-        r.opt("fabric share of multi-domain jobs (mean)", s.fabric_share_mean.map(sig), "");
+        let n = &self.network;
+        r.push(
+            "scale-out fabric",
+            format!(
+                "{}, {} routing ({}), {}; contention {}",
+                n.fabric,
+                n.routing,
+                n.routing_from,
+                n.tree,
+                if n.contention { "modelled" } else { "off" }
+            ),
+            "",
+        );
+        if n.contention {
+            let shares = match (s.fabric_share_mean, s.fabric_share_p10) {
+                (Some(m), Some(p)) => format!("{} / {} ({} jobs)", sig(m), sig(p), s.fabric_jobs),
+                _ => "no job spanned scale-up domains".to_owned(),
+            };
+            r.push("line-rate share of multi-domain jobs, mean / P10", shares, "");
+            let of = if s.gpu_hours_allocated > 0.0 { s.contention_gpu_hours / s.gpu_hours_allocated } else { 0.0 };
+            r.push(
+                "GPU-hours lost to fabric contention",
+                format!("{} ({}% of allocated)", sig(s.contention_gpu_hours), sig(100.0 * of)),
+                "GPU-h",
+            );
+            for j in s.slowest_fabric_jobs.iter().take(3) {
+                r.push(
+                    format!("  slowest: {} ({} GPUs)", j.id, j.gpus),
+                    format!(
+                        "{} mean, {} lowest, held by {}",
+                        sig(j.share),
+                        sig(j.share_min),
+                        j.bottleneck.as_deref().unwrap_or("its own NICs")
+                    ),
+                    "",
+                );
+            }
+        }
         r.push("straggler slowdown (largest job)", sig(s.straggler_factor), "x");
         r.opt("checkpoint interval (largest job)", s.checkpoint_minutes.map(sig), "min");
         if let Some(j) = &self.largest_job {

@@ -162,4 +162,37 @@ fn validate_prints_predicted_vs_measured() {
         assert!(r["source"].as_str().is_some_and(|s| !s.is_empty()), "{r}");
     }
     assert!(v["collectives"]["systems"].as_array().is_some_and(|s| s.len() >= 15));
+    let contention = &v["contention"];
+    assert!(contention["rows"].as_array().is_some_and(|r| r.len() >= 8), "{contention}");
+}
+
+#[test]
+fn validate_contention_fits_one_row_and_checks_the_rest() {
+    let (code, out, err) = run(&["validate", "--what", "contention", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let fit: Vec<&Value> = rows.iter().filter(|r| r["role"] == "fit").collect();
+    assert_eq!(fit.len(), 1, "one fit row: {rows:?}");
+    assert!(fit[0]["error"].as_f64().unwrap().abs() < 0.01, "{}", fit[0]);
+    // The catalog's Spectrum-X efficiency is the one that reproduces the fit row.
+    let f = &v["fitted"][0];
+    assert_eq!(f["fabric"], "spectrum-x");
+    assert!((f["fitted"].as_f64().unwrap() - f["catalog"].as_f64().unwrap()).abs() < 0.005, "{f}");
+    // Every routing has check rows, each with a source and a finite model figure in 0..1.
+    for routing in ["ecmp", "d-mod-k", "adaptive"] {
+        assert!(rows.iter().any(|r| r["role"] == "check" && r["routing"] == routing), "{routing}");
+    }
+    for r in rows {
+        let m = r["model"].as_f64().unwrap();
+        assert!(m > 0.0 && m <= 1.0 && !r["source"].as_str().unwrap().is_empty(), "{r}");
+    }
+    // Static routing loses bandwidth to collisions on the same tree where adaptive routing does not.
+    let share = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap()["model"].as_f64().unwrap();
+    assert!(share("R01") < 0.7 && share("R02") > 0.95, "{} {}", share("R01"), share("R02"));
+    assert!(share("R05") > share("R04"), "more queue pairs spread more");
+    assert!(v["skipped"].as_array().is_some_and(|s| s.len() >= 3 && s.iter().all(|x| x["reason"].is_string())));
+    let (code, table, _) = run(&["validate", "--what", "contention"]);
+    assert_eq!(code, 0);
+    assert!(table.contains("check rows, ecmp: mean |error|") && table.contains("not compared: R09"), "{table}");
 }

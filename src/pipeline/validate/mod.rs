@@ -1,8 +1,10 @@
 //! Predictions against the published measurements shipped in `data/`.
 
+mod contention;
 mod training;
 
 pub use crate::model::band::{Band, Bands};
+pub use contention::*;
 pub use training::*;
 
 use crate::catalog::Catalog;
