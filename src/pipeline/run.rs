@@ -524,6 +524,32 @@ fn answers(
             _ => {}
         }
     }
+    if let Some(x) = sim {
+        let (net, s) = (&x.report.network, &x.report.summary);
+        let routed = format!("{} with {} routing", net.fabric, net.routing);
+        let mut answer = match (net.contention, s.fabric_share_mean, s.fabric_share_p10) {
+            (false, ..) => format!("{routed}: contention not modelled (`contention = false`)"),
+            (true, Some(m), Some(p)) => format!(
+                "{routed}: jobs across racks got {:.0}% of line rate (P10 job {:.0}%) over {} jobs; {} GPU-hours lost \
+                 to contention ({:.1}% of allocated)",
+                m * 100.0,
+                p * 100.0,
+                s.fabric_jobs,
+                group(s.contention_gpu_hours),
+                if s.gpu_hours_allocated > 0.0 { 100.0 * s.contention_gpu_hours / s.gpu_hours_allocated } else { 0.0 }
+            ),
+            (true, ..) => format!("{routed}: no job spanned racks, so none shared the fabric"),
+        };
+        if let Some(j) = x.training_run.as_ref().filter(|j| j.fabric_share.is_some_and(|f| f < 1.0)) {
+            answer.push_str(&format!(
+                "; the training run {:.0}%, held by {}",
+                j.fabric_share.unwrap_or(1.0) * 100.0,
+                j.bottleneck.as_deref().unwrap_or("its own NICs")
+            ));
+        }
+        let v = s.fabric_share_mean.zip(s.fabric_share_p10).map(|(m, p)| (m, p.min(m), 1.0));
+        push("network", "network between jobs", answer, v, "share of line rate");
+    }
     if let Some(t) = tco {
         let runs: Vec<_> = t.options.iter().filter_map(|o| o.usd_per_run.as_ref().map(|r| (o, r))).collect();
         if let Some((o, c)) = runs.iter().min_by(|a, b| a.1.p50.total_cmp(&b.1.p50)) {
