@@ -254,13 +254,14 @@ impl Exporter for JsonExporter {
 
 /// `--out`: every job and the hourly series as CSV, beside the summary.
 pub fn sim_tables(name: &str, r: &crate::sim::SimResult) -> io::Result<Vec<(String, Vec<u8>)>> {
-    let mut jobs =
-        String::from("job_id,kind,gpus,submit_s,start_s,end_s,state,gpu_hours,restarts,lost_gpu_hours,queue_delay_s\n");
+    let mut jobs = String::from(
+        "job_id,kind,gpus,submit_s,start_s,end_s,state,gpu_hours,restarts,lost_gpu_hours,queue_delay_s,fabric_share,fabric_share_min,contention_gpu_hours,bottleneck\n",
+    );
     let opt = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_default();
     for j in &r.jobs {
         let state = serde_json::to_value(j.state).map_err(io::Error::other)?.as_str().unwrap_or_default().to_owned();
         jobs.push_str(&format!(
-            "{},{},{},{:.3},{},{},{},{:.3},{},{:.3},{}\n",
+            "{},{},{},{:.3},{},{},{},{:.3},{},{:.3},{},{},{},{:.3},{}\n",
             j.id,
             j.kind,
             j.gpus,
@@ -271,7 +272,11 @@ pub fn sim_tables(name: &str, r: &crate::sim::SimResult) -> io::Result<Vec<(Stri
             j.gpu_hours,
             j.restarts,
             j.lost_gpu_hours,
-            opt(j.queue_delay_s)
+            opt(j.queue_delay_s),
+            j.fabric_share.map(|v| format!("{v:.4}")).unwrap_or_default(),
+            j.fabric_share_min.map(|v| format!("{v:.4}")).unwrap_or_default(),
+            j.contention_gpu_hours,
+            j.bottleneck.as_deref().map(|b| format!("\"{b}\"")).unwrap_or_default()
         ));
     }
     let mut series = String::from("hour,allocated_gpus,down_gpus,node_failures,it_power_mw\n");
