@@ -173,6 +173,13 @@ impl Loader {
                 found.extend(
                     check_ranges(&f.id, "fabric", [("adaptive_efficiency", e, 1.0)]).into_iter().map(|d| (*o, d)),
                 );
+                // Below a half, adaptive routing would do worse than hashing flows at random (about 63%).
+                let (low, _) = e.range();
+                if low < 0.5 && e.value > 0.0 {
+                    let msg = format!("fabric `{}`: `adaptive_efficiency` {} is below 0.5", f.id.get_ref(), fmt_num(low));
+                    let help = "give the share of a bundle's capacity adaptive routing fills, 0.5 to 1 (published: 0.77-0.98)";
+                    found.push((*o, Diagnostic::at(f.id.span(), msg).with_help(help)));
+                }
             }
         }
         for (o, s) in self.sites.entries.values() {

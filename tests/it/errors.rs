@@ -59,6 +59,19 @@ fn bad_user_catalog_reference_and_range() {
 }
 
 #[test]
+fn bad_routing_in_catalog_and_scenario() {
+    let (code, _, err) = run(&["--catalog", "bad/catalog_routing.toml", "catalog", "list"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("catalog_routing.toml:4:6: fabric `my-ib`: `adaptive_efficiency` 0.2 is below 0.5"), "{err}");
+    let (code, _, err) = run(&["--catalog", "bad/catalog_routing_unknown.toml", "catalog", "list"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("catalog_routing_unknown.toml:9:11: unknown variant `spray`"), "{err}");
+    let (code, _, err) = run(&["check", "bad/scenario_routing.toml"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("scenario_routing.toml:6:11: `cluster.routing`: unknown routing `spray`"), "{err}");
+}
+
+#[test]
 fn missing_files_are_bad_input() {
     let (code, _, err) = run(&["check", "no-such.toml"]);
     assert_eq!(code, 1);
