@@ -176,8 +176,10 @@ impl Loader {
                 // Below a half, adaptive routing would do worse than hashing flows at random (about 63%).
                 let (low, _) = e.range();
                 if low < 0.5 && e.value > 0.0 {
-                    let msg = format!("fabric `{}`: `adaptive_efficiency` {} is below 0.5", f.id.get_ref(), fmt_num(low));
-                    let help = "give the share of a bundle's capacity adaptive routing fills, 0.5 to 1 (published: 0.77-0.98)";
+                    let msg =
+                        format!("fabric `{}`: `adaptive_efficiency` {} is below 0.5", f.id.get_ref(), fmt_num(low));
+                    let help =
+                        "give the share of a bundle's capacity adaptive routing fills, 0.5 to 1 (published: 0.77-0.98)";
                     found.push((*o, Diagnostic::at(f.id.span(), msg).with_help(help)));
                 }
             }

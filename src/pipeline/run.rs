@@ -547,7 +547,11 @@ fn answers(
                 j.bottleneck.as_deref().unwrap_or("its own NICs")
             ));
         }
-        let v = s.fabric_share_mean.zip(s.fabric_share_p10).map(|(m, p)| (m, p.min(m), 1.0));
+        // The time-weighted mean, between the P10 and P90 jobs.
+        let v = match (s.fabric_share_mean, s.fabric_share_p10, s.fabric_share_p90) {
+            (Some(m), Some(lo), Some(hi)) => Some((m, lo.min(m), hi.max(m))),
+            _ => None,
+        };
         push("network", "network between jobs", answer, v, "share of line rate");
     }
     if let Some(t) = tco {

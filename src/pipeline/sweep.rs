@@ -65,7 +65,7 @@ pub struct PointRow {
 }
 
 /// Metrics a point reports: the `run` answers that carry a number.
-pub const METRICS: [&str; 7] = ["headline", "sustained", "days", "cost", "pue", "own_vs_rent", "failures"];
+pub const METRICS: [&str; 8] = ["headline", "sustained", "days", "network", "cost", "pue", "own_vs_rent", "failures"];
 
 /// Parses `KEY=V1,V2,...` or `KEY=LO:HI:STEPS`.
 pub fn axis(spec: &str) -> Result<Axis, UsageError> {

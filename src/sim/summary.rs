@@ -104,6 +104,7 @@ impl State<'_> {
             preemptions: self.preemptions,
             fabric_share_mean: (fabric_s > 0.0).then(|| share_area / fabric_s),
             fabric_share_p10: (!shares.is_empty()).then(|| stats::quantile(&shares, 0.1)),
+            fabric_share_p90: (!shares.is_empty()).then(|| stats::quantile(&shares, 0.9)),
             fabric_jobs: on_fabric.len() as u64,
             contention_gpu_hours: self.net_lost_gpu_s / 3600.0,
             slowest_fabric_jobs: on_fabric

@@ -167,6 +167,8 @@ pub struct Summary {
     pub fabric_share_mean: Option<f64>,
     /// 10th percentile over multi-domain jobs of each one's mean share.
     pub fabric_share_p10: Option<f64>,
+    /// 90th percentile of the same.
+    pub fabric_share_p90: Option<f64>,
     /// Jobs that ran across scale-up domains on the shared fabric.
     pub fabric_jobs: u64,
     /// GPU-hours lost to fabric contention.
