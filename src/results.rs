@@ -50,6 +50,8 @@ pub struct ScenarioSummary {
     pub scaleup_domains: u32,
     /// Scale-out fabric id.
     pub fabric: String,
+    /// Routing on it, and where it comes from: `adaptive (catalog)`.
+    pub routing: String,
     /// Peak compute per precision.
     pub peaks: Vec<PeakRow>,
     /// Total HBM \[TB\].

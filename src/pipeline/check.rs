@@ -38,6 +38,11 @@ pub fn summarise(s: &Scenario, catalog: &Catalog) -> anyhow::Result<ScenarioSumm
         racks: c.racks,
         scaleup_domains: c.gpus.div_ceil(system.gpus_per_domain.get()),
         fabric: c.fabric.to_string(),
+        routing: format!(
+            "{} ({})",
+            r.topology.tree.spec.routing,
+            if c.routing.is_some() { "scenario" } else { "catalog" }
+        ),
         peaks,
         hbm_tb: cluster::hbm(gpu, c.gpus).gb() / 1e3,
         it_power_mw: it.mw(),

@@ -96,6 +96,7 @@ impl Report for ScenarioSummary {
         r.push("racks", self.racks, "");
         r.push("scale-up domains", self.scaleup_domains, "");
         r.push("scale-out fabric", &self.fabric, "");
+        r.push("scale-out routing", &self.routing, "");
         for p in &self.peaks {
             r.push(format!("peak {} dense", p.precision), sig(p.dense_eflops), "EFLOP/s");
             if let Some(s) = p.sparse_eflops {
