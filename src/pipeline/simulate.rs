@@ -371,6 +371,12 @@ pub fn replicate(
         p3("jobs_completed", "", col(&|x| Some(x.summary.jobs_completed as f64))),
         p3("it_power_mw_mean", "MW", col(&|x| Some(x.it_power_mw_mean))),
     ];
+    let shares = col(&|x| x.summary.fabric_share_mean);
+    if !shares.is_empty() {
+        summary.push(p3("fabric_share_mean", "", shares));
+        summary.push(p3("fabric_share_p10_job", "", col(&|x| x.summary.fabric_share_p10)));
+        summary.push(p3("contention_gpu_hours", "GPU-h", col(&|x| Some(x.summary.contention_gpu_hours))));
+    }
     let trains: Vec<f64> = runs.iter().filter_map(|x| x.2).collect();
     let mut warnings: Vec<String> = runs.first().map(|x| x.1.warnings.clone()).unwrap_or_default();
     if runs.iter().any(|x| x.2.is_none()) && r.scenario.training.as_ref().is_some_and(|t| t.tokens.is_some()) {
