@@ -305,6 +305,10 @@ impl State<'_> {
             self.interruptions += 1;
             self.jobs[j as usize].record.restarts += 1;
         }
+        if self.jobs[j as usize].on_fabric {
+            // Up to now under this run; a restart's overhead is not counted.
+            self.account_share(j);
+        }
         let now = self.now;
         let job = &mut self.jobs[j as usize];
         let Some(run) = job.running.take() else { return };

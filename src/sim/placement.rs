@@ -184,6 +184,9 @@ impl State<'_> {
         if self.jobs[j as usize].epoch != epoch || self.jobs[j as usize].running.is_none() {
             return;
         }
+        if self.jobs[j as usize].on_fabric {
+            self.account_share(j);
+        }
         let now = self.now;
         let job = &mut self.jobs[j as usize];
         let run = job.running.take().expect("checked above");
@@ -201,14 +204,15 @@ impl State<'_> {
     pub(super) fn rate_on_nodes(&self, j: u32) -> f64 {
         let job = &self.jobs[j as usize];
         let slowed = job.placed.iter().any(|&n| self.node_slow[n as usize]);
-        let mut rate = job.base_eff * job.net;
+        // One communication penalty on the share of line rate left: the
+        // fabric's (contention) times the spines still up (cross-leaf traffic).
+        let mut share = if job.on_fabric { job.share } else { 1.0 };
         if self.spines_down > 0 && self.spans_leaves(j) {
-            // Cross-leaf traffic shares the spines still up.
             let s = f64::from(self.shape.spines);
-            let share = ((s - f64::from(self.spines_down)) / s).max(0.01);
-            let c = self.cfg.comm_share;
-            rate /= 1.0 - c + c / share;
+            share *= ((s - f64::from(self.spines_down)) / s).max(0.01);
         }
+        let c = self.cfg.comm_share;
+        let rate = if share < 1.0 { job.base_eff / (1.0 - c + c / share) } else { job.base_eff };
         if slowed { rate * self.cfg.slow_factor } else { rate }
     }
 
@@ -310,11 +314,14 @@ impl State<'_> {
         self.net_dirty = true;
     }
 
-    /// Adds a fabric job's share and contention loss since the last change.
+    /// Adds a fabric job's share and contention loss since the last change,
+    /// over the time it was making progress (not a restart's overhead). Call
+    /// it before the job's run changes or ends.
     pub(super) fn account_share(&mut self, j: u32) {
         let now = self.now;
         let job = &mut self.jobs[j as usize];
-        let dt = (now - job.share_since).max(0.0);
+        let active_from = job.running.map_or(f64::INFINITY, |r| r.start + r.overhead);
+        let dt = (now - job.share_since.max(active_from)).max(0.0);
         job.share_since = now;
         job.fabric_s += dt;
         job.share_area += job.share * dt;

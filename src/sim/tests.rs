@@ -314,17 +314,20 @@ fn failure_causes_follow_their_shares_and_repair_times() {
 struct HalfFabric {
     started: Vec<(u32, usize)>,
     stopped: Vec<u32>,
+    running: Vec<u32>,
 }
 
 impl Network for HalfFabric {
     fn start(&mut self, job: u32, placement: &crate::topology::Placement) {
         self.started.push((job, placement.domains.len()));
+        self.running.push(job);
     }
     fn stop(&mut self, job: u32) {
         self.stopped.push(job);
+        self.running.retain(|&j| j != job);
     }
     fn solve(&mut self) -> Vec<(u32, f64)> {
-        self.started.iter().filter(|(j, _)| !self.stopped.contains(j)).map(|&(j, _)| (j, 0.5)).collect()
+        self.running.iter().map(|&j| (j, 0.5)).collect()
     }
     fn bottleneck(&self, _: u32) -> Option<String> {
         Some("leaf 0 uplink 0".into())
@@ -353,6 +356,35 @@ fn fabric_contention_slows_multi_domain_jobs_only() {
     assert_eq!(s.slowest_fabric_jobs.len(), 1);
     assert_eq!(s.slowest_fabric_jobs[0].bottleneck.as_deref(), Some("leaf 0 uplink 0"));
     assert_eq!(r.jobs[1].fabric_share, None);
+}
+
+/// Contention costs GPU time only while a job makes progress: a preempted
+/// job's wait and its restart's overhead are not counted against the fabric.
+#[test]
+fn contention_is_counted_over_active_time_only() {
+    let shape = shape(8, 8, 2);
+    let mut cfg = config(5.0, 0.0, 0, "fifo");
+    cfg.rank_jitter = 0.0;
+    cfg.comm_share = 0.2;
+    cfg.restart_minutes = 60.0;
+    cfg.checkpoint_minutes = Some(60.0);
+    cfg.preemption = true;
+    // j0 (32 GPUs, 2 domains) at half line rate runs at 1 / 1.2; at 1.5 h a high-priority job
+    // takes the whole cluster, then j0 restarts with a 1 h overhead.
+    let specs = vec![job(0, 0.0, 32, 10.0, 0.0), JobSpec { priority: 1, ..job(1, 1.5, 64, 2.0, 0.0) }];
+    let mut fabric = HalfFabric::default();
+    let r = run_with_network(shape, &cfg, specs, 1, &mut |_| {}, &mut fabric);
+    assert_eq!(r.jobs[0].preemptions, 1);
+    // j0 active 1.5 h, then from j1's end plus the 1 h overhead to its own end (12.5 h in all:
+    // 10 h of work less the hour checkpointed, redone at 1 / 1.2); j1 (64 GPUs, 4 domains) 2.4 h.
+    let h = |s: Option<f64>| s.unwrap() / 3600.0;
+    let active = 1.5 + (h(r.jobs[0].end_s) - h(r.jobs[1].end_s) - 1.0);
+    assert!((active - 12.5).abs() < 1e-9, "{active}");
+    let lost = |gpus: f64, hours: f64| gpus * hours * (1.0 - 1.0 / 1.2);
+    assert!((r.jobs[0].contention_gpu_hours - lost(32.0, 12.5)).abs() < 1e-6, "{:?}", r.jobs[0]);
+    assert!((r.jobs[1].contention_gpu_hours - lost(64.0, 2.4)).abs() < 1e-6, "{:?}", r.jobs[1]);
+    assert!((r.summary.contention_gpu_hours - lost(32.0, 12.5) - lost(64.0, 2.4)).abs() < 1e-6);
+    assert_eq!(r.jobs[0].fabric_share, Some(0.5));
 }
 
 /// Re-timing a job (a slow node, a fabric share that moved) keeps its

@@ -323,7 +323,14 @@ impl FatTree {
                 let sup = u64::from(self.spine_up);
                 let (u, v) = match self.spec.routing {
                     Routing::DModK => {
-                        let key = b / self.rails();
+                        // The destination's place under its leaf: its domain, and its
+                        // rail where one leaf holds several rails.
+                        let (domain, rail) = (b / self.rails(), b % self.rails());
+                        let key = if self.rails_per_leaf > 1 {
+                            domain * self.rails_per_leaf + rail % self.rails_per_leaf
+                        } else {
+                            domain
+                        };
                         (key % up, (key / up) % sup)
                     }
                     _ => {

@@ -168,7 +168,14 @@ impl Topology {
         check_count(sys, gpus)?;
         let scale_up = scale_up(sys, gpu, up_fabric);
         let nic_bw_per_gpu = sys.nic_gbps_per_gpu();
-        let tree = FatTree::build(tree_spec(sys, out, gpus, nic_bw_per_gpu, opt)?)?;
+        let mut spec = tree_spec(sys, out, gpus, nic_bw_per_gpu, opt)?;
+        if out.adaptive_efficiency.is_none() {
+            // A fabric without its own figure, routed adaptively (a scenario's
+            // choice), borrows Spectrum-X's fitted one rather than spray perfectly.
+            spec.adaptive_efficiency =
+                catalog.fabrics.find("spectrum-x").map_or(1.0, |f| f.adaptive_efficiency()).clamp(0.5, 1.0);
+        }
+        let tree = FatTree::build(spec)?;
         let sharp = out.in_network_reduction.as_deref().is_some_and(|r| r.starts_with("sharp"));
         Ok(Topology {
             system: sys.id().to_owned(),

@@ -265,7 +265,8 @@ impl FairShare {
     }
 
     /// Re-solves the components that changed since the last call. Returns
-    /// the groups whose flows' rates changed (added groups included), in order.
+    /// the groups whose flows' rates or bottlenecks changed (added groups
+    /// included), in order.
     pub fn solve(&mut self) -> Vec<GroupId> {
         let stamp = self.next_stamp();
         let mut seeds: Vec<u32> = std::mem::take(&mut self.fresh);
@@ -336,7 +337,7 @@ impl FairShare {
         let mut set = |me: &mut Self, f: usize, r: f64, b: u32| {
             let old = me.rate[f];
             let same = old == r || (old - r).abs() <= 1e-12 * r.abs().max(old.abs());
-            if !same {
+            if !same || me.bottleneck[f] != b {
                 changed.push(me.group_of[f]);
             }
             me.rate[f] = r;

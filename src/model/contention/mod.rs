@@ -187,7 +187,7 @@ pub fn max_min_fair_reference(capacity: &[f64], flows: &[Flow]) -> Vec<f64> {
     rate.into_iter().map(|r| r.unwrap_or(f64::INFINITY)).collect()
 }
 
-/// A link's fair share in the heap, smallest first; ties by link index.
+/// A link's fair share in the heap, smallest first.
 #[derive(Debug, Clone, Copy)]
 struct Share {
     share: f64,
@@ -207,8 +207,11 @@ impl PartialOrd for Share {
     }
 }
 impl Ord for Share {
+    /// Smallest share first; on a tie the higher index, so a flow's own
+    /// ceiling (indexed after the links) is named before a link that would
+    /// freeze it at the same rate.
     fn cmp(&self, other: &Self) -> Ordering {
-        other.share.total_cmp(&self.share).then_with(|| other.link.cmp(&self.link))
+        other.share.total_cmp(&self.share).then_with(|| self.link.cmp(&other.link))
     }
 }
 
