@@ -54,6 +54,7 @@ pub fn resolve<'a>(s: &Scenario, catalog: &'a Catalog) -> anyhow::Result<Resolve
     let options = FabricOptions {
         fabric: Some(s.cluster.fabric.to_string()),
         routing: s.cluster.routing,
+        leaf_oversubscription: s.cluster.leaf_oversubscription,
         ..FabricOptions::default()
     };
     let topology = Topology::build(catalog, system.id.get_ref(), u64::from(s.cluster.gpus), &options)?;

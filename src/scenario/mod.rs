@@ -89,6 +89,8 @@ pub struct Cluster {
     pub fabric: FabricId,
     /// Routing on the scale-out fabric (default: the fabric's, from the catalog).
     pub routing: Option<crate::catalog::Routing>,
+    /// Down:up ratio of the scale-out leaves (1 = non-blocking, the default).
+    pub leaf_oversubscription: f64,
     /// Per-accelerator power cap, if set.
     pub gpu_power_cap: Option<Watts>,
 }

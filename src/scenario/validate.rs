@@ -61,6 +61,9 @@ pub(super) struct Validator<'a> {
     warnings: Vec<Warning>,
 }
 
+/// Highest leaf oversubscription accepted (down:up).
+const MAX_OVERSUBSCRIPTION: f64 = 8.0;
+
 impl Validator<'_> {
     /// A `[[claim]]`: its text read now (a sentence not understood points at
     /// its `text`), its references and counts checked.
@@ -189,6 +192,22 @@ impl Validator<'_> {
                 return None;
             }
         };
+        let leaf_oversubscription = match &c.leaf_oversubscription {
+            None => 1.0,
+            Some(x) if (1.0..=MAX_OVERSUBSCRIPTION).contains(x.get_ref()) => *x.get_ref(),
+            Some(x) => {
+                self.problem(
+                    Diagnostic::at(
+                        x.span(),
+                        format!("`cluster.leaf_oversubscription` is {}, not a down:up ratio", fmt_num(*x.get_ref())),
+                    )
+                    .with_help(format!(
+                        "give 1 (non-blocking) to {MAX_OVERSUBSCRIPTION}; AI fabrics are built 1:1 to 3:1"
+                    )),
+                );
+                return None;
+            }
+        };
         Some(Cluster {
             system: SystemId(system.id().to_owned()),
             gpus,
@@ -196,6 +215,7 @@ impl Validator<'_> {
             racks,
             fabric,
             routing,
+            leaf_oversubscription,
             gpu_power_cap: cap.map(Watts),
         })
     }

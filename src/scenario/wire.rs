@@ -70,6 +70,7 @@ pub struct ClusterWire {
     pub gpus: Option<Spanned<i64>>,
     pub fabric: Option<Spanned<String>>,
     pub routing: Option<Spanned<String>>,
+    pub leaf_oversubscription: Option<Spanned<f64>>,
     pub gpu_power_cap_w: Option<Spanned<f64>>,
 }
 

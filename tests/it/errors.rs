@@ -69,6 +69,9 @@ fn bad_routing_in_catalog_and_scenario() {
     let (code, _, err) = run(&["check", "bad/scenario_routing.toml"]);
     assert_eq!(code, 1);
     assert!(err.contains("scenario_routing.toml:6:11: `cluster.routing`: unknown routing `spray`"), "{err}");
+    let (code, _, err) = run(&["check", "bad/scenario_oversubscription.toml"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("scenario_oversubscription.toml:6:25: `cluster.leaf_oversubscription` is 0.5"), "{err}");
 }
 
 #[test]

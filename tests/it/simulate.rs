@@ -149,6 +149,16 @@ fn fabric_contention_is_reported_and_costs_time() {
     let done = |v: &serde_json::Value| v["summary"]["jobs_completed"].as_u64().unwrap();
     assert!(done(&ecmp) < done(&off), "contention must cost completions: {} vs {}", done(&ecmp), done(&off));
     assert_eq!(done(&adaptive), done(&off));
+    // An oversubscribed tree is built and named; the routing comes from the scenario.
+    let os = variant(
+        "os.toml",
+        "fabric = \"ib-xdr\"",
+        "fabric = \"ib-xdr\"\nrouting = \"d-mod-k\"\nleaf_oversubscription = 3",
+    );
+    assert_eq!(os["network"]["tree"], "2-tier fat-tree, 3:1 at the leaves");
+    assert_eq!(os["network"]["routing"], "d-mod-k");
+    assert_eq!(os["network"]["routing_from"], "scenario");
+    assert!(os["summary"]["fabric_share_mean"].as_f64().unwrap() < 1.0);
 }
 
 #[test]
