@@ -344,14 +344,12 @@ impl State<'_> {
             }
             let share = share.clamp(1e-6, 1.0);
             self.account_share(j);
-            let worst = self.jobs[j as usize].record.fabric_share_min.unwrap_or(1.0);
-            if share < worst - 1e-12 {
-                let named = self.network.as_deref().and_then(|n| n.bottleneck(j));
+            if self.jobs[j as usize].record.fabric_share_min.is_none_or(|w| share < w - 1e-12) {
+                // A new low: name the link behind it (none while the job runs at line rate).
+                let named = if share < 1.0 { self.network.as_deref().and_then(|n| n.bottleneck(j)) } else { None };
                 let record = &mut self.jobs[j as usize].record;
                 record.fabric_share_min = Some(share);
                 record.bottleneck = named;
-            } else if self.jobs[j as usize].record.fabric_share_min.is_none() {
-                self.jobs[j as usize].record.fabric_share_min = Some(share);
             }
             let factor = 1.0 / (1.0 - c + c / share);
             let job = &mut self.jobs[j as usize];

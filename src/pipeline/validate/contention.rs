@@ -28,7 +28,6 @@ struct File {
 struct Measured {
     id: String,
     source: String,
-    #[allow(dead_code)]
     date: String,
     what: String,
     measured: f64,
@@ -72,6 +71,8 @@ pub struct ContentionRow {
     pub error: f64,
     /// Citation.
     pub source: String,
+    /// Date of the source.
+    pub date: String,
     /// Caveats.
     pub note: Option<String>,
 }
@@ -87,6 +88,8 @@ pub struct ContentionSkipped {
     pub reason: String,
     /// Citation.
     pub source: String,
+    /// Date of the source.
+    pub date: String,
 }
 
 /// `validate --what contention`.
@@ -128,6 +131,7 @@ pub fn contention(catalog: &Catalog) -> anyhow::Result<ContentionValidation> {
                 what: m.what.clone(),
                 reason: reason.clone(),
                 source: m.source.clone(),
+                date: m.date.clone(),
             });
             continue;
         }
@@ -155,6 +159,7 @@ pub fn contention(catalog: &Catalog) -> anyhow::Result<ContentionValidation> {
             model,
             error,
             source: m.source.clone(),
+            date: m.date.clone(),
             note: m.note.clone(),
         });
     }
